@@ -1,0 +1,215 @@
+"""Reads shared by the API, the pages, the exports and the recalculation.
+
+Every lookup by id goes through a ``*_for_user`` selector that scopes by the user: another
+township's village is simply not found (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+
+from indicators.models import Category, Item
+from organizations.models import Role, User
+from organizations.selectors import COUNTY_WIDE_ROLES
+
+from . import scoring
+from .models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+def rounds_for_user(user: User) -> QuerySet[Round]:
+    if not user.is_authenticated or user.county_id is None:
+        return Round.objects.none()
+    return Round.objects.filter(county_id=user.county_id).select_related("catalogue", "county")
+
+
+def round_get_for_user(*, user: User, pk: int) -> Round:
+    try:
+        return rounds_for_user(user).get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def round_get_by_year(*, county_id: int | None = None, year: int) -> Round:
+    rounds = Round.objects.filter(year=year).select_related("catalogue", "county")
+    if county_id is not None:
+        rounds = rounds.filter(county_id=county_id)
+    found = list(rounds[:2])
+    if len(found) != 1:
+        raise Round.DoesNotExist(f"{year}年度评定轮次不存在或不唯一")
+    return found[0]
+
+
+def previous_published_round(round_: Round) -> Round | None:
+    """The latest earlier published round of the same county (rule 10)."""
+    return (
+        Round.objects.filter(
+            county_id=round_.county_id,
+            year__lt=round_.year,
+            status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED],
+        )
+        .order_by("-year")
+        .first()
+    )
+
+
+# --- assessments --------------------------------------------------------------------------
+
+
+def assessment_scope_q(user: User, *, prefix: str = "") -> Q:
+    """Filter on Assessment (reached through ``prefix``) for what ``user`` may see."""
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active or user.organization_id is None:
+        return nothing
+    if user.role in COUNTY_WIDE_ROLES:
+        return Q(**{f"{prefix}round__county_id": user.organization_id})
+    if user.role == Role.EVALUATOR:
+        # Groups are per round: the assessment's organization must be in one of the user's
+        # groups of that same round.
+        return Q(
+            **{
+                f"{prefix}organization__evaluation_groups__members": user,
+                f"{prefix}organization__evaluation_groups__round": F(f"{prefix}round"),
+            }
+        )
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return Q(**{f"{prefix}organization__parent_id": user.organization_id})
+    if user.role == Role.VILLAGE_SECRETARY:
+        return Q(**{f"{prefix}organization_id": user.organization_id})
+    return nothing
+
+
+def assessments_for_user(user: User, *, round_: Round | None = None) -> QuerySet[Assessment]:
+    qs = Assessment.objects.filter(assessment_scope_q(user)).distinct()
+    if round_ is not None:
+        qs = qs.filter(round=round_)
+    return qs.select_related("organization", "organization__parent", "round")
+
+
+def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
+    try:
+        return assessments_for_user(user).get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def sheet_scores(sheet: Sheet | None) -> dict[str, Decimal]:
+    if sheet is None or sheet.pk is None:
+        return {}
+    return dict(sheet.scores.values_list("item__code", "points"))
+
+
+# --- scoring inputs -----------------------------------------------------------------------
+
+
+def catalogue_categories(catalogue_id: int) -> list[Category]:
+    return list(Category.objects.filter(catalogue_id=catalogue_id).prefetch_related("items"))
+
+
+def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> scoring.RoundRules:
+    """The round's parameters and catalogue as the pure engine's rules (rules 1–12)."""
+    if categories is None:
+        categories = catalogue_categories(round_.catalogue_id)
+    category_rules = []
+    for category in categories:
+        items = sorted(category.items.all(), key=lambda i: (i.position, i.code))
+        category_rules.append(
+            scoring.CategoryRule(
+                code=category.code,
+                name=category.name,
+                max_points=category.max_points,
+                pass_points=category.resolved_pass_points(round_.pass_ratio),
+                scored_items=tuple(i.code for i in items if i.kind == Item.Kind.SCORED),
+                deduction_items=tuple(i.code for i in items if i.kind == Item.Kind.DEDUCTION),
+            )
+        )
+    quotas = {5: round_.quota_5, 4: round_.quota_4}
+    return scoring.RoundRules(
+        categories=tuple(category_rules),
+        authoritative_stage=round_.authoritative_stage,
+        stage_weights=dict(round_.stage_weights) if round_.uses_stage_weights else None,
+        satisfaction_weight=round_.satisfaction_weight,
+        band_min={
+            5: round_.band_min_5,
+            4: round_.band_min_4,
+            3: round_.band_min_3,
+            2: round_.band_min_2,
+            1: round_.band_min_1,
+        },
+        level_mode=round_.level_mode,
+        satisfaction_floor=round_.satisfaction_floor,
+        satisfaction_cap_level=round_.satisfaction_cap_level,
+        max_promotion=round_.max_promotion,
+        first_year_max=round_.first_year_max,
+        quotas={level: q for level, q in quotas.items() if q is not None},
+    )
+
+
+def previous_levels(round_: Round) -> dict[int, int]:
+    """organization id → level in the latest earlier published round (rule 10)."""
+    previous = previous_published_round(round_)
+    if previous is None:
+        return {}
+    return dict(
+        previous.assessments.filter(level__isnull=False).values_list("organization_id", "level")
+    )
+
+
+def scoring_inputs(
+    round_: Round, *, assessment_ids: Iterable[int] | None = None
+) -> list[scoring.AssessmentInput]:
+    """Plain inputs for the engine, read with a fixed number of queries whatever the size."""
+    in_scope = Q(assessment__round=round_)
+    assessments = round_.assessments.all()
+    if assessment_ids is not None:
+        assessment_ids = list(assessment_ids)
+        assessments = assessments.filter(pk__in=assessment_ids)
+        in_scope &= Q(assessment_id__in=assessment_ids)
+    rows = list(assessments.values_list("pk", "organization_id", "exceptional"))
+
+    # A submitted sheet without score rows still counts as submitted (rule 0 then reports its
+    # scored items missing), so the sheets are read apart from their scores.
+    submitted = Sheet.objects.filter(
+        in_scope, status=Sheet.Status.SUBMITTED, stage__in=round_.counting_stages
+    )
+    sheets: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for assessment_id, stage in submitted.values_list("assessment_id", "stage"):
+        sheets[assessment_id][stage] = {}
+    scores = Score.objects.filter(sheet__in=submitted).values_list(
+        "sheet__assessment_id", "sheet__stage", "item__code", "points"
+    )
+    for assessment_id, stage, code, points in scores.iterator(chunk_size=5000):
+        sheets[assessment_id][stage][code] = points
+
+    confirmed = Finding.objects.filter(in_scope, status=Finding.Status.CONFIRMED)
+    findings = {
+        (assessment_id, kind): n
+        for assessment_id, kind, n in confirmed.values("assessment_id", "item__kind")
+        .annotate(n=Count("pk"))
+        .values_list("assessment_id", "item__kind", "n")
+    }
+    surveys = {
+        assessment_id: scoring.Survey(respondents=r, satisfied=s)
+        for assessment_id, r, s in SatisfactionSurvey.objects.filter(in_scope).values_list(
+            "assessment_id", "respondents", "satisfied"
+        )
+    }
+    prev = previous_levels(round_)
+    return [
+        scoring.AssessmentInput(
+            key=pk,
+            sheets=sheets.get(pk, {}),
+            survey=surveys.get(pk),
+            veto_count=findings.get((pk, Item.Kind.VETO), 0),
+            star_deduction_count=findings.get((pk, Item.Kind.STAR_DEDUCTION), 0),
+            previous_level=prev.get(org_id),
+            exceptional=exceptional,
+        )
+        for pk, org_id, exceptional in rows
+    ]

@@ -1,0 +1,963 @@
+"""Writes of the rating year. Each service authorizes, validates everything, then writes inside
+one transaction and records the audit trail; every change to scores, findings or surveys
+refreshes the results it affects (with quotas set, the whole round is the unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Catalogue, Item
+from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.services import AuditEntry, audit_record, audit_record_many
+from starrating.errors import Conflict, InvalidInput, NotPermitted
+
+from . import policies, scoring, selectors
+from .models import (
+    Assessment,
+    Finding,
+    Round,
+    SatisfactionSurvey,
+    Score,
+    Sheet,
+    Stage,
+    StageReopening,
+)
+
+TWO_PLACES = Decimal("0.01")
+STATUS_ORDER = [
+    Round.Status.DRAFT,
+    Round.Status.SELF_ASSESSMENT,
+    Round.Status.TOWNSHIP_REVIEW,
+    Round.Status.COUNTY_REVIEW,
+    Round.Status.PUBLICITY,
+    Round.Status.PUBLISHED,
+    Round.Status.ARCHIVED,
+]
+STATUS_OF_STAGE = {stage: status for status, stage in Round.STAGE_OF_STATUS.items()}
+
+
+# --- points --------------------------------------------------------------------------------
+
+
+def parse_points(value: Any) -> Decimal:
+    """Parse entered points: a number with at most 2 decimal places. Raises ValueError(message)."""
+    if isinstance(value, bool):
+        raise ValueError(_("不是有效的数字"))
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that round-trips, so 2.5 stays 2.5
+    try:
+        points = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(_("不是有效的数字")) from exc
+    if not points.is_finite():
+        raise ValueError(_("不是有效的数字"))
+    try:
+        quantized = points.quantize(TWO_PLACES)
+    except InvalidOperation as exc:  # beyond the decimal context's precision
+        raise ValueError(_("数值超出范围")) from exc
+    if points != quantized:
+        raise ValueError(_("最多保留两位小数"))
+    return quantized
+
+
+def validate_points(item: Item, value: Any) -> tuple[Decimal | None, str | None]:
+    """(points, None) or (None, message) for one item's entered value."""
+    try:
+        points = parse_points(value)
+    except ValueError as exc:
+        return None, str(exc)
+    if points < 0:
+        return None, _("不能小于0")
+    if points > item.max_points:
+        return None, _("超过该项最高分%(max)s") % {"max": item.max_points}
+    return points, None
+
+
+def _display(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# --- score sheets --------------------------------------------------------------------------
+
+
+def _stage_lock_error(round_: Round, stage: str) -> Conflict:
+    label = Stage(stage).label
+    deadline = round_.deadline_for(stage)
+    if round_.open_stage == stage and deadline is not None:
+        local = timezone.localtime(deadline)
+        return Conflict(
+            _("“%(stage)s”阶段已于%(at)s截止，不能再修改。")
+            % {"stage": label, "at": f"{local:%Y-%m-%d %H:%M}"},
+            stage=stage,
+            locked_since=deadline.isoformat(),
+        )
+    return Conflict(
+        _("“%(stage)s”阶段当前未开放（本轮状态：%(status)s）。")
+        % {"stage": label, "status": round_.get_status_display()},
+        stage=stage,
+        round_status=round_.status,
+    )
+
+
+def ensure_stage_open(round_: Round, stage: str) -> None:
+    if not round_.stage_open(stage):
+        raise _stage_lock_error(round_, stage)
+
+
+def _points_items(round_: Round) -> dict[str, Item]:
+    return {
+        item.code: item
+        for item in Item.objects.filter(
+            catalogue_id=round_.catalogue_id, kind__in=[Item.Kind.SCORED, Item.Kind.DEDUCTION]
+        )
+    }
+
+
+def scores_save(
+    *,
+    actor: User,
+    assessment: Assessment,
+    stage: str,
+    scores: Mapping[str, Any],
+    notes: Mapping[str, str] | None = None,
+    version: int | None = None,
+    submit: bool = False,
+    ip: str | None = None,
+) -> Sheet:
+    """Save (and optionally submit) one stage's sheet of one assessment.
+
+    ``scores`` maps item codes to points; ``None`` or ``""`` clears an item. Every bad value is
+    reported at once (organization, item, stage, value) and nothing is written. A ``version``
+    that is not the sheet's current one is a conflict carrying the current values. Queries are
+    bounded whatever the number of items: one read, one bulk upsert, one delete, one audit row.
+    """
+    round_ = assessment.round
+    if stage not in Stage.values:
+        raise InvalidInput(_("阶段“%(stage)s”不存在。") % {"stage": stage})
+    if not policies.can_edit_sheet(actor, assessment, stage):
+        raise NotPermitted(_("您无权填写该村的“%(stage)s”。") % {"stage": Stage(stage).label})
+    ensure_stage_open(round_, stage)
+
+    items = _points_items(round_)
+    org = assessment.organization
+    errors: list[dict[str, Any]] = []
+    parsed: dict[str, Decimal | None] = {}
+    for code, raw in scores.items():
+        item = items.get(code)
+        if item is None:
+            errors.append(_item_error(org, stage, code, raw, _("指标代码不在本轮指标体系中")))
+            continue
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            parsed[code] = None
+            continue
+        points, message = validate_points(item, raw)
+        if message:
+            errors.append(_item_error(org, stage, code, raw, message))
+        else:
+            parsed[code] = points
+    notes = dict(notes or {})
+    for code in notes:
+        if code not in items:
+            errors.append(_item_error(org, stage, code, "", _("指标代码不在本轮指标体系中")))
+    if errors:
+        raise InvalidInput(
+            _("%(org)s“%(stage)s”有%(n)d处错误，未保存任何数据。")
+            % {"org": org.name, "stage": Stage(stage).label, "n": len(errors)},
+            errors,
+        )
+
+    with transaction.atomic():
+        sheet, _created = Sheet.objects.select_for_update().get_or_create(
+            assessment=assessment, stage=stage
+        )
+        current = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
+        current_by_code = {s.item.code: s for s in current.values()}
+        if version is not None and version != sheet.version:
+            raise Conflict(
+                _("该评分表已被%(who)s修改（当前版本%(v)d），请核对后再保存。")
+                % {
+                    "who": sheet.updated_by.display_name if sheet.updated_by else _("他人"),
+                    "v": sheet.version,
+                },
+                current_version=sheet.version,
+                current_scores={c: f"{s.points:.2f}" for c, s in current_by_code.items()},
+                updated_by=sheet.updated_by.display_name if sheet.updated_by else None,
+            )
+
+        merged = {c: s.points for c, s in current_by_code.items()}
+        for code, points in parsed.items():
+            if points is None:
+                merged.pop(code, None)
+            else:
+                merged[code] = points
+        will_submit = submit or sheet.is_submitted
+        if will_submit:
+            missing = [
+                code
+                for code, item in items.items()
+                if item.kind == Item.Kind.SCORED and code not in merged
+            ]
+            if missing:
+                raise InvalidInput(
+                    _("%(org)s“%(stage)s”还有%(n)d个评分项未填写，不能提交。")
+                    % {"org": org.name, "stage": Stage(stage).label, "n": len(missing)},
+                    [
+                        _item_error(org, stage, code, "", _("提交前必须填写该项"))
+                        for code in sorted(missing, key=lambda c: items[c].position)
+                    ],
+                )
+
+        before, after = {}, {}
+        upserts, deletes = [], []
+        for code, points in parsed.items():
+            old = current_by_code.get(code)
+            note = notes.pop(code, None)
+            new_note = note if note is not None else (old.note if old else "")
+            if points is None:
+                if old is not None:
+                    deletes.append(old.pk)
+                    before[code], after[code] = f"{old.points:.2f}", None
+                continue
+            if old is not None and old.points == points and old.note == new_note:
+                continue
+            upserts.append(Score(sheet=sheet, item=items[code], points=points, note=new_note))
+            before[code] = None if old is None else f"{old.points:.2f}"
+            after[code] = f"{points:.2f}"
+        for code, note in notes.items():  # notes on items whose points did not change
+            old = current_by_code.get(code)
+            if old is not None and old.note != note:
+                upserts.append(Score(sheet=sheet, item=old.item, points=old.points, note=note))
+
+        if upserts:
+            Score.objects.bulk_create(
+                upserts,
+                update_conflicts=True,
+                unique_fields=["sheet", "item"],
+                update_fields=["points", "note", "updated_at"],
+            )
+        if deletes:
+            Score.objects.filter(pk__in=deletes).delete()
+
+        submitting = submit and not sheet.is_submitted
+        if not (upserts or deletes or submitting):
+            return sheet  # nothing changed: no new version, no audit noise
+
+        sheet.version += 1
+        sheet.updated_by = actor
+        if submitting:
+            sheet.status = Sheet.Status.SUBMITTED
+            sheet.submitted_at = timezone.now()
+            sheet.submitted_by = actor
+        sheet.save()
+        entries = []
+        if before or after:
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.SCORES_SAVE,
+                    sheet,
+                    {"version": sheet.version - 1, "scores": before},
+                    {"version": sheet.version, "scores": after},
+                )
+            )
+        if submitting:
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.SHEET_SUBMIT,
+                    sheet,
+                    {"status": Sheet.Status.DRAFT},
+                    {"status": Sheet.Status.SUBMITTED, "version": sheet.version},
+                )
+            )
+        audit_record_many(actor=actor, entries=entries, ip=ip)
+        results_refresh(round_=round_, assessment_ids=[assessment.pk], actor=actor)
+    return sheet
+
+
+def _item_error(org: Organization, stage: str, code: str, value: Any, message: str) -> dict:
+    return {
+        "organization": org.code,
+        "organization_name": org.name,
+        "stage": stage,
+        "item": code,
+        "value": _display(value),
+        "message": message,
+    }
+
+
+def sheet_return(*, actor: User, sheet: Sheet, reason: str, ip: str | None = None) -> Sheet:
+    """County admin returns a submitted sheet to draft (退回) so it can be corrected."""
+    assessment = sheet.assessment
+    if not policies.can_manage_round(actor, assessment.round.county_id):
+        raise NotPermitted(_("只有县级管理员可以退回评分表。"))
+    if not reason.strip():
+        raise InvalidInput(_("请填写退回原因。"), [{"field": "reason", "message": _("必填")}])
+    if not sheet.is_submitted:
+        raise Conflict(_("该评分表尚未提交，无需退回。"))
+    ensure_stage_open(assessment.round, sheet.stage)
+    with transaction.atomic():
+        sheet.status = Sheet.Status.DRAFT
+        sheet.version += 1
+        sheet.updated_by = actor
+        sheet.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.SHEET_REOPEN,
+            obj=sheet,
+            before={"status": Sheet.Status.SUBMITTED},
+            after={"status": Sheet.Status.DRAFT, "version": sheet.version},
+            reason=reason,
+            ip=ip,
+        )
+        results_refresh(round_=assessment.round, assessment_ids=[assessment.pk], actor=actor)
+    return sheet
+
+
+# --- findings and surveys ------------------------------------------------------------------
+
+
+def _ensure_findings_open(round_: Round) -> None:
+    if not round_.findings_open:
+        raise Conflict(
+            _("本轮当前状态（%(status)s）不能登记或修改联审问题和满意度测评。")
+            % {"status": round_.get_status_display()}
+        )
+
+
+def finding_create(
+    *,
+    actor: User,
+    assessment: Assessment,
+    item_code: str,
+    evidence: str,
+    department: str | None = None,
+    ip: str | None = None,
+) -> Finding:
+    """Record a veto or star-deduction finding (pending until the county admin confirms)."""
+    if not policies.can_record_finding(actor, assessment):
+        raise NotPermitted(_("您无权为该村登记联审问题。"))
+    _ensure_findings_open(assessment.round)
+    errors = []
+    item = Item.objects.filter(
+        catalogue_id=assessment.round.catalogue_id,
+        code=item_code,
+        kind__in=[Item.Kind.VETO, Item.Kind.STAR_DEDUCTION],
+    ).first()
+    if item is None:
+        errors.append(
+            {"field": "item", "value": item_code, "message": _("不是本轮的否决项或减星项代码")}
+        )
+    if not (evidence or "").strip():
+        errors.append({"field": "evidence", "message": _("请填写问题事实与依据")})
+    department = department or actor.department or "organization"
+    if errors:
+        raise InvalidInput(_("登记联审问题失败。"), errors)
+    with transaction.atomic():
+        finding = Finding.objects.create(
+            assessment=assessment,
+            item=item,
+            department=department,
+            evidence=evidence.strip(),
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.FINDING_CREATE,
+            obj=finding,
+            after=_finding_snapshot(finding),
+            ip=ip,
+        )
+    return finding
+
+
+def _finding_snapshot(finding: Finding) -> dict:
+    return {
+        "assessment": finding.assessment_id,
+        "item": finding.item.code,
+        "kind": finding.item.kind,
+        "department": finding.department,
+        "status": finding.status,
+        "evidence": finding.evidence,
+    }
+
+
+def finding_confirm(*, actor: User, finding: Finding, ip: str | None = None) -> Finding:
+    assessment = finding.assessment
+    if not policies.can_confirm_finding(actor, assessment):
+        raise NotPermitted(_("只有县级管理员可以确认联审问题。"))
+    _ensure_findings_open(assessment.round)
+    if finding.status != Finding.Status.PENDING:
+        raise Conflict(
+            _("该问题当前状态为“%(s)s”，不能确认。") % {"s": finding.get_status_display()}
+        )
+    with transaction.atomic():
+        before = _finding_snapshot(finding)
+        finding.status = Finding.Status.CONFIRMED
+        finding.confirmed_by = actor
+        finding.confirmed_at = timezone.now()
+        finding.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.FINDING_CONFIRM,
+            obj=finding,
+            before=before,
+            after=_finding_snapshot(finding),
+            ip=ip,
+        )
+        results_refresh(round_=assessment.round, assessment_ids=[assessment.pk], actor=actor)
+    return finding
+
+
+def finding_withdraw(
+    *, actor: User, finding: Finding, reason: str, ip: str | None = None
+) -> Finding:
+    """Withdraw a finding: its recorder while pending, the county admin at any time."""
+    assessment = finding.assessment
+    may = policies.can_confirm_finding(actor, assessment) or (
+        finding.recorded_by_id == actor.pk
+        and finding.status == Finding.Status.PENDING
+        and policies.can_record_finding(actor, assessment)
+    )
+    if not may:
+        raise NotPermitted(_("您无权撤回该问题。"))
+    _ensure_findings_open(assessment.round)
+    if finding.status == Finding.Status.WITHDRAWN:
+        raise Conflict(_("该问题已撤回。"))
+    if not (reason or "").strip():
+        raise InvalidInput(_("请填写撤回原因。"), [{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        before = _finding_snapshot(finding)
+        was_confirmed = finding.status == Finding.Status.CONFIRMED
+        finding.status = Finding.Status.WITHDRAWN
+        finding.withdrawn_reason = reason.strip()
+        finding.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.FINDING_WITHDRAW,
+            obj=finding,
+            before=before,
+            after=_finding_snapshot(finding),
+            reason=reason,
+            ip=ip,
+        )
+        if was_confirmed:
+            results_refresh(round_=assessment.round, assessment_ids=[assessment.pk], actor=actor)
+    return finding
+
+
+def survey_save(
+    *,
+    actor: User,
+    assessment: Assessment,
+    respondents: Any,
+    satisfied: Any,
+    ip: str | None = None,
+) -> SatisfactionSurvey:
+    if not policies.can_enter_survey(actor, assessment):
+        raise NotPermitted(_("您无权录入该村的满意度测评。"))
+    _ensure_findings_open(assessment.round)
+    errors = []
+    values = {}
+    for field, raw, label in (
+        ("respondents", respondents, _("测评人数")),
+        ("satisfied", satisfied, _("满意人数")),
+    ):
+        try:
+            if isinstance(raw, bool):
+                raise ValueError
+            values[field] = int(str(raw).strip())
+        except (TypeError, ValueError):
+            errors.append(
+                {
+                    "field": field,
+                    "value": _display(raw),
+                    "message": _("%(f)s必须是整数") % {"f": label},
+                }
+            )
+    if not errors:
+        if values["respondents"] <= 0:
+            errors.append({"field": "respondents", "message": _("测评人数必须大于0")})
+        if values["satisfied"] < 0:
+            errors.append({"field": "satisfied", "message": _("满意人数不能小于0")})
+        elif values["satisfied"] > values["respondents"]:
+            errors.append({"field": "satisfied", "message": _("满意人数不能超过测评人数")})
+    if errors:
+        raise InvalidInput(_("满意度测评数据有误，未保存。"), errors)
+    with transaction.atomic():
+        survey = (
+            SatisfactionSurvey.objects.select_for_update().filter(assessment=assessment).first()
+        )
+        before = (
+            None
+            if survey is None
+            else {"respondents": survey.respondents, "satisfied": survey.satisfied}
+        )
+        if survey is None:
+            survey = SatisfactionSurvey(assessment=assessment, recorded_by=actor, **values)
+        else:
+            survey.respondents, survey.satisfied = values["respondents"], values["satisfied"]
+            survey.recorded_by = actor
+        if before == values:
+            return survey
+        survey.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.SURVEY_SAVE,
+            obj=survey,
+            before=before,
+            after=values,
+            ip=ip,
+        )
+        results_refresh(round_=assessment.round, assessment_ids=[assessment.pk], actor=actor)
+    return survey
+
+
+def assessment_set_exceptional(
+    *,
+    actor: User,
+    assessment: Assessment,
+    exceptional: bool,
+    reason: str = "",
+    ip: str | None = None,
+) -> Assessment:
+    """Flag 破格 promotion (rule 10's exception); the reason is required and audited."""
+    round_ = assessment.round
+    if not policies.can_manage_round(actor, round_.county_id):
+        raise NotPermitted(_("只有县级管理员可以设置破格。"))
+    if round_.is_published:
+        raise Conflict(_("结果已发布，不能再修改。"))
+    if exceptional and not (reason or "").strip():
+        raise InvalidInput(_("破格须填写理由。"), [{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        before = {"exceptional": assessment.exceptional, "reason": assessment.exceptional_reason}
+        assessment.exceptional = exceptional
+        assessment.exceptional_reason = reason.strip() if exceptional else ""
+        assessment.save(update_fields=["exceptional", "exceptional_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            obj=assessment,
+            before=before,
+            after={"exceptional": assessment.exceptional, "reason": assessment.exceptional_reason},
+            reason=reason,
+            ip=ip,
+        )
+        results_refresh(round_=round_, assessment_ids=[assessment.pk], actor=actor)
+    return assessment
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def results_refresh(
+    *, round_: Round, assessment_ids: Iterable[int] | None = None, actor: User | None = None
+) -> int:
+    """Recompute and store results (rules 0–13). With quotas the round is the unit, since one
+    village's score can move another across the cut. Returns how many results changed.
+
+    Queries do not grow with the number of assessments: batch reads in ``scoring_inputs``,
+    one bulk update, one bulk audit insert.
+    """
+    if round_.is_published:
+        return 0  # published results are frozen
+    rules = selectors.round_rules(round_)
+    if rules.quotas:
+        assessment_ids = None
+    inputs = selectors.scoring_inputs(round_, assessment_ids=assessment_ids)
+    results = scoring.score_round(rules, inputs)
+    missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
+    assessments = round_.assessments.filter(pk__in=list(results))
+    now = timezone.now()
+    changed, entries = [], []
+    for assessment in assessments:
+        before, missing_before = assessment.result_snapshot(), assessment.result_missing
+        _apply_result(assessment, results[assessment.pk], missing[assessment.pk])
+        after = assessment.result_snapshot()
+        if before != after or assessment.result_missing != missing_before:
+            assessment.computed_at = now
+            changed.append(assessment)
+            if before != after:
+                entries.append(AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, before, after))
+    Assessment.objects.bulk_update(
+        changed,
+        [
+            "category_scores",
+            "total",
+            "composite",
+            "band_level",
+            "stars_earned",
+            "level",
+            "previous_level",
+            "change",
+            "vetoed",
+            "result_steps",
+            "result_missing",
+            "computed_at",
+        ],
+        batch_size=500,
+    )
+    audit_record_many(actor=actor, entries=entries)
+    return len(entries)
+
+
+def _apply_result(
+    assessment: Assessment, result: scoring.AssessmentResult | None, missing: list[str]
+) -> None:
+    if result is None:
+        assessment.category_scores = None
+        assessment.total = assessment.composite = None
+        assessment.band_level = assessment.level = assessment.change = None
+        assessment.stars_earned = assessment.result_steps = None
+        assessment.vetoed = False
+        assessment.previous_level = None
+        assessment.result_missing = missing
+        return
+    assessment.category_scores = {c: f"{v:.2f}" for c, v in result.category_scores.items()}
+    assessment.total = result.total
+    assessment.composite = result.composite
+    assessment.band_level = result.band_level
+    assessment.stars_earned = list(result.stars_earned)
+    assessment.level = result.level
+    assessment.previous_level = result.previous_level
+    assessment.change = result.change
+    assessment.vetoed = result.vetoed
+    assessment.result_steps = [
+        {"rule": s.rule, "level": s.level, "note": s.note} for s in result.steps
+    ]
+    assessment.result_missing = []
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+
+def _ensure_round_admin(actor: User, round_: Round) -> None:
+    if not policies.can_manage_round(actor, round_.county_id):
+        raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))
+
+
+def _transition(
+    *, actor: User, round_: Round, to: str, reason: str = "", ip: str | None = None, **extra
+) -> Round:
+    before = {"status": round_.status}
+    round_.status = to
+    for field, value in extra.items():
+        setattr(round_, field, value)
+    round_.save()
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.ROUND_TRANSITION,
+        obj=round_,
+        before=before,
+        after={"status": to, **{k: _display(v) for k, v in extra.items()}},
+        reason=reason,
+        ip=ip,
+    )
+    return round_
+
+
+def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    """Open a draft round: freeze its catalogue and create an assessment for every active
+    village of the county (DOMAIN.md §3 step 1)."""
+    _ensure_round_admin(actor, round_)
+    if round_.status != Round.Status.DRAFT:
+        raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
+    if not Item.objects.filter(catalogue_id=round_.catalogue_id, kind=Item.Kind.SCORED).exists():
+        raise InvalidInput(_("指标体系“%(c)s”没有评分项，不能开启。") % {"c": round_.catalogue})
+    first = (
+        Round.Status.SELF_ASSESSMENT
+        if round_.self_assessment_enabled
+        else Round.Status.TOWNSHIP_REVIEW
+    )
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.status != Round.Status.DRAFT:
+            raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
+        villages = Organization.objects.filter(
+            kind__in=VILLAGE_KINDS, parent__parent_id=round_.county_id, is_active=True
+        ).values_list("pk", flat=True)
+        Assessment.objects.bulk_create(
+            [Assessment(round=round_, organization_id=pk) for pk in villages],
+            ignore_conflicts=True,
+        )
+        _transition(actor=actor, round_=round_, to=first, ip=ip, opened_at=timezone.now())
+        results_refresh(round_=round_, actor=actor)
+    return round_
+
+
+def _assessments_missing_stage(round_: Round, stage: str) -> list[Assessment]:
+    return list(
+        round_.assessments.exclude(
+            sheets__stage=stage, sheets__status=Sheet.Status.SUBMITTED
+        ).select_related("organization")
+    )
+
+
+def _missing_errors(missing: list[Assessment], stage: str) -> list[dict]:
+    return [
+        {
+            "organization": a.organization.code,
+            "organization_name": a.organization.name,
+            "stage": stage,
+            "message": _("“%(stage)s”评分表未提交") % {"stage": Stage(stage).label},
+        }
+        for a in missing
+    ]
+
+
+def _ensure_results_complete(round_: Round) -> None:
+    without = list(round_.assessments.filter(level__isnull=True).select_related("organization"))
+    if without:
+        raise Conflict(
+            _("还有%(n)d个村没有评定结果（评分表未提交或缺少满意度测评）。") % {"n": len(without)},
+            [
+                {
+                    "organization": a.organization.code,
+                    "organization_name": a.organization.name,
+                    "message": "；".join(a.result_missing or []) or _("无评定结果"),
+                }
+                for a in without
+            ],
+        )
+    pending = round_.assessments.filter(findings__status=Finding.Status.PENDING).count()
+    if pending:
+        raise Conflict(_("还有%(n)d个联审问题待确认或撤回。") % {"n": pending})
+
+
+def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    """Move to the next stage. Leaving a stage that counts (rule 1) needs every sheet of it
+    submitted; entering publicity needs every result and no pending finding."""
+    _ensure_round_admin(actor, round_)
+    order = {
+        Round.Status.SELF_ASSESSMENT: Round.Status.TOWNSHIP_REVIEW,
+        Round.Status.TOWNSHIP_REVIEW: Round.Status.COUNTY_REVIEW,
+        Round.Status.COUNTY_REVIEW: Round.Status.PUBLICITY,
+    }
+    to = order.get(round_.status)
+    if to is None:
+        raise Conflict(
+            _("当前状态（%(s)s）不能进入下一阶段。") % {"s": round_.get_status_display()}
+        )
+    with transaction.atomic():
+        stage = round_.open_stage
+        if stage in round_.counting_stages:
+            missing = _assessments_missing_stage(round_, stage)
+            if missing:
+                raise Conflict(
+                    _("还有%(n)d个村的“%(stage)s”评分表未提交，不能进入下一阶段。")
+                    % {"n": len(missing), "stage": Stage(stage).label},
+                    _missing_errors(missing, stage),
+                )
+        if to == Round.Status.PUBLICITY:
+            results_refresh(round_=round_, actor=actor)
+            _ensure_results_complete(round_)
+        return _transition(actor=actor, round_=round_, to=to, ip=ip)
+
+
+def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    _ensure_round_admin(actor, round_)
+    if round_.status != Round.Status.PUBLICITY:
+        raise Conflict(_("只有公示中的评定轮次可以发布。"))
+    with transaction.atomic():
+        results_refresh(round_=round_, actor=actor)
+        _ensure_results_complete(round_)
+        return _transition(
+            actor=actor,
+            round_=round_,
+            to=Round.Status.PUBLISHED,
+            ip=ip,
+            published_at=timezone.now(),
+        )
+
+
+def round_archive(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    _ensure_round_admin(actor, round_)
+    if round_.status != Round.Status.PUBLISHED:
+        raise Conflict(_("只有已发布的评定轮次可以归档。"))
+    with transaction.atomic():
+        return _transition(actor=actor, round_=round_, to=Round.Status.ARCHIVED, ip=ip)
+
+
+def round_reopen(
+    *,
+    actor: User,
+    round_: Round,
+    stage: str,
+    reason: str,
+    deadline: datetime | None = None,
+    ip: str | None = None,
+) -> Round:
+    """Reopen a stage (with a required reason): the round returns to that stage and its
+    deadline is set anew. Published rounds are final."""
+    _ensure_round_admin(actor, round_)
+    errors = []
+    if stage not in Stage.values:
+        errors.append({"field": "stage", "value": stage, "message": _("阶段不存在")})
+    if not (reason or "").strip():
+        errors.append({"field": "reason", "message": _("请填写重新开放的原因")})
+    if deadline is not None and deadline <= timezone.now():
+        errors.append({"field": "deadline", "message": _("新的截止时间必须晚于现在")})
+    if errors:
+        raise InvalidInput(_("重新开放阶段失败。"), errors)
+    if stage == Stage.SELF and not round_.self_assessment_enabled:
+        raise Conflict(_("本轮未开展村自评。"))
+    if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
+        raise Conflict(
+            _("当前状态（%(s)s）不能重新开放阶段。") % {"s": round_.get_status_display()}
+        )
+    with transaction.atomic():
+        deadline_field = {
+            Stage.SELF: "self_deadline",
+            Stage.TOWNSHIP: "township_deadline",
+            Stage.COUNTY: "county_deadline",
+        }[stage]
+        before = {
+            "status": round_.status,
+            deadline_field: _display(getattr(round_, deadline_field)),
+        }
+        round_.status = STATUS_OF_STAGE[stage]
+        setattr(round_, deadline_field, deadline)
+        round_.save()
+        StageReopening.objects.create(
+            round=round_, stage=stage, reason=reason.strip(), new_deadline=deadline, by=actor
+        )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.ROUND_REOPEN,
+            obj=round_,
+            before=before,
+            after={"status": round_.status, deadline_field: _display(deadline)},
+            reason=reason,
+            ip=ip,
+        )
+    return round_
+
+
+ROUND_RULE_FIELDS = (
+    "name",
+    "authoritative_stage",
+    "weight_self",
+    "weight_township",
+    "weight_county",
+    "self_assessment_enabled",
+    "satisfaction_weight",
+    "band_min_5",
+    "band_min_4",
+    "band_min_3",
+    "band_min_2",
+    "band_min_1",
+    "pass_ratio",
+    "level_mode",
+    "satisfaction_floor",
+    "satisfaction_cap_level",
+    "max_promotion",
+    "first_year_max",
+    "quota_5",
+    "quota_4",
+    "self_deadline",
+    "township_deadline",
+    "county_deadline",
+    "publicity_start",
+    "publicity_end",
+    "supervision_phone",
+    "target_share_3",
+    "target_share_4",
+)
+
+
+def round_create(
+    *,
+    actor: User,
+    county: Organization,
+    year: int,
+    catalogue: Catalogue,
+    ip: str | None = None,
+    **fields,
+) -> Round:
+    if not policies.can_manage_round(actor, county.pk):
+        raise NotPermitted(_("只有本区县的县级管理员可以创建评定轮次。"))
+    unknown = set(fields) - set(ROUND_RULE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
+        )
+    if Round.objects.filter(county=county, year=year).exists():
+        raise InvalidInput(
+            _("%(y)s年度评定轮次已存在。") % {"y": year},
+            [{"field": "year", "message": _("已存在")}],
+        )
+    fields.setdefault("name", f"{county.name}{year}年度村党组织星级评定")
+    round_ = Round(county=county, year=year, catalogue=catalogue, **fields)
+    _full_clean(round_)
+    with transaction.atomic():
+        round_.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=round_,
+            after=_round_snapshot(round_),
+            ip=ip,
+        )
+    return round_
+
+
+def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields) -> Round:
+    """Change a round's rules, deadlines or publicity details before it is published; the
+    results are recomputed under the new rules."""
+    _ensure_round_admin(actor, round_)
+    if round_.is_published:
+        raise Conflict(_("结果已发布，不能修改评定规则。"))
+    unknown = set(fields) - set(ROUND_RULE_FIELDS) - {"catalogue"}
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
+        )
+    if "catalogue" in fields and round_.status != Round.Status.DRAFT:
+        raise Conflict(_("评定轮次开启后不能更换指标体系。"))
+    before = _round_snapshot(round_)
+    for field, value in fields.items():
+        setattr(round_, field, value)
+    _full_clean(round_)
+    with transaction.atomic():
+        round_.save()
+        after = _round_snapshot(round_)
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        if changed:
+            audit_record(
+                actor=actor,
+                action=AuditLog.Action.UPDATE,
+                obj=round_,
+                before={k: before.get(k) for k in changed},
+                after=changed,
+                ip=ip,
+            )
+        if round_.status != Round.Status.DRAFT:
+            results_refresh(round_=round_, actor=actor)
+    return round_
+
+
+def _round_snapshot(round_: Round) -> dict:
+    return {f: _display(getattr(round_, f)) for f in ROUND_RULE_FIELDS} | {
+        "catalogue": round_.catalogue_id
+    }
+
+
+def _full_clean(obj) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=["county", "catalogue"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("数据有误，未保存。"),
+            [
+                {"field": field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ],
+        ) from exc
