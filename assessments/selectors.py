@@ -213,3 +213,50 @@ def scoring_inputs(
         )
         for pk, org_id, exceptional in rows
     ]
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def _points_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def result_records(
+    round_: Round, *, user: User | None = None, assessments: QuerySet[Assessment] | None = None
+) -> list[dict]:
+    """One record per assessed organization in the ``export_results`` contract format:
+    decimals as 2-place strings, ``change`` an integer, or ``"new"`` without a previous level,
+    and ``level``/``change`` null while there is no result yet. Scoped by ``user`` if given."""
+    if assessments is None:
+        assessments = (
+            assessments_for_user(user, round_=round_)
+            if user is not None
+            else round_.assessments.select_related("organization", "organization__parent")
+        )
+    records = []
+    for a in assessments.order_by("organization__code"):
+        has_result = a.level is not None
+        if not has_result:
+            change = None
+        elif a.previous_level is None:
+            change = "new"
+        else:
+            change = a.change
+        township = a.organization.parent
+        records.append(
+            {
+                "organization_code": a.organization.code,
+                "organization_name": a.organization.name,
+                "township_code": township.code if township else None,
+                "township_name": township.name if township else None,
+                "category_scores": a.category_scores if has_result else None,
+                "total": _points_text(a.total),
+                "composite": _points_text(a.composite),
+                "stars_earned": a.stars_earned if has_result else None,
+                "level": a.level,
+                "previous_level": a.previous_level if has_result else None,
+                "change": change,
+            }
+        )
+    return records

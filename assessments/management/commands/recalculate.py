@@ -1,0 +1,28 @@
+"""Recompute and store every result of a round (after a rules change or a data repair)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Round
+from assessments.selectors import round_get_by_year
+from assessments.services import results_refresh
+
+
+class Command(BaseCommand):
+    help = "重新计算某年度全部评定结果。已发布的结果保持不变。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
+
+    def handle(self, *args, **options):
+        try:
+            round_ = round_get_by_year(year=options["round"])
+        except Round.DoesNotExist as exc:
+            raise CommandError(str(exc)) from exc
+        if round_.is_published:
+            raise CommandError(f"{round_} 已发布，结果已冻结，不能重新计算。")
+        changed = results_refresh(round_=round_)
+        with_result = round_.assessments.filter(level__isnull=False).count()
+        self.stdout.write(
+            f"{round_}：{round_.assessments.count()} 个评定对象，"
+            f"{with_result} 个有结果，{changed} 个结果发生变化。"
+        )
