@@ -234,29 +234,30 @@ def result_records(
             if user is not None
             else round_.assessments.select_related("organization", "organization__parent")
         )
-    records = []
-    for a in assessments.order_by("organization__code"):
-        has_result = a.level is not None
-        if not has_result:
-            change = None
-        elif a.previous_level is None:
-            change = "new"
-        else:
-            change = a.change
-        township = a.organization.parent
-        records.append(
-            {
-                "organization_code": a.organization.code,
-                "organization_name": a.organization.name,
-                "township_code": township.code if township else None,
-                "township_name": township.name if township else None,
-                "category_scores": a.category_scores if has_result else None,
-                "total": _points_text(a.total),
-                "composite": _points_text(a.composite),
-                "stars_earned": a.stars_earned if has_result else None,
-                "level": a.level,
-                "previous_level": a.previous_level if has_result else None,
-                "change": change,
-            }
-        )
-    return records
+    return [result_record(a) for a in assessments.order_by("organization__code")]
+
+
+def result_record(a: Assessment) -> dict:
+    """One assessment's record of the ``export_results`` contract (also streamed, one at a
+    time, by the annual report export)."""
+    has_result = a.level is not None
+    if not has_result:
+        change = None
+    elif a.previous_level is None:
+        change = "new"
+    else:
+        change = a.change
+    township = a.organization.parent
+    return {
+        "organization_code": a.organization.code,
+        "organization_name": a.organization.name,
+        "township_code": township.code if township else None,
+        "township_name": township.name if township else None,
+        "category_scores": a.category_scores if has_result else None,
+        "total": _points_text(a.total),
+        "composite": _points_text(a.composite),
+        "stars_earned": a.stars_earned if has_result else None,
+        "level": a.level,
+        "previous_level": a.previous_level if has_result else None,
+        "change": change,
+    }

@@ -4,8 +4,9 @@ refreshes the results it affects (with quotas set, the whole round is the unit).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,14 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Catalogue, Item
-from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.models import VILLAGE_KINDS, AuditLog, Organization, Role, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
 from . import policies, scoring, selectors
 from .models import (
     Assessment,
+    EvaluationGroup,
     Finding,
+    Job,
     Round,
     SatisfactionSurvey,
     Score,
@@ -78,6 +81,19 @@ def validate_points(item: Item, value: Any) -> tuple[Decimal | None, str | None]
     if points > item.max_points:
         return None, _("超过该项最高分%(max)s") % {"max": item.max_points}
     return points, None
+
+
+def validate_entry(
+    items: Mapping[str, Item], code: str, raw: Any
+) -> tuple[Decimal | None, str | None]:
+    """One entered value of a sheet, shared by ``scores_save`` and ``scores_import``:
+    (points, None); (None, None) for a blank, which clears the item; or (None, message)."""
+    item = items.get(code)
+    if item is None:
+        return None, _("指标代码不在本轮指标体系中")
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None, None
+    return validate_points(item, raw)
 
 
 def _display(value: Any) -> str:
@@ -150,14 +166,7 @@ def scores_save(
     errors: list[dict[str, Any]] = []
     parsed: dict[str, Decimal | None] = {}
     for code, raw in scores.items():
-        item = items.get(code)
-        if item is None:
-            errors.append(_item_error(org, stage, code, raw, _("指标代码不在本轮指标体系中")))
-            continue
-        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-            parsed[code] = None
-            continue
-        points, message = validate_points(item, raw)
+        points, message = validate_entry(items, code, raw)
         if message:
             errors.append(_item_error(org, stage, code, raw, message))
         else:
@@ -961,3 +970,398 @@ def _full_clean(obj) -> None:
                 for message in messages
             ],
         ) from exc
+
+
+# --- Excel score import --------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ScoreRow:
+    """One village's row of an imported score sheet: raw values by item code, and where each
+    came from (``columns``: item code → column letter) so every error can name its cell."""
+
+    sheet: str
+    row: int
+    organization: str
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    columns: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _import_error(
+    row: ScoreRow | None,
+    message: str,
+    *,
+    sheet: str = "",
+    line: int | None = None,
+    column: str = "",
+    organization: str = "",
+    organization_name: str = "",
+    item: str = "",
+    value: Any = None,
+    stage: str = "",
+) -> dict[str, Any]:
+    return {
+        "sheet": row.sheet if row else sheet,
+        "row": row.row if row else line,
+        "column": column,
+        "organization": row.organization if row else organization,
+        "organization_name": organization_name,
+        "stage": stage,
+        "item": item,
+        "value": _display(value),
+        "message": message,
+    }
+
+
+def _editable_organization_ids(
+    actor: User, round_: Round, stage: str, assessments: Iterable[Assessment]
+) -> set[int]:
+    """The bulk form of ``policies.can_edit_sheet`` for many villages of one round: the same
+    rules, with at most one query (an evaluator's group assignments)."""
+    if not actor.is_active or not policies.in_county(actor, round_.county_id):
+        return set()
+    orgs = [a.organization for a in assessments]
+    if actor.role == Role.COUNTY_ADMIN:
+        return {o.pk for o in orgs}
+    if actor.role == Role.VILLAGE_SECRETARY and stage == Stage.SELF:
+        return {o.pk for o in orgs if o.pk == actor.organization_id}
+    if actor.role == Role.TOWNSHIP_ASSESSOR and stage == Stage.TOWNSHIP:
+        return {o.pk for o in orgs if o.parent_id == actor.organization_id}
+    if actor.role == Role.EVALUATOR and stage == Stage.COUNTY:
+        assigned = set(
+            EvaluationGroup.objects.filter(round=round_, members=actor).values_list(
+                "villages", flat=True
+            )
+        )
+        return {o.pk for o in orgs if o.pk in assigned}
+    return set()
+
+
+# The stage each role may enter at all (policies.can_edit_sheet); others may not import.
+_ROLE_STAGES = {
+    Role.COUNTY_ADMIN: set(Stage.values),
+    Role.TOWNSHIP_ASSESSOR: {Stage.TOWNSHIP},
+    Role.VILLAGE_SECRETARY: {Stage.SELF},
+    Role.EVALUATOR: {Stage.COUNTY},
+}
+
+
+def scores_import(
+    *,
+    actor: User | None,
+    round_: Round,
+    stage: str,
+    rows: Iterable[ScoreRow],
+    errors: Iterable[dict[str, Any]] = (),
+    source: str = "",
+    ip: str | None = None,
+) -> dict[str, int]:
+    """Import many villages' points for one stage (an Excel upload), all or nothing.
+
+    Every value goes through the same check as ``scores_save`` (``validate_entry``); each
+    village is authorized against the actor's scope (a township assessor: its own villages);
+    the stage must be open. ``errors`` are problems the file reader already found (text or
+    formulas in number cells, bad headers): they are reported together with this service's
+    own, and if there is any, nothing is written. Blank cells leave points as they are.
+
+    Writes in one transaction: the missing sheets, one bulk upsert of the changed points, one
+    audit record per changed sheet plus one for the import, and one recalculation of the
+    affected results. Unchanged values are not rewritten, so importing the same file again
+    changes nothing. Queries do not grow with the number of villages.
+    """
+    rows = list(rows)
+    errors = list(errors)
+    if stage not in Stage.values:
+        raise InvalidInput(_("阶段“%(stage)s”不存在。") % {"stage": stage})
+    label = Stage(stage).label
+    if actor is not None:  # None: the command line, acting for the county
+        if not actor.is_active or stage not in _ROLE_STAGES.get(actor.role, set()):
+            raise NotPermitted(_("您无权导入“%(stage)s”评分。") % {"stage": label})
+        if not policies.in_county(actor, round_.county_id):
+            raise NotPermitted(_("您无权导入该评定轮次的评分。"))
+    round_.refresh_from_db()
+    ensure_stage_open(round_, stage)
+
+    items = _points_items(round_)
+    codes = {r.organization for r in rows}
+    assessments = {
+        a.organization.code: a
+        for a in Assessment.objects.filter(
+            round=round_, organization__code__in=codes
+        ).select_related("organization")
+    }
+    for a in assessments.values():
+        a.round = round_  # audit texts name the round: no query per sheet
+    editable = (
+        {a.organization_id for a in assessments.values()}
+        if actor is None
+        else _editable_organization_ids(actor, round_, stage, assessments.values())
+    )
+
+    for e in errors:  # the reader knows codes, not names
+        known = assessments.get(e.get("organization") or "")
+        if known is not None and not e.get("organization_name"):
+            e["organization_name"] = known.organization.name
+        e["stage"] = e.get("stage") or stage
+    seen: dict[str, ScoreRow] = {}
+    unknown_columns: set[tuple[str, str]] = set()
+    parsed: dict[int, dict[str, Decimal]] = {}  # assessment id → item code → points
+    cells = 0
+    for row in rows:
+        assessment = assessments.get(row.organization)
+        if assessment is None:
+            errors.append(_import_error(row, _("村代码不存在或不在本轮评定范围内"), stage=stage))
+            continue
+        org = assessment.organization
+        if row.organization in seen:
+            first = seen[row.organization]
+            errors.append(
+                _import_error(
+                    row,
+                    _("村代码重复（已出现在“%(sheet)s”第%(row)d行）")
+                    % {"sheet": first.sheet, "row": first.row},
+                    organization_name=org.name,
+                    stage=stage,
+                )
+            )
+            continue
+        seen[row.organization] = row
+        if org.pk not in editable:
+            errors.append(
+                _import_error(
+                    row, _("该村不在您的管辖范围内"), organization_name=org.name, stage=stage
+                )
+            )
+            continue
+        points_by_code = parsed.setdefault(assessment.pk, {})
+        for code, raw in row.values.items():
+            column = row.columns.get(code, "")
+            points, message = validate_entry(items, code, raw)
+            if message:
+                if code not in items:
+                    if (row.sheet, column) in unknown_columns:
+                        continue  # one error per unknown column, not one per cell
+                    unknown_columns.add((row.sheet, column))
+                errors.append(
+                    _import_error(
+                        row,
+                        message,
+                        column=column,
+                        organization_name=org.name,
+                        item=code,
+                        value=raw,
+                        stage=stage,
+                    )
+                )
+            elif points is not None:
+                points_by_code[code] = points
+                cells += 1
+    if errors:
+        order = {name: i for i, name in enumerate(dict.fromkeys(r.sheet for r in rows))}
+        errors.sort(
+            key=lambda e: (
+                order.get(e["sheet"], -1),
+                e["row"] or 0,
+                len(e["column"]),
+                e["column"],
+            )
+        )
+        raise InvalidInput(
+            _("导入文件有%(n)d处错误，未导入任何数据。请修改后重新上传。") % {"n": len(errors)},
+            errors,
+        )
+
+    by_id = {a.pk: a for a in assessments.values()}
+    now = timezone.now()
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        ensure_stage_open(round_, stage)  # an admin may have just advanced the round
+        sheets = {
+            s.assessment_id: s
+            for s in Sheet.objects.select_for_update().filter(
+                assessment_id__in=list(parsed), stage=stage
+            )
+        }
+        new_sheets = [
+            Sheet(assessment=by_id[pk], stage=stage, version=1, updated_by=actor)
+            for pk, points in parsed.items()
+            if pk not in sheets and points
+        ]
+        Sheet.objects.bulk_create(new_sheets, batch_size=1000)
+        created_ids = {s.pk for s in new_sheets}
+        for sheet in new_sheets:
+            sheets[sheet.assessment_id] = sheet
+        current: dict[int, dict[int, Decimal]] = {}
+        existing_ids = [s.pk for s in sheets.values() if s.pk not in created_ids]
+        if existing_ids:
+            for sheet_id, item_id, points in Score.objects.filter(
+                sheet_id__in=existing_ids
+            ).values_list("sheet_id", "item_id", "points"):
+                current.setdefault(sheet_id, {})[item_id] = points
+
+        upserts, entries, changed_sheets, affected = [], [], [], []
+        counts = {"villages": len(parsed), "cells": cells, "created": 0, "updated": 0}
+        for pk, points_by_code in parsed.items():
+            if not points_by_code:
+                continue
+            sheet = sheets[pk]
+            sheet.assessment = by_id[pk]
+            old_points = current.get(sheet.pk, {})
+            before, after = {}, {}
+            for code, points in points_by_code.items():
+                item = items[code]
+                old = old_points.get(item.pk)
+                if old is not None and old == points:
+                    continue
+                upserts.append(Score(sheet_id=sheet.pk, item_id=item.pk, points=points))
+                before[code] = None if old is None else f"{old:.2f}"
+                after[code] = f"{points:.2f}"
+                counts["created" if old is None else "updated"] += 1
+            if not after:
+                continue
+            if sheet.is_submitted:
+                affected.append(pk)
+            if sheet.pk not in created_ids:
+                sheet.version += 1
+                sheet.updated_by = actor
+                sheet.updated_at = now
+                changed_sheets.append(sheet)
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.SCORES_SAVE,
+                    sheet,
+                    {"version": sheet.version - 1, "scores": before},
+                    {"version": sheet.version, "scores": after},
+                    reason=_("Excel导入"),
+                )
+            )
+        if upserts:
+            Score.objects.bulk_create(
+                upserts,
+                update_conflicts=True,
+                unique_fields=["sheet", "item"],
+                update_fields=["points", "updated_at"],
+                batch_size=2000,
+            )
+        if changed_sheets:
+            Sheet.objects.bulk_update(
+                changed_sheets, ["version", "updated_by", "updated_at"], batch_size=500
+            )
+        counts["unchanged"] = cells - counts["created"] - counts["updated"]
+        counts["sheets_changed"] = len(entries)
+        if entries:
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.IMPORT,
+                    round_,
+                    None,
+                    {"stage": stage, "source": source, **counts},
+                    reason=_("Excel导入评分"),
+                )
+            )
+            audit_record_many(actor=actor, entries=entries, ip=ip)
+        # Only submitted sheets of counting stages feed results (rule 0, rule 1).
+        if affected and stage in round_.counting_stages:
+            results_refresh(round_=round_, assessment_ids=affected, actor=actor)
+    return counts
+
+
+# --- background jobs (Excel in and out) -----------------------------------------------------
+
+# Who may start each kind of job; the work itself authorizes again, village by village.
+_JOB_ROLES = {
+    Job.Kind.EXPORT_TEMPLATE: set(_ROLE_STAGES),
+    Job.Kind.EXPORT_REPORT: {Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR},
+    Job.Kind.IMPORT_SCORES: set(_ROLE_STAGES),
+    Job.Kind.IMPORT_ORGANIZATIONS: {Role.COUNTY_ADMIN},
+}
+
+
+def job_create(
+    *,
+    actor: User | None,
+    kind: str,
+    parameters: Mapping[str, Any],
+    upload: Any = None,
+    ip: str | None = None,
+) -> Job:
+    """Record a job and enqueue its task once the transaction commits (a worker must find
+    the row). ``actor`` None is the command line (system)."""
+    if kind not in Job.Kind.values:
+        raise InvalidInput(_("任务类型“%(k)s”不存在。") % {"k": kind})
+    if actor is not None and not (actor.is_active and actor.role in _JOB_ROLES[kind]):
+        raise NotPermitted(_("您无权执行“%(k)s”。") % {"k": Job.Kind(kind).label})
+    from . import tasks  # tasks import this module
+
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, parameters=dict(parameters), created_by=actor)
+        if upload is not None:
+            job.upload.save(getattr(upload, "name", "upload.xlsx").split("/")[-1], upload)
+        transaction.on_commit(lambda: tasks.TASK_OF_KIND[kind].delay(job.pk))
+    return job
+
+
+def job_start(*, job_id: int) -> Job | None:
+    """Mark a job running; None if it already finished (a redelivered task does nothing)."""
+    claimed = Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+    if not claimed:
+        return None
+    return Job.objects.select_related("created_by").get(pk=job_id)
+
+
+def job_progress(*, job: Job, percent: int) -> None:
+    percent = max(0, min(100, int(percent)))
+    if percent != job.progress:
+        job.progress = percent
+        Job.objects.filter(pk=job.pk).update(progress=percent)
+
+
+def job_succeed(
+    *, job: Job, counts: Mapping[str, Any], result_path: str | None = None, filename: str = ""
+) -> Job:
+    """Store the counts and the result file; the file expires after JOB_RESULT_TTL_HOURS."""
+    from django.conf import settings
+    from django.core.files import File
+
+    if result_path:
+        with open(result_path, "rb") as f:
+            job.result_file.save(filename or f"job-{job.pk}.xlsx", File(f), save=False)
+    now = timezone.now()
+    job.status = Job.Status.SUCCEEDED
+    job.progress = 100
+    job.counts = dict(counts)
+    job.finished_at = now
+    job.expires_at = now + timedelta(hours=getattr(settings, "JOB_RESULT_TTL_HOURS", 72))
+    job.error_message, job.errors = "", []
+    job.save()
+    return job
+
+
+def job_fail(*, job: Job, message: str, errors: list[dict[str, Any]] | None = None) -> Job:
+    from django.conf import settings
+
+    now = timezone.now()
+    job.status = Job.Status.FAILED
+    job.error_message = message
+    job.errors = list(errors or [])[:2000]  # the page lists them; a capped list stays usable
+    job.finished_at = now
+    job.expires_at = now + timedelta(hours=getattr(settings, "JOB_RESULT_TTL_HOURS", 72))
+    job.save()
+    return job
+
+
+def jobs_expire(*, now: datetime | None = None) -> int:
+    """Delete the files of jobs past their expiry time (results and uploads); the job rows
+    stay as the record of who exported or imported what. Returns how many were cleared."""
+    now = now or timezone.now()
+    expired = Job.objects.filter(expires_at__lte=now).exclude(result_file="", upload="")
+    cleared = 0
+    for job in expired:
+        for f in (job.result_file, job.upload):
+            if f:
+                f.delete(save=False)
+        job.save(update_fields=["result_file", "upload"])
+        cleared += 1
+    return cleared

@@ -145,6 +145,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "jobs-expire": {"task": "assessments.jobs_expire", "schedule": 60 * 60},
+}
+
+# --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---
+JOB_RESULT_TTL_HOURS = env.int("JOB_RESULT_TTL_HOURS", default=72)
+EXCEL_MAX_UPLOAD_BYTES = env.int("EXCEL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+EXCEL_MAX_ZIP_ENTRIES = env.int("EXCEL_MAX_ZIP_ENTRIES", default=500)
+EXCEL_MAX_UNCOMPRESSED_BYTES = env.int("EXCEL_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
 
 # --- Security: strict in production, sensible everywhere. ---
 SESSION_COOKIE_HTTPONLY = True
