@@ -65,3 +65,31 @@ def can_enter_survey(user: User, assessment: Assessment) -> bool:
 
 def can_manage_round(user: User, county_id: int) -> bool:
     return is_county_admin(user) and in_county(user, county_id)
+
+
+def can_view_sheet(user: User, assessment: Assessment, stage: str) -> bool:
+    """Who may read a stage's sheet of an assessment already in their scope: whoever may write
+    it, the county's auditors, a township its villages' self-assessments, an evaluation group
+    the earlier stages of its villages."""
+    if can_edit_sheet(user, assessment, stage):
+        return True
+    if not user.is_active or not in_county(user, assessment.round.county_id):
+        return False
+    if user.role == Role.AUDITOR:
+        return True
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return stage == Stage.SELF and user.organization_id == assessment.organization.parent_id
+    if user.role == Role.EVALUATOR:
+        return evaluator_assigned(user, assessment)
+    return False
+
+
+def can_review(user: User, assessment: Assessment) -> bool:
+    """The side-by-side review of all stages: county staff and the village's township."""
+    if not user.is_active or not in_county(user, assessment.round.county_id):
+        return False
+    if user.role in (Role.COUNTY_ADMIN, Role.AUDITOR):
+        return True
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return user.organization_id == assessment.organization.parent_id
+    return user.role == Role.EVALUATOR and evaluator_assigned(user, assessment)

@@ -6,6 +6,7 @@ township's village is simply not found (404), never "forbidden".
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -261,3 +262,116 @@ def result_record(a: Assessment) -> dict:
         "previous_level": a.previous_level if has_result else None,
         "change": change,
     }
+
+
+# --- web pages ----------------------------------------------------------------------------
+
+
+def finding_get_for_user(*, user: User, pk: int) -> Finding:
+    """A finding of an assessment the user may see; anything else is a 404."""
+    try:
+        return (
+            Finding.objects.filter(assessment_scope_q(user, prefix="assessment__"))
+            .select_related("assessment__round", "assessment__organization", "item")
+            .distinct()
+            .get(pk=pk)
+        )
+    except (Finding.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def round_progress(round_: Round, user: User) -> list[dict]:
+    """Per township in the user's scope: villages, and per stage how many sheets are not
+    started / draft / submitted. Two queries whatever the number of villages."""
+    scope = assessments_for_user(user, round_=round_)
+    villages = (
+        scope.order_by()
+        .values("organization__parent_id", "organization__parent__name")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    rows = {
+        v["organization__parent_id"]: {
+            "township_id": v["organization__parent_id"],
+            "township_name": v["organization__parent__name"],
+            "villages": v["n"],
+            "stages": {},
+        }
+        for v in villages
+    }
+    sheets = (
+        Sheet.objects.filter(assessment__in=scope.values("pk"))
+        .values("assessment__organization__parent_id", "stage", "status")
+        .annotate(n=Count("pk"))
+    )
+    for s in sheets:
+        row = rows.get(s["assessment__organization__parent_id"])
+        if row is not None:
+            row["stages"].setdefault(s["stage"], {})[s["status"]] = s["n"]
+    for row in rows.values():
+        for stage in ("self", "township", "county"):
+            counts = row["stages"].setdefault(stage, {})
+            draft = counts.get(Sheet.Status.DRAFT, 0)
+            submitted = counts.get(Sheet.Status.SUBMITTED, 0)
+            row["stages"][stage] = {
+                "not_started": row["villages"] - draft - submitted,
+                "draft": draft,
+                "submitted": submitted,
+            }
+    return sorted(rows.values(), key=lambda r: r["township_name"] or "")
+
+
+def sheets_by_assessment(assessment_ids: Iterable[int]) -> dict[int, dict[str, Sheet]]:
+    """assessment id → stage → sheet, in one query (lists of villages with their progress)."""
+    found: dict[int, dict[str, Sheet]] = defaultdict(dict)
+    for sheet in Sheet.objects.filter(assessment_id__in=list(assessment_ids)):
+        found[sheet.assessment_id][sheet.stage] = sheet
+    return found
+
+
+def sheet_projection(*, assessment: Assessment, stage: str, points: dict[str, Decimal]) -> dict:
+    """What the one engine makes of one stage's sheet as typed so far: category subtotals,
+    total and the projected level, with this stage's points taken as the item points (rule 1)
+    and unfilled scored items counted as 0. Findings, the survey, the previous level and 破格
+    are the assessment's own (rules 8–11); quotas (rule 12) need the round and are left out."""
+    round_ = assessment.round
+    rules = round_rules(round_)
+    rules = dataclasses.replace(rules, authoritative_stage=stage, stage_weights=None)
+    known = scoring_inputs(round_, assessment_ids=[assessment.pk])[0]
+    if rules.satisfaction_weight > 0 and (known.survey is None or not known.survey.respondents):
+        rules = dataclasses.replace(rules, satisfaction_weight=Decimal("0"))
+    filled = {
+        code: points.get(code, Decimal("0"))
+        for category in rules.categories
+        for code in category.scored_items
+    }
+    filled.update(
+        {
+            code: points[code]
+            for category in rules.categories
+            for code in category.deduction_items
+            if code in points
+        }
+    )
+    unfilled = sum(
+        1 for c in rules.categories for code in c.scored_items if points.get(code) is None
+    )
+    inp = dataclasses.replace(known, key=assessment.pk, sheets={stage: filled})
+    result = scoring.assess(rules, inp)
+    return {"rules": rules, "result": result, "unfilled": unfilled}
+
+
+def ranking_for_user(
+    round_: Round,
+    user: User,
+    *,
+    township_id: int | None = None,
+    level: int | None = None,
+    order: tuple[str, ...] = ("-composite", "-total"),
+) -> QuerySet[Assessment]:
+    """The rated assessments ``user`` may see, filtered and ordered for the ranking table."""
+    qs = assessments_for_user(user, round_=round_).filter(level__isnull=False)
+    if township_id is not None:
+        qs = qs.filter(organization__parent_id=township_id)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs.order_by(*order, "organization__code")

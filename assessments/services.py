@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Catalogue, Item
-from organizations.models import VILLAGE_KINDS, AuditLog, Organization, Role, User
+from organizations.models import VILLAGE_KINDS, AuditLog, Department, Organization, Role, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
 from . import policies, scoring, selectors
 from .models import (
     Assessment,
+    DepartmentClearance,
     EvaluationGroup,
     Finding,
     Job,
@@ -1365,3 +1366,56 @@ def jobs_expire(*, now: datetime | None = None) -> int:
         job.save(update_fields=["result_file", "upload"])
         cleared += 1
     return cleared
+
+
+# --- department clearances (联查联审 "no main problem") ------------------------------------
+
+
+def clearance_record(
+    *,
+    actor: User,
+    assessment: Assessment,
+    department: str | None = None,
+    ip: str | None = None,
+) -> DepartmentClearance:
+    """Record that a department found no main problem (无重大问题) for a village. Refused while
+    the same department has a pending or confirmed finding for it; one per department."""
+    if not policies.can_record_finding(actor, assessment):
+        raise NotPermitted(_("您无权为该村登记联审结论。"))
+    _ensure_findings_open(assessment.round)
+    department = department or actor.department or "organization"
+    if department not in Department.values:
+        raise InvalidInput(
+            _("部门不存在。"),
+            [{"field": "department", "value": department, "message": _("部门不存在")}],
+        )
+    org_name = assessment.organization.name
+    label = Department(department).label
+    open_findings = assessment.findings.filter(department=department).exclude(
+        status=Finding.Status.WITHDRAWN
+    )
+    if open_findings.exists():
+        raise Conflict(
+            _("%(dept)s已为%(org)s登记了问题，不能再登记“无重大问题”。")
+            % {"dept": label, "org": org_name}
+        )
+    with transaction.atomic():
+        clearance, created = DepartmentClearance.objects.get_or_create(
+            assessment=assessment, department=department, defaults={"by": actor}
+        )
+        if not created:
+            raise Conflict(
+                _("%(dept)s已登记%(org)s“无重大问题”。") % {"dept": label, "org": org_name}
+            )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=clearance,
+            after={
+                "assessment": assessment.pk,
+                "department": department,
+                "conclusion": "no_main_problem",
+            },
+            ip=ip,
+        )
+    return clearance

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "村党组织星级评定系统"
 admin.site.site_title = "星级评定管理"
@@ -7,4 +7,7 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The web pages (server-rendered, Chinese).
+    path("", include("organizations.urls")),
+    path("", include("assessments.urls")),
 ]

@@ -1,0 +1,125 @@
+"""Sign-in, sign-out, password change and the home page of each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Finding, Round
+from tests.conftest import move_to
+from tests.web.conftest import as_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders_in_chinese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "用户登录" in response.content.decode()
+
+
+def test_login_with_right_password_goes_home(client, county_admin):
+    response = client.post(
+        reverse("login"), {"username": "admin", "password": "test-pass-123"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "组织部管理员" in response.content.decode()
+
+
+def test_login_with_wrong_password_shows_the_message(client, county_admin):
+    response = client.post(reverse("login"), {"username": "admin", "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_post(client, county_admin):
+    as_user(client, county_admin)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_change(client, county_admin):
+    as_user(client, county_admin)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "test-pass-123",
+            "new_password1": "Xing-ji-2024!",
+            "new_password2": "Xing-ji-2024!",
+        },
+    )
+    assert response.status_code == 302
+    county_admin.refresh_from_db()
+    assert county_admin.check_password("Xing-ji-2024!")
+
+
+def test_password_change_bad_input_shows_the_message(client, county_admin):
+    as_user(client, county_admin)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": "a", "new_password2": "b"},
+    )
+    assert response.status_code == 200
+    county_admin.refresh_from_db()
+    assert county_admin.check_password("test-pass-123")
+    assert "errorlist" in response.content.decode()
+
+
+def test_anonymous_home_redirects_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_home_of_township_assessor_lists_own_villages_to_score(client, assessor_a, round_2024):
+    move_to(round_2024, Round.Status.TOWNSHIP_REVIEW)
+    html = as_user(client, assessor_a).get(reverse("home")).content.decode()
+    assert "镇街初评" in html
+    assert "七道江村" in html and "新兴村" in html
+    assert "六道江村" not in html
+    assert "去评分" in html
+
+
+def test_home_of_village_secretary_shows_self_assessment_and_deadline(
+    client, secretary_a1, round_2024
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Round.objects.filter(pk=round_2024.pk).update(
+        self_deadline=timezone.now() + timedelta(days=3, hours=1)
+    )
+    html = as_user(client, secretary_a1).get(reverse("home")).content.decode()
+    assert "村自评" in html and "七道江村" in html
+    assert "<strong>4</strong> 天" in html
+    assert "新兴村" not in html
+
+
+def test_home_of_county_admin_counts_findings_to_confirm(
+    client, county_admin, reviewer, assessment_a1
+):
+    services.finding_create(
+        actor=reviewer, assessment=assessment_a1, item_code="FJ01", evidence="违纪"
+    )
+    response = as_user(client, county_admin).get(reverse("home"))
+    assert response.context["pending_findings"] == 1
+    assert Finding.objects.count() == 1
+
+
+def test_home_of_department_reviewer_counts_villages_left(client, reviewer, round_2024):
+    response = as_user(client, reviewer).get(reverse("home"))
+    assert response.context["review_left"] == 3
+
+
+def test_home_without_round_or_role(client, maintainer, auditor, county):
+    assert "指标维护" in as_user(client, maintainer).get(reverse("home")).content.decode()
+    assert "没有评定轮次" in as_user(client, auditor).get(reverse("home")).content.decode()
+
+
+def test_home_wrong_method(client, county_admin):
+    assert as_user(client, county_admin).post(reverse("home")).status_code == 405
