@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from indicators.models import Category, Item
@@ -375,3 +375,182 @@ def ranking_for_user(
     if level is not None:
         qs = qs.filter(level=level)
     return qs.order_by(*order, "organization__code")
+
+
+# --- API reads ----------------------------------------------------------------------------
+
+
+def findings_for_user(user: User, *, round_: Round | None = None) -> QuerySet[Finding]:
+    """Findings of the assessments ``user`` may see (another township's: not found)."""
+    qs = Finding.objects.filter(assessment_scope_q(user, prefix="assessment__")).distinct()
+    if round_ is not None:
+        qs = qs.filter(assessment__round=round_)
+    return qs.select_related(
+        "assessment__round", "assessment__organization", "item", "recorded_by", "confirmed_by"
+    )
+
+
+CHANGE_KINDS = ("promoted", "demoted", "same", "new", "stripped")
+
+
+def change_kind(level: int | None, previous_level: int | None) -> str | None:
+    """How a result moved since last year: ``new`` without a previous level; ``stripped``
+    (摘星) when a starred organization falls to 0 stars; else promoted / demoted / same.
+    None while there is no result."""
+    if level is None:
+        return None
+    if previous_level is None:
+        return "new"
+    if level == 0 and previous_level > 0:
+        return "stripped"
+    if level > previous_level:
+        return "promoted"
+    if level < previous_level:
+        return "demoted"
+    return "same"
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None
+
+
+def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> dict:
+    """The round at a glance, over the assessments ``user`` may see (DOMAIN.md §3 step 6):
+
+    - ``levels``: how many at each level 0–5 (only assessments with a result);
+    - ``level_3_plus`` / ``level_4_plus`` and their shares against the round's "保三争四"
+      targets; ``composite_at_least_70`` / ``composite_at_least_80``;
+    - ``changes`` vs last year: promoted / demoted / same / new / stripped (see ``change_kind``);
+    - ``townships``: the same counts per township, ordered by code;
+    - ``weakest_items``: scored items with the lowest average share of their maximum over the
+      submitted sheets of the stages that count (rule 1), i.e. where villages lose most points.
+
+    Two queries whatever the number of villages, townships, sheets or items: one over the
+    assessments, one aggregate over the scores. Decimals stay ``Decimal``; callers format.
+    """
+    scope = assessments_for_user(user, round_=round_)
+    rows = list(
+        scope.order_by().values_list(
+            "pk",
+            "organization__parent_id",
+            "organization__parent__code",
+            "organization__parent__name",
+            "level",
+            "composite",
+            "previous_level",
+            "vetoed",
+        )
+    )
+
+    def empty_counts() -> dict:
+        return {
+            "assessments": 0,
+            "rated": 0,
+            "pending": 0,
+            "vetoed": 0,
+            "levels": {str(level): 0 for level in range(6)},
+            "level_3_plus": 0,
+            "level_4_plus": 0,
+            "composite_at_least_70": 0,
+            "composite_at_least_80": 0,
+            "changes": dict.fromkeys(CHANGE_KINDS, 0),
+        }
+
+    def add(counts: dict, level, composite, previous_level, vetoed) -> None:
+        counts["assessments"] += 1
+        if level is None:
+            counts["pending"] += 1
+            return
+        counts["rated"] += 1
+        counts["vetoed"] += bool(vetoed)
+        counts["levels"][str(level)] += 1
+        counts["level_3_plus"] += level >= 3
+        counts["level_4_plus"] += level >= 4
+        if composite is not None:
+            counts["composite_at_least_70"] += composite >= 70
+            counts["composite_at_least_80"] += composite >= 80
+        counts["changes"][change_kind(level, previous_level)] += 1
+
+    overall = empty_counts()
+    townships: dict[int, dict] = {}
+    for _pk, t_id, t_code, t_name, level, composite, previous_level, vetoed in rows:
+        if t_id not in townships:
+            townships[t_id] = {"id": t_id, "code": t_code, "name": t_name, **empty_counts()}
+        add(overall, level, composite, previous_level, vetoed)
+        add(townships[t_id], level, composite, previous_level, vetoed)
+    for counts in [overall, *townships.values()]:
+        counts["share_3_plus"] = _share(counts["level_3_plus"], counts["rated"])
+        counts["share_4_plus"] = _share(counts["level_4_plus"], counts["rated"])
+
+    return {
+        "round": {
+            "id": round_.pk,
+            "year": round_.year,
+            "name": round_.name,
+            "status": round_.status,
+        },
+        **overall,
+        "target_share_3": round_.target_share_3,
+        "target_share_4": round_.target_share_4,
+        "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
+        "weakest_items": _weakest_items(round_, scope, limit=weakest_limit),
+    }
+
+
+def _weakest_items(round_: Round, scope: QuerySet[Assessment], *, limit: int) -> list[dict]:
+    """Scored items by average share of their maximum, lowest first (one query). Sums are
+    taken in the database and divided here in Decimal; on SQLite the sum comes back as a float
+    of 2-place values, so it is rounded back to 2 places before dividing."""
+    sums = (
+        Score.objects.filter(
+            sheet__assessment__in=scope.order_by().values("pk"),
+            sheet__stage__in=round_.counting_stages,
+            sheet__status=Sheet.Status.SUBMITTED,
+            item__kind=Item.Kind.SCORED,
+        )
+        .values(
+            "item__code",
+            "item__title",
+            "item__max_points",
+            "item__position",
+            "item__category__code",
+            "item__category__name",
+        )
+        .annotate(n=Count("pk"), total=Sum("points"))
+        .order_by()
+    )
+    weakest = []
+    for row in sums:
+        maximum, n = row["item__max_points"], row["n"]
+        total = Decimal(str(row["total"] or 0)).quantize(Decimal("0.01"))
+        weakest.append(
+            {
+                "code": row["item__code"],
+                "title": row["item__title"],
+                "category_code": row["item__category__code"],
+                "category_name": row["item__category__name"],
+                "max_points": maximum,
+                "sheets": n,
+                "average": (total / n).quantize(Decimal("0.01")),
+                "share": (total / (maximum * n)).quantize(Decimal("0.001")),
+                "_position": row["item__position"],
+            }
+        )
+    weakest.sort(key=lambda w: (w["share"], w["_position"], w["code"]))
+    for w in weakest:
+        del w["_position"]
+    return weakest[:limit]
+
+
+def change_q(kind: str) -> Q:
+    """A filter on Assessment selecting one ``change_kind`` (same definitions, in SQL)."""
+    rated = Q(level__isnull=False)
+    had = Q(previous_level__isnull=False)
+    stripped = Q(level=0, previous_level__gt=0)
+    return {
+        "new": rated & Q(previous_level__isnull=True),
+        "stripped": stripped,
+        "promoted": rated & had & Q(level__gt=F("previous_level")),
+        "demoted": rated & had & Q(level__lt=F("previous_level")) & ~stripped,
+        "same": rated & had & Q(level=F("previous_level")),
+    }[kind]

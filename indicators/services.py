@@ -109,3 +109,149 @@ def catalogue_copy(*, actor: User | None, catalogue: Catalogue, name: str, year:
             after={"name": copy.name, "year": year, "items": len(items)},
         )
     return copy
+
+
+# --- maintenance (indicator maintainers, while the catalogue is not frozen) -----------------
+
+CATEGORY_FIELDS = ("name", "description", "max_points", "pass_points", "position")
+ITEM_FIELDS = (
+    "category",
+    "title",
+    "guidance",
+    "evidence",
+    "max_points",
+    "kind",
+    "position",
+)
+
+
+def _ensure_maintainer(actor: User, catalogue: Catalogue) -> None:
+    if not (actor.is_superuser or actor.has_role("indicator_maintainer")):
+        raise NotPermitted(_("只有指标维护员可以修改指标体系。"))
+    if catalogue.is_frozen:
+        raise Conflict(
+            _("指标体系“%(c)s”已被开启的评定轮次使用，不能再修改；请复制为新版本后修改。")
+            % {"c": catalogue.name}
+        )
+
+
+def _clean_or_raise(obj: Category | Item) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=["catalogue"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("数据有误，未保存。"),
+            [
+                {"field": field, "message": str(message)}
+                for field, messages in exc.message_dict.items()
+                for message in messages
+            ],
+        ) from exc
+
+
+def _snapshot(obj: Category | Item, fields: tuple[str, ...]) -> dict[str, Any]:
+    values = {}
+    for field in fields:
+        value = getattr(obj, f"{field}_id" if field == "category" else field)
+        values[field] = (
+            None if value is None else str(value) if not isinstance(value, int) else value
+        )
+    return values
+
+
+def _check_kind_category(item: Item) -> list[dict]:
+    """Points items live in a category of the same catalogue; veto/star-deduction outside."""
+    if item.kind in (Item.Kind.SCORED, Item.Kind.DEDUCTION):
+        if item.category is None:
+            return [{"field": "category", "message": _("评分项和减分项必须属于一个类别")}]
+        if item.category.catalogue_id != item.catalogue_id:
+            return [{"field": "category", "message": _("类别不属于该指标体系")}]
+        if item.max_points <= 0:
+            return [{"field": "max_points", "message": _("评分项和减分项的分值必须大于0")}]
+    elif item.category_id is not None:
+        return [{"field": "category", "message": _("否决项和减星项不属于任何类别")}]
+    return []
+
+
+def category_update(*, actor: User, category: Category, **fields: Any) -> Category:
+    """Change a category's name, description, maximum, pass line or position (audited)."""
+    _ensure_maintainer(actor, category.catalogue)
+    unknown = set(fields) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
+        )
+    before = _snapshot(category, CATEGORY_FIELDS)
+    for field, value in fields.items():
+        setattr(category, field, value)
+    _clean_or_raise(category)
+    if category.pass_points is not None and category.pass_points > category.max_points:
+        raise InvalidInput(
+            _("数据有误，未保存。"),
+            [{"field": "pass_points", "message": _("达标线不能超过满分")}],
+        )
+    with transaction.atomic():
+        category.save()
+        after = _snapshot(category, CATEGORY_FIELDS)
+        audit_record(
+            actor=actor, action=AuditLog.Action.UPDATE, obj=category, before=before, after=after
+        )
+    return category
+
+
+def item_create(*, actor: User, catalogue: Catalogue, code: str, **fields: Any) -> Item:
+    """Add an item to a catalogue that is not yet frozen (audited)."""
+    _ensure_maintainer(actor, catalogue)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
+        )
+    if Item.objects.filter(catalogue=catalogue, code=code).exists():
+        raise InvalidInput(
+            _("数据有误，未保存。"),
+            [{"field": "code", "value": code, "message": _("该代码已存在")}],
+        )
+    item = Item(catalogue=catalogue, code=code, **fields)
+    _clean_or_raise(item)
+    errors = _check_kind_category(item)
+    if errors:
+        raise InvalidInput(_("数据有误，未保存。"), errors)
+    with transaction.atomic():
+        item.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=item,
+            after={"code": code, **_snapshot(item, ITEM_FIELDS)},
+        )
+    return item
+
+
+def item_update(*, actor: User, item: Item, **fields: Any) -> Item:
+    """Change an item of a catalogue that is not yet frozen (audited)."""
+    _ensure_maintainer(actor, item.catalogue)
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
+        )
+    before = _snapshot(item, ITEM_FIELDS)
+    for field, value in fields.items():
+        setattr(item, field, value)
+    _clean_or_raise(item)
+    errors = _check_kind_category(item)
+    if errors:
+        raise InvalidInput(_("数据有误，未保存。"), errors)
+    with transaction.atomic():
+        item.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.UPDATE,
+            obj=item,
+            before=before,
+            after=_snapshot(item, ITEM_FIELDS),
+        )
+    return item

@@ -228,3 +228,35 @@ class AuditLog(models.Model):
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M:%S}" if self.at else ""
         return f"{when} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class ApiToken(models.Model):
+    """A personal API token for scripts. Only a SHA-256 hash of the key is stored: the key is
+    shown once, when created, and a leaked database does not leak usable keys."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(
+        _("密钥前缀"), max_length=16, help_text=_("用于辨认令牌，不能用于认证。")
+    )
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最后使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -54,3 +54,15 @@ def townships_for_user(user: User) -> QuerySet[Organization]:
     if user.role == Role.VILLAGE_SECRETARY:
         return Organization.objects.filter(children__pk=user.organization_id)
     return townships_in_county(user.county_id) if user.county_id else Organization.objects.none()
+
+
+def organizations_for_user(user: User) -> QuerySet[Organization]:
+    """The part of the tree ``user`` may see: their county node, the townships whose villages
+    they see, and those villages (a township assessor sees only their own branch)."""
+    if not user.is_authenticated or not user.is_active or user.county_id is None:
+        return Organization.objects.none()
+    township_ids = townships_for_user(user).values("pk")
+    villages = Q(kind__in=VILLAGE_KINDS) & village_scope_q(user)
+    return Organization.objects.filter(
+        Q(pk=user.county_id) | Q(pk__in=township_ids) | villages
+    ).select_related("parent")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "村党组织星级评定系统"
 admin.site.site_title = "星级评定管理"
@@ -7,6 +8,9 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("assessments.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # The web pages (server-rendered, Chinese).
     path("", include("organizations.urls")),
     path("", include("assessments.urls")),

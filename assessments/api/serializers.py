@@ -1,0 +1,387 @@
+"""Serializers of the rating-year API: shapes in and out, no business rules (the services
+validate and the selectors read)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assessments import selectors
+from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Sheet, Stage
+from organizations.models import Department
+
+POINTS = {"max_digits": 5, "decimal_places": 2}
+
+# --- rounds --------------------------------------------------------------------------------
+
+ROUND_READ_ONLY = [
+    "id",
+    "county",
+    "status",
+    "open_stage",
+    "counting_stages",
+    "opened_at",
+    "published_at",
+    "created_at",
+    "updated_at",
+]
+ROUND_RULES = [
+    "name",
+    "authoritative_stage",
+    "weight_self",
+    "weight_township",
+    "weight_county",
+    "self_assessment_enabled",
+    "satisfaction_weight",
+    "band_min_5",
+    "band_min_4",
+    "band_min_3",
+    "band_min_2",
+    "band_min_1",
+    "pass_ratio",
+    "level_mode",
+    "satisfaction_floor",
+    "satisfaction_cap_level",
+    "max_promotion",
+    "first_year_max",
+    "quota_5",
+    "quota_4",
+    "self_deadline",
+    "township_deadline",
+    "county_deadline",
+    "publicity_start",
+    "publicity_end",
+    "supervision_phone",
+    "target_share_3",
+    "target_share_4",
+]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    open_stage = serializers.CharField(read_only=True, allow_null=True)
+    counting_stages = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Round
+        fields = [*ROUND_READ_ONLY, "year", "catalogue", *ROUND_RULES]
+        read_only_fields = fields
+
+
+class RoundCreateSerializer(serializers.ModelSerializer):
+    """Create a round of the user's county; every rule field is optional (defaults of §4)."""
+
+    class Meta:
+        model = Round
+        fields = ["year", "catalogue", *ROUND_RULES]
+        extra_kwargs = {f: {"required": False} for f in ROUND_RULES} | {
+            "year": {"min_value": 2000, "max_value": 2100}
+        }
+
+
+class RoundUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = ["catalogue", *ROUND_RULES]
+        extra_kwargs = {f: {"required": False} for f in ["catalogue", *ROUND_RULES]}
+
+
+class ReopenSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+
+class OrganizationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+    township = OrganizationRefSerializer(source="organization.parent", read_only=True)
+    change = serializers.SerializerMethodField(
+        help_text=_("星级变化：整数；无上年星级时为\u201cnew\u201d；尚无结果时为null。")
+    )
+    change_kind = serializers.SerializerMethodField()
+    missing = serializers.JSONField(source="result_missing", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "round",
+            "organization",
+            "township",
+            "exceptional",
+            "exceptional_reason",
+            "category_scores",
+            "total",
+            "composite",
+            "band_level",
+            "stars_earned",
+            "level",
+            "previous_level",
+            "change",
+            "change_kind",
+            "vetoed",
+            "missing",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["new"]}], "nullable": True}
+    )
+    def get_change(self, assessment: Assessment):
+        if assessment.level is None:
+            return None
+        return "new" if assessment.previous_level is None else assessment.change
+
+    @extend_schema_field({"type": "string", "enum": list(selectors.CHANGE_KINDS), "nullable": True})
+    def get_change_kind(self, assessment: Assessment):
+        return selectors.change_kind(assessment.level, assessment.previous_level)
+
+
+class StageSheetSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    status = serializers.ChoiceField(choices=[*Sheet.Status.choices, ("none", _("未开始"))])
+    version = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    scores = serializers.DictField(child=serializers.CharField())
+    visible = serializers.BooleanField(help_text=_("为false时您无权查看该阶段的分数"))
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(source="assessment.organization", read_only=True)
+    item = serializers.CharField(source="item.code", read_only=True)
+    item_title = serializers.CharField(source="item.title", read_only=True)
+    kind = serializers.CharField(source="item.kind", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+    confirmed_by = serializers.CharField(
+        source="confirmed_by.display_name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "assessment",
+            "organization",
+            "item",
+            "item_title",
+            "kind",
+            "department",
+            "evidence",
+            "status",
+            "recorded_by",
+            "recorded_at",
+            "confirmed_by",
+            "confirmed_at",
+            "withdrawn_reason",
+        ]
+        read_only_fields = fields
+
+
+class SurveySerializer(serializers.Serializer):
+    respondents = serializers.IntegerField(allow_null=True)
+    satisfied = serializers.IntegerField(allow_null=True)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    """Reads its sheets, findings and survey from the context the view prepared (scoped)."""
+
+    sheets = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+    survey = serializers.SerializerMethodField()
+    result_steps = serializers.JSONField(read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "result_steps", "sheets", "findings", "survey"]
+        read_only_fields = fields
+
+    @extend_schema_field(StageSheetSerializer(many=True))
+    def get_sheets(self, assessment: Assessment) -> list[dict]:
+        return self.context["sheets"]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, assessment: Assessment) -> list[dict]:
+        return FindingSerializer(self.context["findings"], many=True).data
+
+    @extend_schema_field(SurveySerializer)
+    def get_survey(self, assessment: Assessment) -> dict:
+        return survey_data(self.context["survey"])
+
+
+def survey_data(survey: SatisfactionSurvey | None) -> dict:
+    if survey is None:
+        return {"respondents": None, "satisfied": None, "rate": None}
+    return {
+        "respondents": survey.respondents,
+        "satisfied": survey.satisfied,
+        "rate": f"{survey.rate.quantize(Decimal('0.0001'))}",
+    }
+
+
+# --- score sheets --------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "number"}],
+        "nullable": True,
+        "description": ('得分，如"2.50"（推荐字符串；JSON数字按十进制精确读取）；null或""清除该项'),
+    }
+)
+class PointsValueField(serializers.Field):
+    """An entered value as given: a string or a JSON number (read as Decimal by the parser),
+    or null. Range and decimal places are checked by the service, which lists every bad item."""
+
+    default_error_messages = {"invalid": _("必须是数字、字符串或null")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | Decimal):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class SheetSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    status = serializers.ChoiceField(choices=Sheet.Status.choices)
+    version = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.CharField())
+    notes = serializers.DictField(child=serializers.CharField())
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    updated_by = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    stage_open = serializers.BooleanField()
+    deadline = serializers.DateTimeField(allow_null=True)
+
+
+class SheetWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0, help_text=_("读取时得到的版本号；与当前版本不一致时返回409")
+    )
+    scores = serializers.DictField(child=PointsValueField(), required=False, default=dict)
+    notes = serializers.DictField(
+        child=serializers.CharField(max_length=500, allow_blank=True),
+        required=False,
+        default=dict,
+    )
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class ExceptionalSerializer(serializers.Serializer):
+    exceptional = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class FindingCreateSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=8, help_text=_("否决项或减星项的代码"))
+    evidence = serializers.CharField(allow_blank=True, max_length=5000)
+    department = serializers.ChoiceField(choices=Department.choices, required=False)
+
+
+class SurveyWriteSerializer(serializers.Serializer):
+    respondents = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    satisfied = serializers.IntegerField(min_value=0, max_value=1_000_000)
+
+
+# --- results and dashboard -----------------------------------------------------------------
+
+
+class ResultRecordSerializer(serializers.Serializer):
+    """The ``export_results`` contract record, plus the assessment id."""
+
+    assessment = serializers.IntegerField()
+    organization_code = serializers.CharField()
+    organization_name = serializers.CharField()
+    township_code = serializers.CharField(allow_null=True)
+    township_name = serializers.CharField(allow_null=True)
+    category_scores = serializers.DictField(child=serializers.CharField(), allow_null=True)
+    total = serializers.CharField(allow_null=True)
+    composite = serializers.CharField(allow_null=True)
+    stars_earned = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    level = serializers.IntegerField(allow_null=True)
+    previous_level = serializers.IntegerField(allow_null=True)
+    change = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["new"]}], "nullable": True}
+    )
+    def get_change(self, record: dict):
+        return record["change"]
+
+
+class ChangesSerializer(serializers.Serializer):
+    promoted = serializers.IntegerField()
+    demoted = serializers.IntegerField()
+    same = serializers.IntegerField()
+    new = serializers.IntegerField()
+    stripped = serializers.IntegerField()
+
+
+class CountsSerializer(serializers.Serializer):
+    assessments = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    vetoed = serializers.IntegerField()
+    levels = serializers.DictField(child=serializers.IntegerField(), help_text='"0"…"5"')
+    level_3_plus = serializers.IntegerField()
+    level_4_plus = serializers.IntegerField()
+    share_3_plus = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
+    share_4_plus = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
+    composite_at_least_70 = serializers.IntegerField()
+    composite_at_least_80 = serializers.IntegerField()
+    changes = ChangesSerializer()
+
+
+class TownshipCountsSerializer(CountsSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WeakItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    category_code = serializers.CharField()
+    category_name = serializers.CharField()
+    max_points = serializers.DecimalField(**POINTS)
+    sheets = serializers.IntegerField()
+    average = serializers.DecimalField(max_digits=7, decimal_places=2)
+    share = serializers.DecimalField(max_digits=5, decimal_places=3)
+
+
+class RoundRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+
+
+class DashboardSerializer(CountsSerializer):
+    round = RoundRefSerializer()
+    target_share_3 = serializers.DecimalField(max_digits=4, decimal_places=3)
+    target_share_4 = serializers.DecimalField(max_digits=4, decimal_places=3)
+    townships = TownshipCountsSerializer(many=True)
+    weakest_items = WeakItemSerializer(many=True)

@@ -1,0 +1,193 @@
+"""API of the organization tree, the current user and their API tokens. Thin: parse → call a
+selector or service → serialize."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from organizations import selectors, services
+from organizations.models import ApiToken, Organization
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- serializers ---------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "parent_code",
+            "party_body",
+            "secretary_name",
+            "member_count",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class OrganizationNodeSerializer(serializers.Serializer):
+    """One node of the tree with its children (documented one level; the tree nests)."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Organization.Kind.choices)
+    is_active = serializers.BooleanField()
+    children = serializers.ListField(child=serializers.DictField())
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    role = serializers.CharField()
+    organization = OrganizationSerializer(allow_null=True)
+    county = serializers.IntegerField(source="county_id", allow_null=True)
+    department = serializers.CharField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    key = serializers.CharField(help_text=_("完整密钥，只在创建时返回一次，请妥善保存。"))
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级组织ID"))
+    kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices)
+    is_active = django_filters.BooleanFilter()
+    search = django_filters.CharFilter(method="filter_search", label=_("按名称或代码搜索"))
+
+    class Meta:
+        model = Organization
+        fields = ["parent", "kind", "is_active", "search"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer, summary="当前用户")
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class OrganizationListView(generics.ListAPIView):
+    """The organizations the user may see: county, townships, villages (ordered by code)."""
+
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+
+    def get_queryset(self):
+        return selectors.organizations_for_user(self.request.user).order_by("code", "pk")
+
+
+class OrganizationDetailView(generics.RetrieveAPIView):
+    serializer_class = OrganizationSerializer
+
+    def get_queryset(self):
+        return selectors.organizations_for_user(self.request.user)
+
+
+class OrganizationTreeView(APIView):
+    """The visible tree nested from the county down, in one query."""
+
+    @extend_schema(responses=OrganizationNodeSerializer, summary="组织树")
+    def get(self, request):
+        nodes = {
+            org.pk: {
+                "id": org.pk,
+                "code": org.code,
+                "name": org.name,
+                "kind": org.kind,
+                "is_active": org.is_active,
+                "parent": org.parent_id,
+                "children": [],
+            }
+            for org in selectors.organizations_for_user(request.user).order_by("code")
+        }
+        root = None
+        for node in nodes.values():
+            parent = nodes.get(node.pop("parent"))
+            if parent is not None:
+                parent["children"].append(node)
+            elif node["kind"] == Organization.Kind.COUNTY:
+                root = node
+        if root is None:
+            raise Http404
+        return Response(root)
+
+
+class ApiTokenListView(generics.ListAPIView):
+    """The user's own tokens; creating one returns its key once."""
+
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(
+        request=ApiTokenCreateSerializer,
+        responses={201: ApiTokenCreatedSerializer},
+        summary="创建API令牌（密钥只显示一次）",
+    )
+    def post(self, request):
+        body = ApiTokenCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        token, key = services.api_token_create(
+            actor=request.user, name=body.validated_data["name"], ip=client_ip(request)
+        )
+        data = ApiTokenSerializer(token).data | {"key": key}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(APIView):
+    @extend_schema(responses={204: None}, summary="撤销API令牌")
+    def delete(self, request, pk: int):
+        token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+        if token is None:
+            raise Http404
+        services.api_token_revoke(actor=request.user, token=token, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
