@@ -69,10 +69,12 @@ def next_level_advice(
     gaps: list[Gap] = []
     if rules.level_mode in ("stars", "both") and len(earned) < target:
         missing = [
-            (c.pass_points - scores[c.code], c) for c in rules.categories if c.code not in earned
+            (c.pass_points - scores[c.code], position, c)
+            for position, c in enumerate(rules.categories)
+            if c.code not in earned
         ]
-        missing.sort(key=lambda pair: (pair[0], pair[1].code))
-        for gap, category in missing[: target - len(earned)]:
+        missing.sort(key=lambda entry: entry[:2])  # ties: catalogue order
+        for gap, _position, category in missing[: target - len(earned)]:
             gaps.append(Gap("category", category.code, category.name, gap))
     if rules.level_mode in ("total", "both") and band < target:
         label = "综合得分" if rules.satisfaction_weight > 0 else "总分"

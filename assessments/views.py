@@ -223,9 +223,7 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
         round_.refresh_from_db()
         context = _round_overview_context(request, round_)
         context["error"] = error_context(error)
-        return render(
-            request, "assessments/round_overview.html", context, status=error.status_code
-        )
+        return render(request, "assessments/round_overview.html", context, status=error.status_code)
     messages.success(request, done[action])
     return redirect("round_overview", round_id=round_.pk)
 
@@ -393,9 +391,7 @@ def _sheet_context(
 def sheet(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     assessment = _sheet_and_access(request, pk, stage)
     if request.method == "GET":
-        return render(
-            request, "assessments/sheet.html", _sheet_context(request, assessment, stage)
-        )
+        return render(request, "assessments/sheet.html", _sheet_context(request, assessment, stage))
     scores, notes = _posted_sheet(request)
     submit = request.POST.get("action") == "submit"
     try:
@@ -414,9 +410,7 @@ def sheet(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             ip=client_ip(request),
         )
     except DomainError as error:
-        context = _sheet_context(
-            request, assessment, stage, posted=(scores, notes), error=error
-        )
+        context = _sheet_context(request, assessment, stage, posted=(scores, notes), error=error)
         return render(request, "assessments/sheet.html", context, status=error.status_code)
     if submit:
         assessment.refresh_from_db()
@@ -564,9 +558,11 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     # Per-department progress over the whole round (not only the filtered township).
     progress = []
     dept_findings: dict[str, set] = {}
-    for assessment_id, department in Finding.objects.filter(assessment__round=round_).exclude(
-        status=Finding.Status.WITHDRAWN
-    ).values_list("assessment_id", "department"):
+    for assessment_id, department in (
+        Finding.objects.filter(assessment__round=round_)
+        .exclude(status=Finding.Status.WITHDRAWN)
+        .values_list("assessment_id", "department")
+    ):
         dept_findings.setdefault(department, set()).add(assessment_id)
     dept_cleared: dict[str, set] = {}
     for assessment_id, department in clearances:
@@ -882,7 +878,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
                 category_names.append(name)
         scores = a.category_scores or {}
         rows.append({"assessment": a, "scores": scores})
-        if latest_advice is None and a.has_result:
+        if latest_advice is None and a.has_result and scores and a.composite is not None:
             latest_advice = {
                 "round": a.round,
                 "advice": advice.next_level_advice(
