@@ -490,14 +490,16 @@ def survey_save(
                     "message": _("%(f)s必须是整数") % {"f": label},
                 }
             )
-    if not errors:
-        if values["respondents"] <= 0:
-            errors.append({"field": "respondents", "message": _("测评人数必须大于0")})
-        if values["satisfied"] < 0:
-            errors.append({"field": "satisfied", "message": _("满意人数不能小于0")})
-        elif values["satisfied"] > values["respondents"]:
-            errors.append({"field": "satisfied", "message": _("满意人数不能超过测评人数")})
+    # Range checks run on whichever field parsed, so every problem is listed at once.
+    n_respondents, n_satisfied = values.get("respondents"), values.get("satisfied")
+    if n_respondents is not None and n_respondents <= 0:
+        errors.append({"field": "respondents", "message": _("测评人数必须大于0")})
+    if n_satisfied is not None and n_satisfied < 0:
+        errors.append({"field": "satisfied", "message": _("满意人数不能小于0")})
+    elif n_satisfied is not None and n_respondents is not None and n_satisfied > n_respondents:
+        errors.append({"field": "satisfied", "message": _("满意人数不能超过测评人数")})
     if errors:
+        errors.sort(key=lambda e: e["field"] != "respondents")
         raise InvalidInput(_("满意度测评数据有误，未保存。"), errors)
     with transaction.atomic():
         survey = (

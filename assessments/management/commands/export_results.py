@@ -67,7 +67,11 @@ def render(records: list[dict], fmt: str) -> str:
     writer.writeheader()
     for record in records:
         row = dict(record)
-        row["category_scores"] = json.dumps(record["category_scores"], ensure_ascii=False)
+        row["category_scores"] = (
+            None  # empty like every other null, not the text "null"
+            if record["category_scores"] is None
+            else json.dumps(record["category_scores"], ensure_ascii=False)
+        )
         row["stars_earned"] = (
             "" if record["stars_earned"] is None else " ".join(record["stars_earned"])
         )

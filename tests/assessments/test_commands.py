@@ -1,0 +1,446 @@
+"""Management commands: seed_demo, export_results (the contract), recalculate, load_catalogue.
+
+The demo county is built once for this module (seed_demo takes seconds) inside a transaction
+that is rolled back when the module ends; each test runs in a savepoint within it.
+
+The levels exported for the demo are checked against a hand computation written out plainly
+below from the stored county-sheet points (DOMAIN.md §4, rules 2–11 and 13) — deliberately not
+through ``assessments.scoring``, so the engine and this reading of the rules check each other.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet
+from indicators.models import Catalogue, Item
+from organizations.models import AuditLog, Organization, Role, User
+from tests.conftest import CATALOGUE_FILE
+
+CONTRACT_FIELDS = [
+    "organization_code",
+    "organization_name",
+    "township_code",
+    "category_scores",
+    "total",
+    "composite",
+    "stars_earned",
+    "level",
+    "previous_level",
+    "change",
+]
+TWO_PLACES = re.compile(r"^\d{1,3}\.\d{2}$")
+DEMO_COUNTY = "220602000000"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """seed_demo run once for the module; its printed output."""
+    out = io.StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def export(tmp_path, year: int, fmt: str) -> str:
+    path = tmp_path / f"results-{year}.{fmt}"
+    call_command("export_results", "--round", str(year), "--format", fmt, "--output", str(path))
+    return path.read_text(encoding="utf-8")
+
+
+def demo_round(year: int) -> Round:
+    return Round.objects.get(county__code=DEMO_COUNTY, year=year)
+
+
+# --- the hand computation (DOMAIN.md §4, written out) --------------------------------------
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def hand_results(round_: Round, previous: dict[str, int] | None) -> dict[str, dict]:
+    """organization code → the result worked out by hand from the submitted county sheets,
+    under the demo rounds' rules: county stage authoritative, no satisfaction weight, bands
+    90/80/70/60, pass line 16 of 20, mode "both", floor 0.6 → cap 2, promotion +1, no quotas."""
+    assert round_.authoritative_stage == "county" and not round_.uses_stage_weights
+    assert round_.satisfaction_weight == 0
+    assert (round_.band_min_5, round_.band_min_4, round_.band_min_3, round_.band_min_2) == (
+        90,
+        80,
+        70,
+        60,
+    )
+    assert round_.level_mode == "both" and round_.max_promotion == 1
+    assert round_.quota_5 is None and round_.quota_4 is None
+
+    categories = list(round_.catalogue.categories.order_by("position"))
+    assert [c.max_points for c in categories] == [Decimal("20")] * 5
+    points: dict[str, dict[str, tuple[str, str, Decimal]]] = {}
+    rows = Score.objects.filter(
+        sheet__assessment__round=round_,
+        sheet__stage="county",
+        sheet__status=Sheet.Status.SUBMITTED,
+    ).values_list(
+        "sheet__assessment__organization__code",
+        "item__code",
+        "item__kind",
+        "item__category__code",
+        "points",
+    )
+    for org_code, item_code, kind, category_code, value in rows:
+        points.setdefault(org_code, {})[item_code] = (kind, category_code, value)
+
+    surveys = {
+        code: (respondents, satisfied)
+        for code, respondents, satisfied in SatisfactionSurvey.objects.filter(
+            assessment__round=round_
+        ).values_list("assessment__organization__code", "respondents", "satisfied")
+    }
+    confirmed = Finding.objects.filter(
+        assessment__round=round_, status=Finding.Status.CONFIRMED
+    ).values_list("assessment__organization__code", "item__kind")
+    exceptional = set(
+        round_.assessments.filter(exceptional=True).values_list("organization__code", flat=True)
+    )
+
+    results = {}
+    for org_code, entered in points.items():
+        # Rule 2: per category, scored points minus deduction points, clamped to [0, 20].
+        category_scores = {}
+        for category in categories:
+            scored = sum(
+                (v for kind, c, v in entered.values() if c == category.code and kind == "scored"),
+                Decimal("0"),
+            )
+            deducted = sum(
+                (
+                    v
+                    for kind, c, v in entered.values()
+                    if c == category.code and kind == "deduction"
+                ),
+                Decimal("0"),
+            )
+            category_scores[category.code] = min(
+                max(scored - deducted, Decimal("0")), Decimal("20")
+            )
+        # Rules 3, 4: total, and the composite equals it without a satisfaction weight.
+        total = sum(category_scores.values(), Decimal("0"))
+        composite = half_up(total)
+        # Rule 5: bands.
+        if composite >= 90:
+            band = 5
+        elif composite >= 80:
+            band = 4
+        elif composite >= 70:
+            band = 3
+        elif composite >= 60:
+            band = 2
+        else:
+            band = 1
+        # Rule 6: a star per category at 16 or more (80 % of 20).
+        stars = [code for code, score in category_scores.items() if score >= 16]
+        # Rule 7: mode "both".
+        level = min(band, len(stars))
+        # Rule 8: fewer than 60 % satisfied caps the level at 2.
+        if org_code in surveys:
+            respondents, satisfied = surveys[org_code]
+            if satisfied * 10 < respondents * 6:
+                level = min(level, 2)
+        # Rule 9: one star less per confirmed star deduction.
+        deductions = sum(1 for c, kind in confirmed if c == org_code and kind == "star_deduction")
+        level = max(level - deductions, 0)
+        # Rule 10: at most one level above last year's published level, unless 破格.
+        before = (previous or {}).get(org_code)
+        if before is not None and org_code not in exceptional:
+            level = min(level, before + 1)
+        # Rule 11: a confirmed veto takes every star.
+        vetoed = any(c == org_code and kind == "veto" for c, kind in confirmed)
+        if vetoed:
+            level = 0
+        results[org_code] = {
+            "category_scores": {c: f"{s:.2f}" for c, s in category_scores.items()},
+            "total": f"{total:.2f}",
+            "composite": f"{composite:.2f}",
+            "stars_earned": stars,
+            "level": level,
+            "previous_level": before,
+            # Rule 13.
+            "change": "new" if before is None else level - before,
+            "_band_level": min(band, len(stars)),
+            "_vetoed": vetoed,
+            "_deductions": deductions,
+            "_capped_by_survey": org_code in surveys
+            and surveys[org_code][1] * 10 < surveys[org_code][0] * 6,
+            "_exceptional": org_code in exceptional,
+        }
+    return results
+
+
+# --- seed_demo ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_county(demo):
+    county = Organization.objects.get(code=DEMO_COUNTY)
+    townships = Organization.objects.filter(parent=county)
+    assert townships.count() == 6
+    villages = Organization.objects.filter(parent__parent=county)
+    assert villages.count() == 55
+    for village in villages.select_related("parent"):
+        assert re.fullmatch(r"\d{12}", village.code), village.code
+        assert village.code[:9] == village.parent.code[:9]
+        assert village.kind in ("village", "community")
+        assert village.name and village.secretary_name
+
+    r23, r24 = demo_round(2023), demo_round(2024)
+    assert r23.status == Round.Status.PUBLISHED and r23.published_at is not None
+    assert r24.status == Round.Status.COUNTY_REVIEW
+    assert r23.assessments.count() == r24.assessments.count() == 55
+    assert r23.assessments.filter(level__isnull=True).count() == 0
+    assert r24.assessments.filter(level__isnull=False).count() > 40
+    assert r24.catalogue.is_frozen and r23.catalogue.is_frozen
+    assert Finding.objects.filter(assessment__round=r24).count() >= 3
+    assert SatisfactionSurvey.objects.filter(assessment__round=r24).count() > 40
+    # Written through the services: the audit log is real.
+    assert AuditLog.objects.filter(action=AuditLog.Action.SCORES_SAVE).count() > 200
+    assert AuditLog.objects.filter(action=AuditLog.Action.ROUND_TRANSITION).count() >= 7
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_one_account_per_role(demo):
+    for role in Role:
+        users = User.objects.filter(role=role, organization__isnull=False)
+        assert users.exists(), role
+        assert str(role.label) in demo
+    assert User.objects.filter(role=Role.TOWNSHIP_ASSESSOR).count() == 6
+    lines = [line.split() for line in demo.splitlines()[1:] if line.strip()]
+    printed = {parts[0]: parts[1] for parts in lines}
+    assert set(printed) == set(
+        User.objects.filter(organization__isnull=False).values_list("username", flat=True)
+    )
+    for username, password in printed.items():  # the printed passwords log in
+        assert User.objects.get(username=username).check_password(password), username
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_does_not_duplicate(demo):
+    def counts():
+        return {
+            model.__name__: model.objects.count()
+            for model in (Organization, User, Catalogue, Round, Assessment, Sheet, Score, Finding)
+        }
+
+    before = counts()
+    levels = list(Assessment.objects.order_by("pk").values_list("pk", "level"))
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert counts() == before
+    assert list(Assessment.objects.order_by("pk").values_list("pk", "level")) == levels
+    admin_line = next(line for line in out.getvalue().splitlines() if "county_admin" in line)
+    assert User.objects.get(username="county_admin").check_password(admin_line.split()[1])
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_in_production(settings):
+    settings.PRODUCTION = True
+    before = Organization.objects.count()
+
+    with pytest.raises(CommandError) as exc:
+        call_command("seed_demo", stdout=io.StringIO())
+
+    assert "生产模式" in str(exc.value)
+    assert Organization.objects.count() == before
+
+
+# --- export_results -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_export_json_follows_the_contract(demo, tmp_path):
+    records = json.loads(export(tmp_path, 2024, "json"))
+
+    assert len(records) == 55
+    assert [r["organization_code"] for r in records] == sorted(
+        r["organization_code"] for r in records
+    )
+    catalogue_order = ["SJ", "DW", "CY", "MS", "ZL"]
+    with_result = [r for r in records if r["level"] is not None]
+    without = [r for r in records if r["level"] is None]
+    assert with_result and without
+    for r in records:
+        assert list(r) == CONTRACT_FIELDS
+        assert re.fullmatch(r"\d{12}", r["organization_code"])
+        assert re.fullmatch(r"\d{12}", r["township_code"])
+        assert r["organization_name"]
+    for r in with_result:
+        # A JSON object: the keys' order is not part of the contract (PostgreSQL's jsonb
+        # stores them sorted its own way).
+        assert sorted(r["category_scores"]) == sorted(catalogue_order)
+        assert all(TWO_PLACES.match(v) for v in r["category_scores"].values()), r
+        assert TWO_PLACES.match(r["total"]) and TWO_PLACES.match(r["composite"])
+        assert r["stars_earned"] == [c for c in catalogue_order if c in r["stars_earned"]]
+        assert r["level"] in range(6)
+        assert isinstance(r["previous_level"], int)  # every village was rated in 2023
+        assert r["change"] == r["level"] - r["previous_level"]
+    for r in without:
+        assert r["change"] is None
+        assert r["category_scores"] is None and r["stars_earned"] is None
+        assert r["total"] is None and r["composite"] is None
+        assert r["previous_level"] is None
+
+
+@pytest.mark.django_db
+def test_export_first_year_change_is_new(demo, tmp_path):
+    records = json.loads(export(tmp_path, 2023, "json"))
+
+    assert len(records) == 55
+    assert all(r["level"] in range(6) for r in records)
+    assert all(r["previous_level"] is None and r["change"] == "new" for r in records)
+
+
+@pytest.mark.django_db
+def test_export_csv_matches_json(demo, tmp_path):
+    as_json = json.loads(export(tmp_path, 2024, "json"))
+    text = export(tmp_path, 2024, "csv")
+
+    reader = csv.DictReader(io.StringIO(text))
+    assert reader.fieldnames == CONTRACT_FIELDS
+    rows = list(reader)
+    assert len(rows) == len(as_json) == 55
+    for row, record in zip(rows, as_json, strict=True):
+        assert row["organization_code"] == record["organization_code"]
+        assert row["organization_name"] == record["organization_name"]
+        if record["level"] is None:
+            assert row["level"] == row["change"] == row["previous_level"] == ""
+            assert row["category_scores"] == row["stars_earned"] == row["total"] == ""
+            continue
+        assert json.loads(row["category_scores"]) == record["category_scores"]
+        assert row["total"] == record["total"] and row["composite"] == record["composite"]
+        assert row["stars_earned"].split() == record["stars_earned"]
+        assert int(row["level"]) == record["level"]
+        assert int(row["previous_level"]) == record["previous_level"]
+        assert int(row["change"]) == record["change"]
+
+
+@pytest.mark.django_db
+def test_exported_levels_equal_the_hand_computation(demo, tmp_path):
+    r23, r24 = demo_round(2023), demo_round(2024)
+    hand_2023 = hand_results(r23, previous=None)
+    hand_2024 = hand_results(r24, previous={c: r["level"] for c, r in hand_2023.items()})
+    exported_2023 = {r["organization_code"]: r for r in json.loads(export(tmp_path, 2023, "json"))}
+    exported_2024 = {r["organization_code"]: r for r in json.loads(export(tmp_path, 2024, "json"))}
+
+    assert set(hand_2023) == set(exported_2023)  # every 2023 village was scored and submitted
+    for code, hand in hand_2023.items():
+        assert {k: v for k, v in hand.items() if not k.startswith("_")} == {
+            k: v for k, v in exported_2023[code].items() if k in hand
+        }, code
+
+    rated = {code for code, r in exported_2024.items() if r["level"] is not None}
+    assert rated == set(hand_2024), "a result exactly where the county sheet is submitted"
+    for code, hand in hand_2024.items():
+        assert {k: v for k, v in hand.items() if not k.startswith("_")} == {
+            k: v for k, v in exported_2024[code].items() if k in hand
+        }, code
+
+    # The demo exercises every rule the hand computation spells out.
+    cases = hand_2024.values()
+    assert any(h["_vetoed"] and h["level"] == 0 and h["_band_level"] > 0 for h in cases)
+    assert any(h["_deductions"] and not h["_vetoed"] for h in cases)
+    assert any(h["_capped_by_survey"] and h["_band_level"] > 2 for h in cases)
+    assert any(
+        h["_band_level"] > h["previous_level"] + 1 and h["level"] == h["previous_level"] + 1
+        for h in cases
+    )
+    assert any(h["_exceptional"] and h["level"] > h["previous_level"] + 1 for h in cases)
+    assert any(h["change"] < 0 for h in cases) and any(h["change"] > 0 for h in cases)
+
+
+@pytest.mark.django_db
+def test_export_unknown_round_fails(demo, tmp_path):
+    with pytest.raises(CommandError):
+        export(tmp_path, 1999, "json")
+
+
+# --- recalculate --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_recalculate_restores_an_open_rounds_results(demo):
+    r24 = demo_round(2024)
+    victim = r24.assessments.filter(level__gte=2, vetoed=False).order_by("pk").first()
+    level, total = victim.level, victim.total
+    Assessment.objects.filter(pk=victim.pk).update(level=0, total=Decimal("1.00"))
+    out = io.StringIO()
+
+    call_command("recalculate", "--round", "2024", stdout=out)
+
+    victim.refresh_from_db()
+    assert (victim.level, victim.total) == (level, total)
+    text = out.getvalue()
+    with_result = r24.assessments.filter(level__isnull=False).count()
+    assert "55 个评定对象" in text and f"{with_result} 个有结果" in text
+    assert "1 个结果发生变化" in text
+
+
+@pytest.mark.django_db
+def test_recalculate_refuses_a_published_round(demo):
+    with pytest.raises(CommandError) as exc:
+        call_command("recalculate", "--round", "2023", stdout=io.StringIO())
+
+    assert "已发布" in str(exc.value)
+
+
+# --- load_catalogue -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_catalogue_with_a_broken_file_lists_every_problem(tmp_path):
+    data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    broken = copy.deepcopy(data)
+    broken["name"] = "2026版（有误）"
+    broken["categories"][2]["items"][0]["max_points"] = "3.50"  # CY scored items no longer 20
+    broken["categories"][4]["items"][1]["code"] = "ZL01"  # a duplicate code
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+    before = Catalogue.objects.count(), Item.objects.count()
+
+    with pytest.raises(CommandError) as exc:
+        call_command("load_catalogue", str(path), stdout=io.StringIO())
+
+    message = str(exc.value)
+    assert "2处错误" in message
+    assert re.search(r"CY: 评分项分值合计\d+\.\d+，与类别满分20\.00不一致", message)
+    assert "ZL01: 代码重复" in message
+    assert (Catalogue.objects.count(), Item.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_load_catalogue_loads_the_real_file_once(tmp_path):
+    out = io.StringIO()
+    call_command("load_catalogue", str(CATALOGUE_FILE), stdout=out)
+    call_command("load_catalogue", str(CATALOGUE_FILE), stdout=out)
+
+    catalogue = Catalogue.objects.get(name="2024版村党组织星级评定指标体系")
+    assert catalogue.items.count() == 78
+    assert (
+        catalogue.items.filter(kind=Item.Kind.SCORED).count()
+        + catalogue.items.filter(kind=Item.Kind.DEDUCTION).count()
+        == 65
+    )
+    assert out.getvalue().count("78 项") == 2
+    with pytest.raises(CommandError):
+        call_command("load_catalogue", str(tmp_path / "missing.json"))
