@@ -135,20 +135,23 @@ def _ensure_maintainer(actor: User, catalogue: Catalogue) -> None:
         )
 
 
-def _clean_or_raise(obj: Category | Item) -> None:
+def _clean_or_raise(obj: Category | Item, errors: list[dict] | None = None) -> None:
+    """Model validation plus ``errors`` found by the caller, reported together. The caller's
+    errors are the more specific ones, so the generic constraint message is then dropped."""
     from django.core.exceptions import ValidationError
 
+    errors = list(errors or [])
     try:
         obj.full_clean(exclude=["catalogue"])
     except ValidationError as exc:
-        raise InvalidInput(
-            _("数据有误，未保存。"),
-            [
-                {"field": field, "message": str(message)}
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            ],
-        ) from exc
+        errors += [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+            if not (errors and field == "__all__")
+        ]
+    if errors:
+        raise InvalidInput(_("数据有误，未保存。"), errors)
 
 
 def _snapshot(obj: Category | Item, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -215,10 +218,7 @@ def item_create(*, actor: User, catalogue: Catalogue, code: str, **fields: Any) 
             [{"field": "code", "value": code, "message": _("该代码已存在")}],
         )
     item = Item(catalogue=catalogue, code=code, **fields)
-    _clean_or_raise(item)
-    errors = _check_kind_category(item)
-    if errors:
-        raise InvalidInput(_("数据有误，未保存。"), errors)
+    _clean_or_raise(item, _check_kind_category(item))
     with transaction.atomic():
         item.save()
         audit_record(
@@ -241,10 +241,7 @@ def item_update(*, actor: User, item: Item, **fields: Any) -> Item:
     before = _snapshot(item, ITEM_FIELDS)
     for field, value in fields.items():
         setattr(item, field, value)
-    _clean_or_raise(item)
-    errors = _check_kind_category(item)
-    if errors:
-        raise InvalidInput(_("数据有误，未保存。"), errors)
+    _clean_or_raise(item, _check_kind_category(item))
     with transaction.atomic():
         item.save()
         audit_record(

@@ -70,14 +70,43 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Ranges checked here so that one response lists every bad field; the model's constraints
+# and Round.clean() (via the service) remain the authority.
+RATIO_FIELDS = [
+    "weight_self",
+    "weight_township",
+    "weight_county",
+    "satisfaction_weight",
+    "satisfaction_floor",
+    "pass_ratio",
+    "quota_5",
+    "quota_4",
+    "target_share_3",
+    "target_share_4",
+]
+ROUND_FIELD_KWARGS = (
+    {f: {"required": False} for f in ["catalogue", *ROUND_RULES]}
+    | {f: {"required": False, "min_value": 0, "max_value": 1} for f in RATIO_FIELDS}
+    | {
+        f: {"required": False, "min_value": 0, "max_value": 100}
+        for f in ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
+    }
+    | {
+        f: {"required": False, "min_value": 0, "max_value": 5}
+        for f in ("satisfaction_cap_level", "max_promotion", "first_year_max")
+    }
+)
+
+
 class RoundCreateSerializer(serializers.ModelSerializer):
     """Create a round of the user's county; every rule field is optional (defaults of §4)."""
 
     class Meta:
         model = Round
         fields = ["year", "catalogue", *ROUND_RULES]
-        extra_kwargs = {f: {"required": False} for f in ROUND_RULES} | {
-            "year": {"min_value": 2000, "max_value": 2100}
+        extra_kwargs = ROUND_FIELD_KWARGS | {
+            "year": {"min_value": 2000, "max_value": 2100},
+            "catalogue": {"required": True},
         }
 
 
@@ -85,7 +114,7 @@ class RoundUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Round
         fields = ["catalogue", *ROUND_RULES]
-        extra_kwargs = {f: {"required": False} for f in ["catalogue", *ROUND_RULES]}
+        extra_kwargs = ROUND_FIELD_KWARGS
 
 
 class ReopenSerializer(serializers.Serializer):
