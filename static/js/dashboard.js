@@ -34,8 +34,8 @@
   make("chart-histogram", {
     color: ["#b3261e"],
     tooltip: { trigger: "axis" },
-    grid: { left: 40, right: 16, top: 20, bottom: 40, containLabel: true },
-    xAxis: { type: "category", data: data.histogram.labels, name: "得分" },
+    grid: { left: 40, right: 40, top: 36, bottom: 30, containLabel: true },
+    xAxis: { type: "category", data: data.histogram.labels, name: "得分", axisLabel: { interval: 0 } },
     yAxis: { type: "value", minInterval: 1, name: "村数" },
     series: [{ type: "bar", data: data.histogram.counts, barMaxWidth: 40 }]
   });
