@@ -15,6 +15,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -224,3 +226,34 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "个人API令牌：Authorization: Bearer sr_…（在 /api/v1/tokens/ 创建）",
         }
+
+
+# --- ids in paths and query strings --------------------------------------------------------
+
+# SQLite and PostgreSQL ids are signed 64-bit: a larger number must be "not found" (or a 400
+# in a filter), never an OverflowError deep in the database driver.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """``<id:pk>``: digits; a number beyond 64 bits becomes 0, which matches nothing (404)."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else 0
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on an id (or any whole number): integers within 64 bits, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

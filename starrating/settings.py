@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "starrating.api.add_error_responses",
     ],
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0}},
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "organizations.models.Organization.Kind",
         "ItemKindEnum": "indicators.models.Item.Kind",

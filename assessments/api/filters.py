@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import selectors
 from assessments.models import Assessment, Finding, Round, Stage
+from starrating.api import IdFilter
 
 RESULT_STATUSES = (
     ("pending", _("尚无结果")),
@@ -34,13 +35,13 @@ ORDERING_CHOICES = [(value, value) for key in ORDERINGS for value in (key, f"-{k
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="round_id", label=_("评定轮次ID"))
-    township = django_filters.NumberFilter(field_name="organization__parent_id", label=_("乡镇ID"))
+    round = IdFilter(field_name="round_id", label=_("评定轮次ID"))
+    township = IdFilter(field_name="organization__parent_id", label=_("乡镇ID"))
     township_code = django_filters.CharFilter(
         field_name="organization__parent__code", label=_("乡镇代码")
     )
-    organization = django_filters.NumberFilter(field_name="organization_id", label=_("村ID"))
-    level = django_filters.NumberFilter(field_name="level", label=_("星级"))
+    organization = IdFilter(field_name="organization_id", label=_("村ID"))
+    level = IdFilter(field_name="level", label=_("星级"), max_value=5)
     status = django_filters.ChoiceFilter(
         choices=RESULT_STATUSES, method="filter_status", label=_("结果状态")
     )
@@ -90,8 +91,8 @@ def ordered(queryset, value: str):
 
 
 class FindingFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="assessment__round_id")
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    round = IdFilter(field_name="assessment__round_id")
+    assessment = IdFilter(field_name="assessment_id")
     status = django_filters.ChoiceFilter(choices=Finding.Status.choices)
     department = django_filters.CharFilter()
 
@@ -101,7 +102,7 @@ class FindingFilter(django_filters.FilterSet):
 
 
 class RoundFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
+    year = IdFilter()
     status = django_filters.ChoiceFilter(choices=Round.Status.choices)
 
     class Meta:

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from indicators import services
 from indicators.models import Catalogue, Category, Item
+from starrating.api import IdFilter
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -122,7 +123,7 @@ def _with_category(catalogue: Catalogue, data: dict) -> dict:
 
 
 class CatalogueFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
+    year = IdFilter()
 
     class Meta:
         model = Catalogue

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from organizations import selectors, services
 from organizations.models import ApiToken, Organization
+from starrating.api import IdFilter
 
 
 def client_ip(request) -> str | None:
@@ -87,7 +88,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级组织ID"))
+    parent = IdFilter(field_name="parent_id", label=_("上级组织ID"))
     kind = django_filters.MultipleChoiceFilter(choices=Organization.Kind.choices)
     is_active = django_filters.BooleanFilter()
     search = django_filters.CharFilter(method="filter_search", label=_("按名称或代码搜索"))

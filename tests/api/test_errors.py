@@ -115,3 +115,42 @@ def test_compiled_english_catalogue_matches_its_source():
     assert msgids
     untranslated = [m for m in msgids if compiled.gettext(m) == m]
     assert untranslated == []
+
+
+def test_every_endpoint_refuses_a_method_it_does_not_support(api, a1, county_admin):
+    round_, finding_id = a1.round, 1
+    unsupported = {
+        "/api/v1/me/": "post",
+        "/api/v1/tokens/": "put",
+        "/api/v1/tokens/1/": "get",
+        "/api/v1/organizations/": "post",
+        "/api/v1/organizations/tree/": "post",
+        f"/api/v1/organizations/{a1.organization_id}/": "delete",
+        "/api/v1/catalogues/": "post",
+        f"/api/v1/catalogues/{round_.catalogue_id}/": "delete",
+        f"/api/v1/catalogues/{round_.catalogue_id}/items/": "get",
+        "/api/v1/categories/1/": "delete",
+        "/api/v1/items/1/": "put",
+        "/api/v1/rounds/": "delete",
+        f"/api/v1/rounds/{round_.pk}/": "put",
+        f"/api/v1/rounds/{round_.pk}/open/": "get",
+        f"/api/v1/rounds/{round_.pk}/reopen/": "patch",
+        f"/api/v1/rounds/{round_.pk}/results/": "post",
+        f"/api/v1/rounds/{round_.pk}/dashboard/": "post",
+        "/api/v1/assessments/": "post",
+        f"/api/v1/assessments/{a1.pk}/": "patch",
+        f"/api/v1/assessments/{a1.pk}/sheets/self/": "delete",
+        f"/api/v1/assessments/{a1.pk}/sheets/self/return/": "get",
+        f"/api/v1/assessments/{a1.pk}/findings/": "delete",
+        f"/api/v1/assessments/{a1.pk}/survey/": "post",
+        f"/api/v1/assessments/{a1.pk}/exceptional/": "get",
+        "/api/v1/findings/": "post",
+        f"/api/v1/findings/{finding_id}/": "delete",
+        f"/api/v1/findings/{finding_id}/confirm/": "get",
+        f"/api/v1/findings/{finding_id}/withdraw/": "put",
+    }
+    client = api.as_(county_admin)
+
+    answers = {url: getattr(client, method)(url).status_code for url, method in unsupported.items()}
+
+    assert {url: code for url, code in answers.items() if code != 405} == {}
