@@ -40,6 +40,7 @@ FINDINGS_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.DEPARTMENT_REVIEWER, Rol
 SURVEY_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR)
 DASHBOARD_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR)
 VILLAGE_ROLES = ROUND_ROLES
+EXCEL_SCORE_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR)
 HISTOGRAM_BINS = [(Decimal(lo), Decimal(lo + 5)) for lo in range(50, 100, 5)]
 
 
@@ -95,6 +96,7 @@ def round_nav(round_: Round, user) -> list[dict]:
         ("findings", _("联查联审"), FINDINGS_ROLES),
         ("surveys", _("满意度测评"), SURVEY_ROLES),
         ("publicity", _("公示名单"), ROUND_ROLES),
+        ("job_scores_upload", _("Excel评分导入"), EXCEL_SCORE_ROLES),
     ]
     return [
         {"name": name, "label": label, "url": reverse(name, args=[round_.pk])}

@@ -123,3 +123,25 @@ def test_home_without_round_or_role(client, maintainer, auditor, county):
 
 def test_home_wrong_method(client, county_admin):
     assert as_user(client, county_admin).post(reverse("home")).status_code == 405
+
+
+def test_evaluator_home_lists_only_the_groups_villages(client, evaluator, round_2024):
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    response = as_user(client, evaluator).get(reverse("home"))
+    names = [r["assessment"].organization.name for r in response.context["todo"]]
+    assert names == ["七道江村"]
+    assert "去评分" in response.content.decode()
+
+
+def test_home_query_budget(client, county_admin, round_2024, django_assert_max_num_queries):
+    as_user(client, county_admin)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("home"))
+
+
+def test_excel_links_where_the_role_may_use_them(client, county_admin, secretary_a1, round_2024):
+    html = as_user(client, county_admin).get(reverse("home")).content.decode()
+    assert reverse("job_list") in html
+    assert reverse("job_scores_upload", args=[round_2024.pk]) in html
+    html = as_user(client, secretary_a1).get(reverse("home")).content.decode()
+    assert reverse("job_list") not in html

@@ -177,3 +177,17 @@ def test_preview_computes_subtotals_with_the_engine(client, secretary_a1, assess
 def test_preview_outside_scope(client, assessor_b, assessment_a1):
     url = reverse("sheet_preview", args=[assessment_a1.pk, "township"])
     assert as_user(client, assessor_b).post(url, {}).status_code == 404
+
+
+def test_evaluator_scores_only_the_groups_villages(
+    client, evaluator, assessment_a1, assessment_a2, catalogue
+):
+    move_to(assessment_a1.round, Round.Status.COUNTY_REVIEW)
+    as_user(client, evaluator)
+    assert client.get(sheet_url(assessment_a2, "county")).status_code == 404
+    response = client.post(
+        sheet_url(assessment_a1, "county"), posted(full_sheet(catalogue), action="submit")
+    )
+    assert response.status_code == 302
+    assessment_a1.refresh_from_db()
+    assert assessment_a1.total == Decimal("90.00") and assessment_a1.level == 5
