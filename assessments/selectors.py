@@ -235,12 +235,21 @@ def result_records(
             if user is not None
             else round_.assessments.select_related("organization", "organization__parent")
         )
-    return [result_record(a) for a in assessments.order_by("organization__code")]
+    order = category_codes(round_)
+    return [result_record(a, order=order) for a in assessments.order_by("organization__code")]
 
 
-def result_record(a: Assessment) -> dict:
+def category_codes(round_: Round) -> list[str]:
+    """The round's category codes in catalogue order."""
+    return list(
+        Category.objects.filter(catalogue_id=round_.catalogue_id).values_list("code", flat=True)
+    )
+
+
+def result_record(a: Assessment, *, order: list[str] | None = None) -> dict:
     """One assessment's record of the ``export_results`` contract (also streamed, one at a
-    time, by the annual report export)."""
+    time, by the annual report export). ``order`` puts ``category_scores`` in catalogue order:
+    PostgreSQL's jsonb keeps its own key order."""
     has_result = a.level is not None
     if not has_result:
         change = None
@@ -254,7 +263,15 @@ def result_record(a: Assessment) -> dict:
         "organization_name": a.organization.name,
         "township_code": township.code if township else None,
         "township_name": township.name if township else None,
-        "category_scores": a.category_scores if has_result else None,
+        "category_scores": (
+            (
+                {c: a.category_scores[c] for c in order if c in a.category_scores}
+                if order
+                else a.category_scores
+            )
+            if has_result
+            else None
+        ),
         "total": _points_text(a.total),
         "composite": _points_text(a.composite),
         "stars_earned": a.stars_earned if has_result else None,

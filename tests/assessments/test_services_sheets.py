@@ -402,3 +402,17 @@ def test_recalculating_a_round_does_not_grow_with_its_size(
         assert changed == round_.assessments.count()
     assert counts[0] == counts[1]
     assert set(large.assessments.values_list("level", flat=True)) == {4}
+
+
+def test_result_records_list_categories_in_catalogue_order(round_2024, county_admin, catalogue):
+    """PostgreSQL's jsonb reorders keys; the export contract shows catalogue order."""
+    from assessments.selectors import result_records
+
+    round_ = move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    a = round_.assessments.select_related("round").get(organization__code="220602100201")
+    services.scores_save(
+        actor=county_admin, assessment=a, stage="county", scores=full_sheet(catalogue), submit=True
+    )
+
+    record = next(r for r in result_records(round_) if r["organization_code"] == "220602100201")
+    assert list(record["category_scores"]) == ["SJ", "DW", "CY", "MS", "ZL"]
