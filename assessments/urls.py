@@ -18,6 +18,7 @@ urlpatterns = [
         views.sheet_preview,
         name="sheet_preview",
     ),
+    path("assessments/<int:pk>/sheet/<str:stage>/return/", views.sheet_return, name="sheet_return"),
     path("assessments/<int:pk>/review/", views.review, name="review"),
     path("assessments/<int:pk>/clearance/", views.clearance_create, name="clearance_create"),
     path("assessments/<int:pk>/findings/", views.finding_create, name="finding_create"),

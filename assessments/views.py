@@ -379,6 +379,10 @@ def _sheet_context(
         "version": version,
         "categories": categories,
         "editable": may_edit and lock_reason is None,
+        "may_return": sheet is not None
+        and sheet.is_submitted
+        and lock_reason is None
+        and policies.can_manage_round(user, round_.county_id),
         "may_edit": may_edit,
         "lock_reason": lock_reason,
         "error": error_context(error) if error else None,
@@ -419,6 +423,28 @@ def sheet(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         messages.success(request, _("评分表已提交（版本%(v)d）。") % {"v": saved.version})
     else:
         messages.success(request, _("草稿已保存（版本%(v)d）。") % {"v": saved.version})
+    return redirect("sheet", pk=assessment.pk, stage=stage)
+
+
+@login_required
+@require_POST
+def sheet_return(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """The county admin returns a submitted sheet to draft (退回), with the reason."""
+    assessment = _sheet_and_access(request, pk, stage)
+    sheet = Sheet.objects.filter(assessment=assessment, stage=stage).first()
+    try:
+        if sheet is None:
+            raise Conflict(_("该评分表尚未提交，无需退回。"))
+        services.sheet_return(
+            actor=request.user,
+            sheet=sheet,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        context = _sheet_context(request, assessment, stage, error=error)
+        return render(request, "assessments/sheet.html", context, status=error.status_code)
+    messages.success(request, _("评分表已退回为草稿。"))
     return redirect("sheet", pk=assessment.pk, stage=stage)
 
 

@@ -191,3 +191,50 @@ def test_evaluator_scores_only_the_groups_villages(
     assert response.status_code == 302
     assessment_a1.refresh_from_db()
     assert assessment_a1.total == Decimal("90.00") and assessment_a1.level == 5
+
+
+@pytest.fixture
+def submitted_self(secretary_a1, assessment_a1, catalogue):
+    from assessments import services
+
+    return services.scores_save(
+        actor=secretary_a1,
+        assessment=assessment_a1,
+        stage="self",
+        scores=full_sheet(catalogue),
+        submit=True,
+    )
+
+
+def test_admin_returns_a_submitted_sheet(client, county_admin, assessment_a1, submitted_self):
+    url = reverse("sheet_return", args=[assessment_a1.pk, "self"])
+    as_user(client, county_admin)
+    assert "退回为草稿" in client.get(sheet_url(assessment_a1)).content.decode()
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400 and "请填写退回原因" in response.content.decode()
+    assert client.post(url, {"reason": "SJ05佐证不足"}).status_code == 302
+    submitted_self.refresh_from_db()
+    assert submitted_self.status == Sheet.Status.DRAFT
+    assert AuditLog.objects.get(action=AuditLog.Action.SHEET_REOPEN).reason == "SJ05佐证不足"
+    assert client.get(url).status_code == 405
+
+
+def test_only_the_admin_returns_sheets(
+    client, secretary_a1, assessor_b, assessment_a1, submitted_self
+):
+    url = reverse("sheet_return", args=[assessment_a1.pk, "self"])
+    assert as_user(client, secretary_a1).post(url, {"reason": "x"}).status_code == 403
+    assert as_user(client, assessor_b).post(url, {"reason": "x"}).status_code == 404
+    submitted_self.refresh_from_db()
+    assert submitted_self.status == Sheet.Status.SUBMITTED
+
+
+def test_return_refused_once_the_stage_is_locked(
+    client, county_admin, assessment_a1, submitted_self
+):
+    move_to(assessment_a1.round, Round.Status.TOWNSHIP_REVIEW)
+    url = reverse("sheet_return", args=[assessment_a1.pk, "self"])
+    response = as_user(client, county_admin).post(url, {"reason": "补正"})
+    assert response.status_code == 409
+    submitted_self.refresh_from_db()
+    assert submitted_self.status == Sheet.Status.SUBMITTED
