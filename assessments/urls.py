@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/sheet/<str:stage>/return/", views.sheet_return, name="sheet_return"),
     path("assessments/<int:pk>/review/", views.review, name="review"),
+    path("assessments/<int:pk>/exceptional/", views.exceptional_set, name="exceptional_set"),
     path("assessments/<int:pk>/clearance/", views.clearance_create, name="clearance_create"),
     path("assessments/<int:pk>/findings/", views.finding_create, name="finding_create"),
     path("assessments/<int:pk>/survey/", views.survey_save, name="survey_save"),

@@ -56,6 +56,13 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def forbid_if_not_permitted(error: DomainError) -> None:
+    """A refused role gets the plain 403 page with the service's message, never the page
+    the write came from (which the role may not be allowed to read)."""
+    if isinstance(error, NotPermitted):
+        raise PermissionDenied(error.message) from error
+
+
 def error_context(error: DomainError) -> dict:
     return {"message": error.message, "errors": error.errors, "extra": error.extra}
 
@@ -222,6 +229,7 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
                 _("未知的操作。"), [{"field": "action", "value": action, "message": _("未知操作")}]
             )
     except DomainError as error:
+        forbid_if_not_permitted(error)
         round_.refresh_from_db()
         context = _round_overview_context(request, round_)
         context["error"] = error_context(error)
@@ -416,6 +424,7 @@ def sheet(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             ip=client_ip(request),
         )
     except DomainError as error:
+        forbid_if_not_permitted(error)
         context = _sheet_context(request, assessment, stage, posted=(scores, notes), error=error)
         return render(request, "assessments/sheet.html", context, status=error.status_code)
     if submit:
@@ -442,6 +451,7 @@ def sheet_return(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             ip=client_ip(request),
         )
     except DomainError as error:
+        forbid_if_not_permitted(error)
         context = _sheet_context(request, assessment, stage, error=error)
         return render(request, "assessments/sheet.html", context, status=error.status_code)
     messages.success(request, _("评分表已退回为草稿。"))
@@ -480,6 +490,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if not policies.can_review(request.user, assessment):
         raise PermissionDenied(_("您无权查看该村的评分对照。"))
+    return render(request, "assessments/review.html", _review_context(request, assessment))
+
+
+def _review_context(request: HttpRequest, assessment: Assessment) -> dict:
     round_ = assessment.round
     try:
         threshold = Decimal(request.GET.get("threshold") or "1")
@@ -526,18 +540,39 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             }
             subtotals.append(scoring.category_score(rule, filled) if points[s] else None)
         categories.append({"category": category, "rows": rows, "subtotals": subtotals})
-    return render(
-        request,
-        "assessments/review.html",
-        {
-            **round_context(request, round_, "round_overview"),
-            "assessment": assessment,
-            "stages": [(s, Stage(s).label, sheets.get(s)) for s in stages],
-            "categories": categories,
-            "threshold": threshold,
-            "flagged": sum(1 for c in categories for r in c["rows"] if r["flagged"]),
-        },
-    )
+    return {
+        **round_context(request, round_, "round_overview"),
+        "assessment": assessment,
+        "stages": [(s, Stage(s).label, sheets.get(s)) for s in stages],
+        "categories": categories,
+        "threshold": threshold,
+        "flagged": sum(1 for c in categories for r in c["rows"] if r["flagged"]),
+        "may_set_exceptional": policies.can_manage_round(request.user, round_.county_id)
+        and not round_.is_published,
+    }
+
+
+@login_required
+@require_POST
+def exceptional_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """破格: the county admin lifts the promotion limit (rule 10) for one village, with reason."""
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    exceptional = request.POST.get("exceptional") == "1"
+    try:
+        services.assessment_set_exceptional(
+            actor=request.user,
+            assessment=assessment,
+            exceptional=exceptional,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        forbid_if_not_permitted(error)
+        context = _review_context(request, assessment)
+        context["error"] = error_context(error)
+        return render(request, "assessments/review.html", context, status=error.status_code)
+    messages.success(request, _("已设置破格。") if exceptional else _("已取消破格。"))
+    return redirect("review", pk=assessment.pk)
 
 
 # --- findings (联查联审) and surveys -----------------------------------------------------------
@@ -640,6 +675,7 @@ def _findings_write(request: HttpRequest, round_: Round, write) -> HttpResponse:
     try:
         message = write()
     except DomainError as error:
+        forbid_if_not_permitted(error)
         context = _findings_context(request, round_)
         context["error"] = error_context(error)
         return render(request, "assessments/findings.html", context, status=error.status_code)
@@ -758,6 +794,7 @@ def survey_save(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except DomainError as error:
+        forbid_if_not_permitted(error)
         context = _surveys_context(request, round_)
         context["error"] = error_context(error)
         context["error_assessment"] = assessment.pk

@@ -28,7 +28,9 @@ def count_queries(client, url) -> int:
 def add_villages(round_, township, admin, catalogue, n):
     base = int(township.code[:9]) * 1000 + 900
     for i in range(n):
-        village = OrganizationFactory(code=str(base + i), name=f"新村{township.pk}-{i}", parent=township)
+        village = OrganizationFactory(
+            code=str(base + i), name=f"新村{township.pk}-{i}", parent=township
+        )
         assessment = Assessment.objects.create(round=round_, organization=village)
         services.scores_save(
             actor=admin,

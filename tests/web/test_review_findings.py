@@ -204,3 +204,42 @@ def test_survey_roles_and_scope(client, reviewer, assessor_a, assessment_a1, ass
     )
     assert client.get(url).status_code == 405
     assert not SatisfactionSurvey.objects.exists()
+
+
+# --- 破格 -----------------------------------------------------------------------------------
+
+
+def test_admin_sets_exceptional_with_a_reason(client, county_admin, assessment_a1):
+    url = reverse("exceptional_set", args=[assessment_a1.pk])
+    as_user(client, county_admin)
+    response = client.post(url, {"exceptional": "1", "reason": ""})
+    assert response.status_code == 400 and "破格须填写理由" in response.content.decode()
+    assessment_a1.refresh_from_db()
+    assert not assessment_a1.exceptional
+    assert client.post(url, {"exceptional": "1", "reason": "脱贫攻坚成效突出"}).status_code == 302
+    assessment_a1.refresh_from_db()
+    assert assessment_a1.exceptional and assessment_a1.exceptional_reason == "脱贫攻坚成效突出"
+    assert "已破格" in client.get(reverse("review", args=[assessment_a1.pk])).content.decode()
+    assert client.get(url).status_code == 405
+
+
+def test_exceptional_roles_scope_and_lock(
+    client, assessor_a, assessor_b, county_admin, assessment_a1
+):
+    url = reverse("exceptional_set", args=[assessment_a1.pk])
+    data = {"exceptional": "1", "reason": "x"}
+    assert as_user(client, assessor_a).post(url, data).status_code == 403
+    assert as_user(client, assessor_b).post(url, data).status_code == 404
+    move_to(assessment_a1.round, Round.Status.PUBLISHED)
+    assert as_user(client, county_admin).post(url, data).status_code == 409
+    assessment_a1.refresh_from_db()
+    assert not assessment_a1.exceptional
+
+
+def test_refused_write_does_not_show_the_page_behind_it(client, reviewer, assessment_a1):
+    response = as_user(client, reviewer).post(
+        reverse("exceptional_set", args=[assessment_a1.pk]), {"exceptional": "1", "reason": "x"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "只有县级管理员可以设置破格" in html and "review-table" not in html
