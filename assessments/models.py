@@ -674,6 +674,25 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    COUNT_LABELS = {
+        "sheets": _("工作表"),
+        "townships": _("镇（街道）"),
+        "villages": _("村"),
+        "with_result": _("有评定结果的村"),
+        "items": _("指标"),
+        "cells": _("得分"),
+        "created": _("新增"),
+        "updated": _("修改"),
+        "unchanged": _("未变"),
+        "sheets_changed": _("变动的评分表"),
+        "deactivated": _("停用"),
+        "rectifications": _("整改台账"),
+    }
+
+    @property
+    def counts_display(self) -> list[tuple[str, object]]:
+        return [(str(self.COUNT_LABELS.get(k, k)), v) for k, v in (self.counts or {}).items()]
+
     @property
     def result_available(self) -> bool:
         return (

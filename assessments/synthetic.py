@@ -24,7 +24,7 @@ from indicators.models import Catalogue, Item
 from indicators.services import catalogue_load_file
 from organizations.models import Department, Organization, Role, User
 
-from . import services
+from . import scoring, selectors, services
 from .models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet, Stage
 
 CATALOGUE_FILE = Path(settings.BASE_DIR) / "fixtures" / "catalogue_2024.json"
@@ -202,7 +202,7 @@ def generate(*, villages: int, seed: int = 1, year: int = 2024) -> Generated:
                 )
             )
         SatisfactionSurvey.objects.bulk_create(surveys, batch_size=BATCH)
-        services.results_refresh(round_=round_)
+        _store_results(round_)
     analyze()
     return Generated(county, round_, admin, n_townships, villages, len(rows))
 
@@ -228,6 +228,45 @@ def _insert_scores(rows: list[tuple[int, int, Decimal]], now) -> None:
                     "VALUES (%s, %s, %s, '', %s)",
                     [(s, i, str(p), stamp) for s, i, p in rows[start : start + 100_000]],
                 )
+
+
+RESULT_FIELDS = (
+    "category_scores",
+    "total",
+    "composite",
+    "band_level",
+    "stars_earned",
+    "level",
+    "previous_level",
+    "change",
+    "vetoed",
+    "result_steps",
+    "result_missing",
+    "computed_at",
+)
+
+
+def _store_results(round_: Round) -> None:
+    """The results of ``results_refresh`` (same inputs, same engine, same field mapping), stored
+    with one executemany: Django's bulk_update spends ~2 ms a row building CASE expressions,
+    minutes at 10,000 villages. Fresh synthetic data has no result history to audit."""
+    rules = selectors.round_rules(round_)
+    inputs = selectors.scoring_inputs(round_)
+    results = scoring.score_round(rules, inputs)
+    missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
+    now = timezone.now()
+    fields = [Assessment._meta.get_field(f) for f in RESULT_FIELDS]
+    rows = []
+    for assessment in round_.assessments.all():
+        services._apply_result(assessment, results[assessment.pk], missing[assessment.pk])
+        assessment.computed_at = now
+        rows.append(
+            [f.get_db_prep_save(getattr(assessment, f.attname), connection) for f in fields]
+            + [assessment.pk]
+        )
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {Assessment._meta.db_table} SET {columns} WHERE id = %s", rows)
 
 
 def analyze() -> None:
