@@ -392,6 +392,7 @@ def _sheet_context(
         and lock_reason is None
         and policies.can_manage_round(user, round_.county_id),
         "may_edit": may_edit,
+        "may_review": policies.can_review(user, assessment),
         "lock_reason": lock_reason,
         "error": error_context(error) if error else None,
         "conflict": conflict,
