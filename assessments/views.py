@@ -278,6 +278,17 @@ def _typed_points(items: dict[str, Item], raw: dict[str, str]) -> tuple[dict, di
     return valid, problems
 
 
+def _same_points(a, b) -> bool:
+    """Whether two entered values are the same points ("1" and "1.00" are)."""
+    a, b = (str(v).strip() if v is not None else "" for v in (a, b))
+    if a == b:
+        return True
+    try:
+        return Decimal(a) == Decimal(b)
+    except ArithmeticError:
+        return False
+
+
 def _sheet_and_access(request: HttpRequest, pk: int, stage: str) -> Assessment:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if stage not in Stage.values:
@@ -354,7 +365,7 @@ def _sheet_context(
                 "rows": [
                     {"code": c, "mine": shown_points.get(c) or "", "theirs": theirs.get(c) or ""}
                     for c in codes
-                    if (shown_points.get(c) or "") != (theirs.get(c) or "")
+                    if _same_points(shown_points.get(c), theirs.get(c)) is False
                 ],
             }
     categories = []

@@ -13,14 +13,20 @@
   });
 
   // On a score sheet, Enter moves to the next points input instead of submitting the form.
+  // In a note, Enter goes on to the next item's points.
   document.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (event.key !== "Enter" || !input.classList || !input.classList.contains("points-input")) {
+    if (event.key !== "Enter" || !input.classList) {
+      return;
+    }
+    var isPoints = input.classList.contains("points-input");
+    if (!isPoints && !input.classList.contains("note-input")) {
       return;
     }
     event.preventDefault();
+    var own = isPoints ? input : input.closest(".item-input").querySelector(".points-input");
     var inputs = Array.prototype.slice.call(document.querySelectorAll(".points-input:not([disabled])"));
-    var next = inputs[inputs.indexOf(input) + (event.shiftKey ? -1 : 1)];
+    var next = inputs[inputs.indexOf(own) + (event.shiftKey && isPoints ? -1 : 1)];
     if (next) {
       next.focus();
       next.select();

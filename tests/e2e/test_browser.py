@@ -34,6 +34,8 @@ def test_assessor_fills_and_submits_a_sheet_and_sees_the_total(
     page.fill("#p_SJ01", scores["SJ01"])
     page.press("#p_SJ01", "Enter")
     assert page.evaluate("document.activeElement.id") == "p_SJ02"
+    page.press("input[name=n_SJ02]", "Enter")  # from a note, on to the next item's points
+    assert page.evaluate("document.activeElement.id") == "p_SJ03"
     for code in codes[1:]:
         page.fill(f"#p_{code}", scores[code])
     # The live subtotals come from the server's engine (htmx), not from page script.

@@ -113,9 +113,9 @@ def test_submit_incomplete_sheet_lists_missing_items(client, secretary_a1, asses
 def test_stale_version_shows_the_other_persons_values(
     client, secretary_a1, county_admin, assessment_a1
 ):
-    as_user(client, county_admin).post(sheet_url(assessment_a1), posted({"SJ01": "1"}))
+    as_user(client, county_admin).post(sheet_url(assessment_a1), posted({"SJ01": "1", "SJ02": "2"}))
     response = as_user(client, secretary_a1).post(
-        sheet_url(assessment_a1), posted({"SJ01": "3"}, version=0)
+        sheet_url(assessment_a1), posted({"SJ01": "3", "SJ02": "2"}, version=0)
     )
     assert response.status_code == 409
     html = response.content.decode()
