@@ -152,3 +152,10 @@ def test_unknown_action_is_bad_input(client, county_admin, round_2024):
     response = as_user(client, county_admin).post(action(round_2024), {"action": "explode"})
     assert response.status_code == 400
     assert "未知的操作" in response.content.decode()
+
+
+def test_round_list_roles(client, maintainer, round_2024):
+    assert as_user(client, maintainer).get(reverse("round_list")).status_code == 403
+    assert client.post(reverse("round_list")).status_code == 405
+    client.logout()
+    assert client.get(reverse("round_list")).status_code == 302
