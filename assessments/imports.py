@@ -30,7 +30,7 @@ from .exports import HEADER_ROWS, INSTRUCTIONS_SHEET, META_LABELS
 from .models import Round, Stage
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_ZIP_ENTRIES = 500
+MAX_ZIP_ENTRIES = 2000  # a province-wide template has a sheet per township (~600)
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200  # spreadsheet XML compresses 10–30×; bombs compress 1000×
 

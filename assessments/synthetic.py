@@ -54,10 +54,14 @@ def county_code(seed: int) -> str:
     return f"2299{seed % 100:02d}000000"
 
 
-def generate(*, villages: int, seed: int = 1, year: int = 2024) -> Generated:
-    """Create the county, its tree, the round and all its sheets; returns what was made."""
+def generate(
+    *, villages: int, seed: int = 1, year: int = 2024, code: str | None = None
+) -> Generated:
+    """Create the county, its tree, the round and all its sheets; returns what was made.
+    The data depends on ``seed`` only; ``code`` (the county's, default from the seed) just
+    places it in the tree."""
     rng = random.Random(seed)
-    code = county_code(seed)
+    code = code or county_code(seed)
     if Organization.objects.filter(code=code).exists():
         raise ValueError(f"区县代码 {code} 已存在（种子 {seed} 已生成过），请换一个 --seed")
     catalogue = Catalogue.objects.filter(name__startswith="2024版").first() or catalogue_load_file(
@@ -107,7 +111,7 @@ def generate(*, villages: int, seed: int = 1, year: int = 2024) -> Generated:
             )
         Organization.objects.bulk_create(village_rows, batch_size=BATCH)
         admin = User.objects.create(
-            username=f"synthetic{seed}",
+            username=f"synthetic{code[:6]}",
             full_name=f"合成{seed}区管理员",
             role=Role.COUNTY_ADMIN,
             organization=county,

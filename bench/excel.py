@@ -75,7 +75,17 @@ def _rss_child(round_id: int, out: str) -> None:
     from assessments.models import Round
 
     exports.report_export(out, round_=Round.objects.get(pk=round_id))
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(_peak_rss_mb())
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM). Not getrusage's ru_maxrss, which a child
+    started by fork+exec inherits from its parent."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _read_cells(path: Path) -> dict[str, list[list]]:

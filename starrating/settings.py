@@ -156,7 +156,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---
 JOB_RESULT_TTL_HOURS = env.int("JOB_RESULT_TTL_HOURS", default=72)
 EXCEL_MAX_UPLOAD_BYTES = env.int("EXCEL_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-EXCEL_MAX_ZIP_ENTRIES = env.int("EXCEL_MAX_ZIP_ENTRIES", default=500)
+EXCEL_MAX_ZIP_ENTRIES = env.int("EXCEL_MAX_ZIP_ENTRIES", default=2000)
 EXCEL_MAX_UNCOMPRESSED_BYTES = env.int("EXCEL_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
 
 # --- Security: strict in production, sensible everywhere. ---
