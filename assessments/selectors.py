@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from indicators.models import Category, Item
-from organizations.models import Role, User
+from organizations.models import AuditLog, Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES
 
 from . import scoring
@@ -571,3 +572,20 @@ def change_q(kind: str) -> Q:
         "demoted": rated & had & Q(level__lt=F("previous_level")) & ~stripped,
         "same": rated & had & Q(level=F("previous_level")),
     }[kind]
+
+
+def stage_closed_at(round_: Round, stage: str) -> datetime | None:
+    """When the round last left ``stage`` (advanced past it, or reopened an earlier stage),
+    read from the audit trail; None if it never has (the stage is still to come)."""
+    status = next(st for st, sg in Round.STAGE_OF_STATUS.items() if sg == stage)
+    return (
+        AuditLog.objects.filter(
+            object_type=Round._meta.label,
+            object_id=str(round_.pk),
+            action__in=[AuditLog.Action.ROUND_TRANSITION, AuditLog.Action.ROUND_REOPEN],
+            before__status=status,
+        )
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )

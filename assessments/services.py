@@ -115,6 +115,20 @@ def _stage_lock_error(round_: Round, stage: str) -> Conflict:
             stage=stage,
             locked_since=deadline.isoformat(),
         )
+    closed_at = selectors.stage_closed_at(round_, stage)
+    if closed_at is not None:
+        local = timezone.localtime(closed_at)
+        return Conflict(
+            _("“%(stage)s”阶段已于%(at)s结束（本轮状态：%(status)s），不能再修改。")
+            % {
+                "stage": label,
+                "at": f"{local:%Y-%m-%d %H:%M}",
+                "status": round_.get_status_display(),
+            },
+            stage=stage,
+            locked_since=closed_at.isoformat(),
+            round_status=round_.status,
+        )
     return Conflict(
         _("“%(stage)s”阶段当前未开放（本轮状态：%(status)s）。")
         % {"stage": label, "status": round_.get_status_display()},

@@ -79,7 +79,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, exceptions.AuthenticationFailed):
         body = _body(str(exc.detail))
     elif isinstance(exc, exceptions.PermissionDenied):
-        body = _body(_("您无权执行此操作。"))
+        # DRF's own refusals carry a reason worth showing (e.g. "CSRF Failed: …").
+        reason = str(exc.detail)
+        default = str(exceptions.PermissionDenied.default_detail)
+        errors = [] if reason == default else [{"field": "", "message": reason}]
+        body = _body(_("您无权执行此操作。"), errors)
     elif isinstance(exc, exceptions.MethodNotAllowed):
         method = context["request"].method if context.get("request") else ""
         body = _body(_("不支持%(method)s请求。") % {"method": method})

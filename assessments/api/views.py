@@ -168,8 +168,8 @@ class RoundResultsView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
-        round_ = _round(self.request, self.kwargs["pk"])
-        return selectors.assessments_for_user(self.request.user, round_=round_)
+        self.round = _round(self.request, self.kwargs["pk"])
+        return selectors.assessments_for_user(self.request.user, round_=self.round)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(
@@ -179,8 +179,7 @@ class RoundResultsView(generics.ListAPIView):
         rows = Assessment.objects.filter(pk__in=ids).select_related(
             "round", "organization", "organization__parent"
         )
-        round_ = _round(request, kwargs["pk"])
-        records = selectors.result_records(round_, assessments=rows)
+        records = selectors.result_records(self.round, assessments=rows)
         by_code = {r["organization_code"]: r for r in records}
         codes = dict(rows.values_list("pk", "organization__code"))
         ordered = [by_code[codes[pk]] | {"assessment": pk} for pk in ids]
@@ -371,8 +370,9 @@ class SheetReturnView(APIView):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         sheet = Sheet.objects.filter(assessment=assessment, stage=stage).first()
-        if sheet is None:
-            raise Http404
+        # A sheet never saved is "not submitted": the service says so (409) after checking
+        # the role (403), as for any other draft.
+        sheet = sheet or Sheet(assessment=assessment, stage=stage)
         sheet.assessment = assessment
         services.sheet_return(
             actor=request.user,

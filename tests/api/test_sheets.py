@@ -304,3 +304,26 @@ def test_saving_does_not_grow_with_the_number_of_items(
         assert response.status_code == 200
 
     assert len(all_ctx.captured_queries) <= len(few_ctx.captured_queries) + 2
+
+
+def test_stage_left_by_the_round_is_409_saying_since_when(
+    api, a1, secretary_a1, county_admin, round_2024
+):
+    advanced = api.as_(county_admin).post(f"/api/v1/rounds/{round_2024.pk}/advance/")
+    assert advanced.status_code == 200
+    left_at = AuditLog.objects.get(
+        action=AuditLog.Action.ROUND_TRANSITION, after__status="township_review"
+    ).at
+
+    response = api.as_(secretary_a1).patch(
+        url(a1), {"version": 0, "scores": {"SJ01": "1"}}, format="json"
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["stage"] == "self"
+    assert body["round_status"] == "township_review"
+    assert body["locked_since"] == left_at.isoformat()
+    local = timezone.localtime(left_at)
+    assert f"已于{local:%Y-%m-%d %H:%M}结束" in body["message"]
+    assert stored(a1) == {}

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from assessments.models import Assessment, Score
 from organizations.models import ApiToken, AuditLog
 
 from .conftest import problems
@@ -92,3 +94,23 @@ def test_checklist(api, assessor_a):
     assert api.as_(assessor_a).delete(url).status_code == 204
     assert api.as_(assessor_a).delete(url).status_code == 409  # already revoked
     assert not ApiToken.objects.filter(revoked_at__isnull=True).exists()
+
+
+def test_session_authentication_needs_the_csrf_token_for_writes(secretary_a1, round_2024):
+    """The pages use the session; a forged cross-site write without the token is refused."""
+    a1 = Assessment.objects.get(round=round_2024, organization=secretary_a1.organization)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(secretary_a1)
+    url = f"/api/v1/assessments/{a1.pk}/sheets/self/"
+    body = {"version": 0, "scores": {"SJ01": "1"}}
+
+    assert client.get(url).status_code == 200
+    forged = client.patch(url, body, format="json")
+    assert forged.status_code == 403
+    assert "CSRF" in forged.json()["errors"][0]["message"]
+    assert not Score.objects.exists()
+
+    secret = "a" * 32  # the csrftoken cookie the pages' JavaScript sends back as a header
+    client.cookies["csrftoken"] = secret
+    ok = client.patch(url, body, format="json", HTTP_X_CSRFTOKEN=secret)
+    assert ok.status_code == 200, ok.json()
