@@ -5,6 +5,7 @@ conforming to the schema. Deterministic (derandomized) and bounded in examples."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -130,3 +131,13 @@ def test_fuzz_every_operation(fuzz_world):
                 ]
 
     assert not failures, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def test_docs_list_every_path_of_the_schema(api):
+    """docs/api.md is the human reference: a new endpoint must be documented there too."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = api.get("/api/schema/?format=json").json()["paths"]
+
+    missing = [p for p in paths if f"`{p.removeprefix('/api/v1')}" not in docs]
+
+    assert missing == []
