@@ -845,11 +845,12 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     summary = selectors.dashboard_summary(round_, request.user)
 
+    # With the primary key, so that equal scores of two villages are two values (DISTINCT).
     composites = [
         c
-        for c in selectors.ranking_for_user(round_, request.user).values_list(
-            "composite", flat=True
-        )
+        for _pk, c in selectors.ranking_for_user(round_, request.user)
+        .order_by()
+        .values_list("pk", "composite")
         if c is not None
     ]
     histogram = [

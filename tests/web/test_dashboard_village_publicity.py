@@ -159,3 +159,21 @@ def test_publicity_scope(client, county_admin, catalogue, round_2024):
     as_user(client, county_admin)
     assert client.get(reverse("publicity", args=[foreign.pk])).status_code == 404
     assert client.post(reverse("publicity", args=[round_2024.pk])).status_code == 405
+
+
+def test_histogram_counts_equal_scores_separately(
+    client, county_admin, round_2024, catalogue, assessment_a1, assessment_a2
+):
+    from tests.conftest import full_sheet
+
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    for assessment in (assessment_a1, assessment_a2):
+        services.scores_save(
+            actor=county_admin,
+            assessment=assessment,
+            stage="county",
+            scores=full_sheet(catalogue),
+            submit=True,
+        )
+    response = as_user(client, county_admin).get(dashboard_url(round_2024))
+    assert sum(response.context["charts"]["histogram"]["counts"]) == 2
