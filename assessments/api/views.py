@@ -61,7 +61,7 @@ def _assessment(request, pk: int) -> Assessment:
 def _finding(request, pk: int):
     try:
         return selectors.findings_for_user(request.user).get(pk=pk)
-    except Exception as exc:  # DoesNotExist, or a malformed id
+    except (Finding.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
