@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "time_limit": getattr(settings, "JOB_TIME_LIMIT", 30 * 60),
-    "soft_time_limit": getattr(settings, "JOB_SOFT_TIME_LIMIT", 25 * 60),
+    "time_limit": getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60),
+    "soft_time_limit": getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60),
 }
 
 Work = Callable[[Job, Path], tuple[dict, str]]

@@ -100,3 +100,8 @@ def test_the_same_seed_makes_the_same_data(db):
     other = synthetic.generate(villages=30, seed=9)
     assert snapshot(first) == snapshot(second)
     assert snapshot(first) != snapshot(other)
+
+
+def test_expire_jobs_command(db, capsys):
+    call_command("expire_jobs")
+    assert "已清理 0 个" in capsys.readouterr().out
