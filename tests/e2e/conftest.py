@@ -22,7 +22,7 @@ from tests.web.conftest import (  # noqa: F401  (fixtures shared with the view t
     scored_round,
 )
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")  # Debian's package
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -37,7 +37,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "test-pass-123"  # tests/factories.py
 
 
-@pytest.fixture(autouse=True)
+# Session-scoped, so that it runs before pytest-playwright launches the (session) browser.
+@pytest.fixture(scope="session", autouse=True)
 def _need_chromium():
     if not os.path.exists(CHROMIUM):
         reason = f"{CHROMIUM} is missing (apt-get install chromium)"
