@@ -67,16 +67,12 @@ def county_admin(county):
 
 @pytest.fixture
 def assessor_a(township_a):
-    return UserFactory(
-        username="assessor_a", role=Role.TOWNSHIP_ASSESSOR, organization=township_a
-    )
+    return UserFactory(username="assessor_a", role=Role.TOWNSHIP_ASSESSOR, organization=township_a)
 
 
 @pytest.fixture
 def assessor_b(township_b):
-    return UserFactory(
-        username="assessor_b", role=Role.TOWNSHIP_ASSESSOR, organization=township_b
-    )
+    return UserFactory(username="assessor_b", role=Role.TOWNSHIP_ASSESSOR, organization=township_b)
 
 
 @pytest.fixture
@@ -103,9 +99,7 @@ def auditor(county):
 
 @pytest.fixture
 def maintainer(county):
-    return UserFactory(
-        username="maintainer", role=Role.INDICATOR_MAINTAINER, organization=county
-    )
+    return UserFactory(username="maintainer", role=Role.INDICATOR_MAINTAINER, organization=county)
 
 
 @pytest.fixture
