@@ -98,7 +98,32 @@ ROUND_FIELD_KWARGS = (
 )
 
 
-class RoundCreateSerializer(serializers.ModelSerializer):
+class DatesInRangeMixin:
+    """Deadlines and publicity dates within 2000–2100: a year like 1232 is a typo, and before
+    1900 the local time zone has no sensible offset to write it back with."""
+
+    def _in_range(self, value):
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise serializers.ValidationError(_("日期必须在2000年至2100年之间"))
+        return value
+
+    def validate_self_deadline(self, value):
+        return self._in_range(value)
+
+    def validate_township_deadline(self, value):
+        return self._in_range(value)
+
+    def validate_county_deadline(self, value):
+        return self._in_range(value)
+
+    def validate_publicity_start(self, value):
+        return self._in_range(value)
+
+    def validate_publicity_end(self, value):
+        return self._in_range(value)
+
+
+class RoundCreateSerializer(DatesInRangeMixin, serializers.ModelSerializer):
     """Create a round of the user's county; every rule field is optional (defaults of §4)."""
 
     class Meta:
@@ -110,17 +135,20 @@ class RoundCreateSerializer(serializers.ModelSerializer):
         }
 
 
-class RoundUpdateSerializer(serializers.ModelSerializer):
+class RoundUpdateSerializer(DatesInRangeMixin, serializers.ModelSerializer):
     class Meta:
         model = Round
         fields = ["catalogue", *ROUND_RULES]
         extra_kwargs = ROUND_FIELD_KWARGS
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(DatesInRangeMixin, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     reason = serializers.CharField(allow_blank=True, max_length=2000)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_deadline(self, value):
+        return self._in_range(value)
 
 
 # --- assessments ---------------------------------------------------------------------------

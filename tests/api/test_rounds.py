@@ -196,3 +196,17 @@ def test_rounds_list_filters(api, county_admin, round_2024, draft):
     bad = client.get("/api/v1/rounds/?status=nope&year=x")
     assert bad.status_code == 400
     assert {e["field"] for e in problems(bad)} == {"status", "year"}
+
+
+def test_dates_out_of_range_are_listed(api, county_admin, draft):
+    """Found by fuzzing: a year like 1232 came back with the zone's local-mean-time offset."""
+    response = api.as_(county_admin).patch(
+        f"/api/v1/rounds/{draft.pk}/",
+        {"county_deadline": "1232-10-05T07:57:14-19:42", "publicity_start": "1999-12-31"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert {e["field"] for e in problems(response)} == {"county_deadline", "publicity_start"}
+    draft.refresh_from_db()
+    assert draft.county_deadline is None
