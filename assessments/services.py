@@ -137,6 +137,13 @@ def _stage_lock_error(round_: Round, stage: str) -> Conflict:
     )
 
 
+def current_round(assessment: Assessment) -> Round:
+    """The assessment's round as it is now: callers may hold an instance read before an
+    admin moved the round on, and stage locks must be judged on the current state."""
+    assessment.round.refresh_from_db()
+    return assessment.round
+
+
 def ensure_stage_open(round_: Round, stage: str) -> None:
     if not round_.stage_open(stage):
         raise _stage_lock_error(round_, stage)
@@ -169,7 +176,7 @@ def scores_save(
     that is not the sheet's current one is a conflict carrying the current values. Queries are
     bounded whatever the number of items: one read, one bulk upsert, one delete, one audit row.
     """
-    round_ = assessment.round
+    round_ = current_round(assessment)
     if stage not in Stage.values:
         raise InvalidInput(_("阶段“%(stage)s”不存在。") % {"stage": stage})
     if not policies.can_edit_sheet(actor, assessment, stage):
@@ -201,6 +208,7 @@ def scores_save(
         sheet, _created = Sheet.objects.select_for_update().get_or_create(
             assessment=assessment, stage=stage
         )
+        ensure_stage_open(current_round(assessment), stage)  # an admin may have just advanced
         current = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
         current_by_code = {s.item.code: s for s in current.values()}
         if version is not None and version != sheet.version:
@@ -318,7 +326,7 @@ def _item_error(org: Organization, stage: str, code: str, value: Any, message: s
 def sheet_return(*, actor: User, sheet: Sheet, reason: str, ip: str | None = None) -> Sheet:
     """County admin returns a submitted sheet to draft (退回) so it can be corrected."""
     assessment = sheet.assessment
-    if not policies.can_manage_round(actor, assessment.round.county_id):
+    if not policies.can_manage_round(actor, current_round(assessment).county_id):
         raise NotPermitted(_("只有县级管理员可以退回评分表。"))
     if not reason.strip():
         raise InvalidInput(_("请填写退回原因。"), [{"field": "reason", "message": _("必填")}])
@@ -366,6 +374,7 @@ def finding_create(
     """Record a veto or star-deduction finding (pending until the county admin confirms)."""
     if not policies.can_record_finding(actor, assessment):
         raise NotPermitted(_("您无权为该村登记联审问题。"))
+    current_round(assessment)
     _ensure_findings_open(assessment.round)
     errors = []
     item = Item.objects.filter(
@@ -415,6 +424,7 @@ def finding_confirm(*, actor: User, finding: Finding, ip: str | None = None) -> 
     assessment = finding.assessment
     if not policies.can_confirm_finding(actor, assessment):
         raise NotPermitted(_("只有县级管理员可以确认联审问题。"))
+    current_round(assessment)
     _ensure_findings_open(assessment.round)
     if finding.status != Finding.Status.PENDING:
         raise Conflict(
@@ -450,6 +460,7 @@ def finding_withdraw(
     )
     if not may:
         raise NotPermitted(_("您无权撤回该问题。"))
+    current_round(assessment)
     _ensure_findings_open(assessment.round)
     if finding.status == Finding.Status.WITHDRAWN:
         raise Conflict(_("该问题已撤回。"))
@@ -485,6 +496,7 @@ def survey_save(
 ) -> SatisfactionSurvey:
     if not policies.can_enter_survey(actor, assessment):
         raise NotPermitted(_("您无权录入该村的满意度测评。"))
+    current_round(assessment)
     _ensure_findings_open(assessment.round)
     errors = []
     values = {}
@@ -553,7 +565,7 @@ def assessment_set_exceptional(
     ip: str | None = None,
 ) -> Assessment:
     """Flag 破格 promotion (rule 10's exception); the reason is required and audited."""
-    round_ = assessment.round
+    round_ = current_round(assessment)
     if not policies.can_manage_round(actor, round_.county_id):
         raise NotPermitted(_("只有县级管理员可以设置破格。"))
     if round_.is_published:
@@ -598,7 +610,10 @@ def results_refresh(
     inputs = selectors.scoring_inputs(round_, assessment_ids=assessment_ids)
     results = scoring.score_round(rules, inputs)
     missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
-    assessments = round_.assessments.filter(pk__in=list(results))
+    # The audit rows name each assessment (organization and year): read them in the same query.
+    assessments = round_.assessments.filter(pk__in=list(results)).select_related(
+        "organization", "round"
+    )
     now = timezone.now()
     changed, entries = [], []
     for assessment in assessments:
@@ -662,6 +677,15 @@ def _apply_result(
 # --- rounds --------------------------------------------------------------------------------
 
 
+def _lock_round(round_: Round) -> Round:
+    """Lock the round's row for this transaction and bring the instance up to date, so two
+    admins cannot move the same round at once (a no-op lock on SQLite, which serializes
+    writers anyway)."""
+    Round.objects.select_for_update().filter(pk=round_.pk).first()
+    round_.refresh_from_db()
+    return round_
+
+
 def _ensure_round_admin(actor: User, round_: Round) -> None:
     if not policies.can_manage_round(actor, round_.county_id):
         raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))
@@ -701,7 +725,7 @@ def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
         else Round.Status.TOWNSHIP_REVIEW
     )
     with transaction.atomic():
-        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        _lock_round(round_)
         if round_.status != Round.Status.DRAFT:
             raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
         villages = Organization.objects.filter(
@@ -764,12 +788,13 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
         Round.Status.TOWNSHIP_REVIEW: Round.Status.COUNTY_REVIEW,
         Round.Status.COUNTY_REVIEW: Round.Status.PUBLICITY,
     }
-    to = order.get(round_.status)
-    if to is None:
-        raise Conflict(
-            _("当前状态（%(s)s）不能进入下一阶段。") % {"s": round_.get_status_display()}
-        )
     with transaction.atomic():
+        _lock_round(round_)
+        to = order.get(round_.status)
+        if to is None:
+            raise Conflict(
+                _("当前状态（%(s)s）不能进入下一阶段。") % {"s": round_.get_status_display()}
+            )
         stage = round_.open_stage
         if stage in round_.counting_stages:
             missing = _assessments_missing_stage(round_, stage)
@@ -787,9 +812,10 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
 
 def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     _ensure_round_admin(actor, round_)
-    if round_.status != Round.Status.PUBLICITY:
-        raise Conflict(_("只有公示中的评定轮次可以发布。"))
     with transaction.atomic():
+        _lock_round(round_)
+        if round_.status != Round.Status.PUBLICITY:
+            raise Conflict(_("只有公示中的评定轮次可以发布。"))
         results_refresh(round_=round_, actor=actor)
         _ensure_results_complete(round_)
         return _transition(
@@ -803,9 +829,10 @@ def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round
 
 def round_archive(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     _ensure_round_admin(actor, round_)
-    if round_.status != Round.Status.PUBLISHED:
-        raise Conflict(_("只有已发布的评定轮次可以归档。"))
     with transaction.atomic():
+        _lock_round(round_)
+        if round_.status != Round.Status.PUBLISHED:
+            raise Conflict(_("只有已发布的评定轮次可以归档。"))
         return _transition(actor=actor, round_=round_, to=Round.Status.ARCHIVED, ip=ip)
 
 
@@ -830,13 +857,14 @@ def round_reopen(
         errors.append({"field": "deadline", "message": _("新的截止时间必须晚于现在")})
     if errors:
         raise InvalidInput(_("重新开放阶段失败。"), errors)
-    if stage == Stage.SELF and not round_.self_assessment_enabled:
-        raise Conflict(_("本轮未开展村自评。"))
-    if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
-        raise Conflict(
-            _("当前状态（%(s)s）不能重新开放阶段。") % {"s": round_.get_status_display()}
-        )
     with transaction.atomic():
+        _lock_round(round_)
+        if stage == Stage.SELF and not round_.self_assessment_enabled:
+            raise Conflict(_("本轮未开展村自评。"))
+        if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
+            raise Conflict(
+                _("当前状态（%(s)s）不能重新开放阶段。") % {"s": round_.get_status_display()}
+            )
         deadline_field = {
             Stage.SELF: "self_deadline",
             Stage.TOWNSHIP: "township_deadline",
@@ -1283,6 +1311,59 @@ def scores_import(
     return counts
 
 
+# --- department clearances (联查联审 "no main problem") ------------------------------------
+
+
+def clearance_record(
+    *,
+    actor: User,
+    assessment: Assessment,
+    department: str | None = None,
+    ip: str | None = None,
+) -> DepartmentClearance:
+    """Record that a department found no main problem (无重大问题) for a village. Refused while
+    the same department has a pending or confirmed finding for it; one per department."""
+    if not policies.can_record_finding(actor, assessment):
+        raise NotPermitted(_("您无权为该村登记联审结论。"))
+    _ensure_findings_open(assessment.round)
+    department = department or actor.department or "organization"
+    if department not in Department.values:
+        raise InvalidInput(
+            _("部门不存在。"),
+            [{"field": "department", "value": department, "message": _("部门不存在")}],
+        )
+    org_name = assessment.organization.name
+    label = Department(department).label
+    open_findings = assessment.findings.filter(department=department).exclude(
+        status=Finding.Status.WITHDRAWN
+    )
+    if open_findings.exists():
+        raise Conflict(
+            _("%(dept)s已为%(org)s登记了问题，不能再登记“无重大问题”。")
+            % {"dept": label, "org": org_name}
+        )
+    with transaction.atomic():
+        clearance, created = DepartmentClearance.objects.get_or_create(
+            assessment=assessment, department=department, defaults={"by": actor}
+        )
+        if not created:
+            raise Conflict(
+                _("%(dept)s已登记%(org)s“无重大问题”。") % {"dept": label, "org": org_name}
+            )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=clearance,
+            after={
+                "assessment": assessment.pk,
+                "department": department,
+                "conclusion": "no_main_problem",
+            },
+            ip=ip,
+        )
+    return clearance
+
+
 # --- background jobs (Excel in and out) -----------------------------------------------------
 
 # Who may start each kind of job; the work itself authorizes again, village by village.
@@ -1382,56 +1463,3 @@ def jobs_expire(*, now: datetime | None = None) -> int:
         job.save(update_fields=["result_file", "upload"])
         cleared += 1
     return cleared
-
-
-# --- department clearances (联查联审 "no main problem") ------------------------------------
-
-
-def clearance_record(
-    *,
-    actor: User,
-    assessment: Assessment,
-    department: str | None = None,
-    ip: str | None = None,
-) -> DepartmentClearance:
-    """Record that a department found no main problem (无重大问题) for a village. Refused while
-    the same department has a pending or confirmed finding for it; one per department."""
-    if not policies.can_record_finding(actor, assessment):
-        raise NotPermitted(_("您无权为该村登记联审结论。"))
-    _ensure_findings_open(assessment.round)
-    department = department or actor.department or "organization"
-    if department not in Department.values:
-        raise InvalidInput(
-            _("部门不存在。"),
-            [{"field": "department", "value": department, "message": _("部门不存在")}],
-        )
-    org_name = assessment.organization.name
-    label = Department(department).label
-    open_findings = assessment.findings.filter(department=department).exclude(
-        status=Finding.Status.WITHDRAWN
-    )
-    if open_findings.exists():
-        raise Conflict(
-            _("%(dept)s已为%(org)s登记了问题，不能再登记“无重大问题”。")
-            % {"dept": label, "org": org_name}
-        )
-    with transaction.atomic():
-        clearance, created = DepartmentClearance.objects.get_or_create(
-            assessment=assessment, department=department, defaults={"by": actor}
-        )
-        if not created:
-            raise Conflict(
-                _("%(dept)s已登记%(org)s“无重大问题”。") % {"dept": label, "org": org_name}
-            )
-        audit_record(
-            actor=actor,
-            action=AuditLog.Action.CREATE,
-            obj=clearance,
-            after={
-                "assessment": assessment.pk,
-                "department": department,
-                "conclusion": "no_main_problem",
-            },
-            ip=ip,
-        )
-    return clearance

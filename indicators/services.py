@@ -20,9 +20,10 @@ from .models import Catalogue, Category, Item
 def catalogue_load(*, data: dict[str, Any], actor: User | None = None) -> Catalogue:
     """Create a catalogue from its JSON form (``fixtures/catalogue_2024.json``); idempotent by
     name: an existing catalogue of that name is returned untouched."""
-    existing = Catalogue.objects.filter(name=data["name"]).first()
+    existing = Catalogue.objects.filter(name=data.get("name")).first()
     if existing is not None:
         return existing
+    catalogue_validate(data)
     with transaction.atomic():
         catalogue = Catalogue.objects.create(
             name=data["name"], year=data["year"], description=data.get("description", "")
@@ -53,6 +54,70 @@ def catalogue_load(*, data: dict[str, Any], actor: User | None = None) -> Catalo
             after={"name": catalogue.name, "items": len(items)},
         )
     return catalogue
+
+
+def catalogue_validate(data: dict[str, Any]) -> None:
+    """Check a catalogue's JSON form: scored items of each category sum to its maximum, the
+    categories to 100, codes unique, kinds known. Every problem is reported at once."""
+    errors: list[dict[str, str]] = []
+
+    def error(where: str, message: str) -> None:
+        errors.append({"field": where, "message": message})
+
+    def points(value: Any, where: str) -> Decimal:
+        try:
+            result = Decimal(str(value))
+        except ArithmeticError:
+            error(where, _("不是有效的分值：%(v)s") % {"v": value})
+            return Decimal("0")
+        if not result.is_finite() or result < 0 or result != result.quantize(Decimal("0.01")):
+            error(where, _("分值必须是不小于0、最多两位小数的数：%(v)s") % {"v": value})
+            return Decimal("0")
+        return result
+
+    for key in ("name", "year", "categories"):
+        if not data.get(key):
+            error(key, _("缺少必填项"))
+    seen: set[str] = set()
+    total = Decimal("0")
+    for c in data.get("categories") or []:
+        code = c.get("code", "?")
+        if code in seen:
+            error(code, _("代码重复"))
+        seen.add(code)
+        maximum = points(c.get("max_points"), code)
+        total += maximum
+        scored = Decimal("0")
+        for i in c.get("items") or []:
+            icode = i.get("code", "?")
+            if icode in seen:
+                error(icode, _("代码重复"))
+            seen.add(icode)
+            if i.get("kind") not in (Item.Kind.SCORED, Item.Kind.DEDUCTION):
+                error(icode, _("类别内的指标只能是评分项或减分项"))
+            value = points(i.get("max_points"), icode)
+            if value <= 0:
+                error(icode, _("分值必须大于0"))
+            if i.get("kind") == Item.Kind.SCORED:
+                scored += value
+            if not i.get("title"):
+                error(icode, _("缺少指标内容"))
+        if scored != maximum:
+            error(
+                code,
+                _("评分项分值合计%(s)s，与类别满分%(m)s不一致") % {"s": scored, "m": maximum},
+            )
+    if data.get("categories") and total != Decimal("100"):
+        error("categories", _("各类别满分合计%(t)s，应为100") % {"t": total})
+    for i in data.get("special_items") or []:
+        icode = i.get("code", "?")
+        if icode in seen:
+            error(icode, _("代码重复"))
+        seen.add(icode)
+        if i.get("kind") not in (Item.Kind.VETO, Item.Kind.STAR_DEDUCTION):
+            error(icode, _("类别外的指标只能是否决项或减星项"))
+    if errors:
+        raise InvalidInput(_("指标体系数据有%(n)d处错误，未导入。") % {"n": len(errors)}, errors)
 
 
 def _item(catalogue: Catalogue, category: Category | None, i: dict, position: int) -> Item:
