@@ -436,6 +436,10 @@ class RoundRefSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
+class DashboardQuerySerializer(serializers.Serializer):
+    weakest = serializers.IntegerField(min_value=0, max_value=100, default=10)
+
+
 class DashboardSerializer(CountsSerializer):
     round = RoundRefSerializer()
     target_share_3 = serializers.DecimalField(max_digits=4, decimal_places=3)

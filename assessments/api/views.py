@@ -24,6 +24,7 @@ from . import filters
 from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
+    DashboardQuerySerializer,
     DashboardSerializer,
     ExceptionalSerializer,
     FindingCreateSerializer,
@@ -189,15 +190,14 @@ class RoundResultsView(generics.ListAPIView):
 class RoundDashboardView(APIView):
     @extend_schema(
         responses=DashboardSerializer,
-        parameters=[OpenApiParameter("weakest", int, description="薄弱指标条数（默认10，最多65）")],
+        parameters=[DashboardQuerySerializer],
         summary="评定概况：各星级与乡镇数量、70/80分以上、与上年相比、薄弱指标",
     )
     def get(self, request, pk: int):
         round_ = _round(request, pk)
-        try:
-            limit = min(max(int(request.query_params.get("weakest", 10)), 0), 65)
-        except ValueError:
-            limit = 10
+        params = DashboardQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        limit = params.validated_data["weakest"]
         summary = selectors.dashboard_summary(round_, request.user, weakest_limit=limit)
         return Response(DashboardSerializer(summary).data)
 

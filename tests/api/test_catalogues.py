@@ -119,3 +119,22 @@ def test_checklist(api, editable, county_admin, maintainer):
     assert api.as_(maintainer).get("/api/v1/items/999999/").status_code == 404
     item.refresh_from_db()
     assert item.title != "x"
+
+
+def test_bad_category_input_lists_each_problem(api, editable, maintainer):
+    category = editable.categories.first()
+
+    response = api.as_(maintainer).patch(
+        f"/api/v1/categories/{category.pk}/",
+        {"max_points": "abc", "pass_points": "-1", "position": "first"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert {e["field"] for e in problems(response)} == {"max_points", "pass_points", "position"}
+    over = api.as_(maintainer).patch(
+        f"/api/v1/categories/{category.pk}/", {"pass_points": "99"}, format="json"
+    )
+    assert over.status_code == 400
+    category.refresh_from_db()
+    assert category.pass_points != 99

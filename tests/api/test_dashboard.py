@@ -192,3 +192,10 @@ def test_dashboard_endpoint_query_budget(
     client = api.as_(county_admin)
     with django_assert_max_num_queries(4):
         assert client.get(f"/api/v1/rounds/{rated_round.pk}/dashboard/").status_code == 200
+
+
+def test_dashboard_bad_parameter_is_400(api, rated_round, county_admin):
+    response = api.as_(county_admin).get(f"/api/v1/rounds/{rated_round.pk}/dashboard/?weakest=many")
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["weakest"]

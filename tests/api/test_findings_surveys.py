@@ -147,3 +147,14 @@ def test_exceptional_needs_a_reason(api, a1, county_admin):
     assert response.json()["exceptional"] is True
     a1.refresh_from_db()
     assert a1.exceptional_reason == "抗洪救灾表现突出"
+
+
+def test_survey_is_locked_after_publication(api, a1, county_admin, round_2024):
+    move_to(round_2024, Round.Status.PUBLISHED)
+
+    response = api.as_(county_admin).put(
+        f"/api/v1/assessments/{a1.pk}/survey/", {"respondents": 10, "satisfied": 9}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert not SatisfactionSurvey.objects.exists()
