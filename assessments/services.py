@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Catalogue, Item
+from indicators.services import catalogue_as_data, catalogue_validate
 from organizations.models import VILLAGE_KINDS, AuditLog, Department, Organization, Role, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.errors import Conflict, InvalidInput, NotPermitted
@@ -717,8 +718,14 @@ def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     _ensure_round_admin(actor, round_)
     if round_.status != Round.Status.DRAFT:
         raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
-    if not Item.objects.filter(catalogue_id=round_.catalogue_id, kind=Item.Kind.SCORED).exists():
-        raise InvalidInput(_("指标体系“%(c)s”没有评分项，不能开启。") % {"c": round_.catalogue})
+    # The catalogue freezes now: it must add up (edits since loading may have broken its sums).
+    try:
+        catalogue_validate(catalogue_as_data(round_.catalogue))
+    except InvalidInput as exc:
+        raise InvalidInput(
+            _("指标体系“%(c)s”有误，不能开启：%(m)s") % {"c": round_.catalogue, "m": exc.message},
+            exc.errors,
+        ) from exc
     first = (
         Round.Status.SELF_ASSESSMENT
         if round_.self_assessment_enabled

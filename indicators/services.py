@@ -120,6 +120,39 @@ def catalogue_validate(data: dict[str, Any]) -> None:
         raise InvalidInput(_("指标体系数据有%(n)d处错误，未导入。") % {"n": len(errors)}, errors)
 
 
+def catalogue_as_data(catalogue: Catalogue) -> dict[str, Any]:
+    """A stored catalogue in its JSON form (the form ``catalogue_load`` reads)."""
+
+    def item_data(item: Item) -> dict[str, Any]:
+        return {
+            "code": item.code,
+            "title": item.title,
+            "guidance": item.guidance,
+            "evidence": item.evidence,
+            "max_points": f"{item.max_points:.2f}",
+            "kind": item.kind,
+        }
+
+    items = list(catalogue.items.all())
+    return {
+        "name": catalogue.name,
+        "year": catalogue.year,
+        "description": catalogue.description,
+        "categories": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "description": c.description,
+                "max_points": f"{c.max_points:.2f}",
+                "pass_points": None if c.pass_points is None else f"{c.pass_points:.2f}",
+                "items": [item_data(i) for i in items if i.category_id == c.pk],
+            }
+            for c in catalogue.categories.all()
+        ],
+        "special_items": [item_data(i) for i in items if i.category_id is None],
+    }
+
+
 def _item(catalogue: Catalogue, category: Category | None, i: dict, position: int) -> Item:
     return Item(
         catalogue=catalogue,

@@ -232,6 +232,26 @@ def test_round_open_creates_assessments_for_active_villages_only(
     assert entry.after["status"] == "self_assessment"
 
 
+def test_round_open_refuses_a_catalogue_whose_points_no_longer_add_up(
+    county, villages, county_admin, catalogue
+):
+    from indicators.models import Item
+
+    Item.objects.filter(catalogue=catalogue, code="CY01").update(max_points=Decimal("9.00"))
+    round_ = services.round_create(
+        actor=county_admin, county=county, year=2025, catalogue=catalogue
+    )
+
+    with pytest.raises(InvalidInput) as exc:
+        services.round_open(actor=county_admin, round_=round_)
+
+    assert "不能开启" in exc.value.message
+    assert [e["field"] for e in exc.value.errors] == ["CY"]
+    assert "25.00" in exc.value.errors[0]["message"]  # 21 + the item raised from 4 to 9
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DRAFT and round_.assessments.count() == 0
+
+
 def test_round_open_without_self_assessment_starts_at_township_review(
     county, villages, county_admin, catalogue
 ):
