@@ -6,3 +6,23 @@ class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organizations"
     verbose_name = _("组织与用户")
+
+    def ready(self) -> None:
+        from django.contrib.auth import signals
+
+        signals.user_logged_in.connect(_logged_in, dispatch_uid="audit_login")
+        signals.user_login_failed.connect(_login_failed, dispatch_uid="audit_login_failed")
+
+
+def _logged_in(sender, request, user, **kwargs) -> None:
+    from .services import login_record
+
+    login_record(request=request, user=user, username=user.get_username(), success=True)
+
+
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    from .services import login_record
+
+    login_record(
+        request=request, user=None, username=credentials.get("username", ""), success=False
+    )
