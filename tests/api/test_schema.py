@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -92,6 +94,18 @@ def fuzz_world(round_2024, county_admin, maintainer, secretary_a1, catalogue, vi
     }
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The real WSGI handler closes "old" connections after each request; inside a test's
+    transaction that closes PostgreSQL's connection under the test (SQLite's in-memory one
+    survives). Django's own test client disconnects these handlers the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def fuzzer(strategy, headers: dict, max_examples: int):
     @given(case=strategy)
     @settings(
@@ -108,7 +122,7 @@ def fuzzer(strategy, headers: dict, max_examples: int):
     return run
 
 
-def test_fuzz_every_operation(fuzz_world):
+def test_fuzz_every_operation(fuzz_world, keep_test_connection):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 40
