@@ -340,6 +340,22 @@ class Assessment(models.Model):
         ]
         indexes = [models.Index(fields=["round", "level"])]
 
+    # The fields ``results_refresh`` (re)writes; bulk writers update exactly these.
+    RESULT_FIELDS = (
+        "category_scores",
+        "total",
+        "composite",
+        "band_level",
+        "stars_earned",
+        "level",
+        "previous_level",
+        "change",
+        "vetoed",
+        "result_steps",
+        "result_missing",
+        "computed_at",
+    )
+
     def __str__(self) -> str:
         return f"{self.round.year} {self.organization.name}"
 

@@ -628,20 +628,7 @@ def results_refresh(
                 entries.append(AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, before, after))
     Assessment.objects.bulk_update(
         changed,
-        [
-            "category_scores",
-            "total",
-            "composite",
-            "band_level",
-            "stars_earned",
-            "level",
-            "previous_level",
-            "change",
-            "vetoed",
-            "result_steps",
-            "result_missing",
-            "computed_at",
-        ],
+        Assessment.RESULT_FIELDS,
         batch_size=500,
     )
     audit_record_many(actor=actor, entries=entries)

@@ -234,22 +234,6 @@ def _insert_scores(rows: list[tuple[int, int, Decimal]], now) -> None:
                 )
 
 
-RESULT_FIELDS = (
-    "category_scores",
-    "total",
-    "composite",
-    "band_level",
-    "stars_earned",
-    "level",
-    "previous_level",
-    "change",
-    "vetoed",
-    "result_steps",
-    "result_missing",
-    "computed_at",
-)
-
-
 def _store_results(round_: Round) -> None:
     """The results of ``results_refresh`` (same inputs, same engine, same field mapping), stored
     with one executemany: Django's bulk_update spends ~2 ms a row building CASE expressions,
@@ -259,7 +243,7 @@ def _store_results(round_: Round) -> None:
     results = scoring.score_round(rules, inputs)
     missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
     now = timezone.now()
-    fields = [Assessment._meta.get_field(f) for f in RESULT_FIELDS]
+    fields = [Assessment._meta.get_field(f) for f in Assessment.RESULT_FIELDS]
     rows = []
     for assessment in round_.assessments.all():
         services._apply_result(assessment, results[assessment.pk], missing[assessment.pk])

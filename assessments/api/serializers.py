@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments import selectors
+from assessments import selectors, services
 from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Sheet, Stage
 from organizations.models import Department
 
@@ -28,36 +28,7 @@ ROUND_READ_ONLY = [
     "created_at",
     "updated_at",
 ]
-ROUND_RULES = [
-    "name",
-    "authoritative_stage",
-    "weight_self",
-    "weight_township",
-    "weight_county",
-    "self_assessment_enabled",
-    "satisfaction_weight",
-    "band_min_5",
-    "band_min_4",
-    "band_min_3",
-    "band_min_2",
-    "band_min_1",
-    "pass_ratio",
-    "level_mode",
-    "satisfaction_floor",
-    "satisfaction_cap_level",
-    "max_promotion",
-    "first_year_max",
-    "quota_5",
-    "quota_4",
-    "self_deadline",
-    "township_deadline",
-    "county_deadline",
-    "publicity_start",
-    "publicity_end",
-    "supervision_phone",
-    "target_share_3",
-    "target_share_4",
-]
+ROUND_RULES = list(services.ROUND_RULE_FIELDS)
 
 
 class RoundSerializer(serializers.ModelSerializer):
