@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from organizations.models import Role, User
 
-from .models import Assessment, Stage
+from .models import Assessment, Finding, Stage
 
 
 def is_county_admin(user: User) -> bool:
@@ -53,6 +53,16 @@ def can_record_finding(user: User, assessment: Assessment) -> bool:
 def can_confirm_finding(user: User, assessment: Assessment) -> bool:
     """Confirmation is the organization department's decision (联查联审 conclusion)."""
     return is_county_admin(user) and in_county(user, assessment.round.county_id)
+
+
+def can_withdraw_finding(user: User, finding: Finding) -> bool:
+    """The county admin at any time; the recorder while it is still pending."""
+    assessment = finding.assessment
+    return can_confirm_finding(user, assessment) or (
+        finding.recorded_by_id == user.pk
+        and finding.status == Finding.Status.PENDING
+        and can_record_finding(user, assessment)
+    )
 
 
 def can_enter_survey(user: User, assessment: Assessment) -> bool:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -427,11 +428,12 @@ def finding_confirm(*, actor: User, finding: Finding, ip: str | None = None) -> 
         raise NotPermitted(_("只有县级管理员可以确认联审问题。"))
     current_round(assessment)
     _ensure_findings_open(assessment.round)
-    if finding.status != Finding.Status.PENDING:
-        raise Conflict(
-            _("该问题当前状态为“%(s)s”，不能确认。") % {"s": finding.get_status_display()}
-        )
     with transaction.atomic():
+        _locked(finding)
+        if finding.status != Finding.Status.PENDING:
+            raise Conflict(
+                _("该问题当前状态为“%(s)s”，不能确认。") % {"s": finding.get_status_display()}
+            )
         before = _finding_snapshot(finding)
         finding.status = Finding.Status.CONFIRMED
         finding.confirmed_by = actor
@@ -454,20 +456,18 @@ def finding_withdraw(
 ) -> Finding:
     """Withdraw a finding: its recorder while pending, the county admin at any time."""
     assessment = finding.assessment
-    may = policies.can_confirm_finding(actor, assessment) or (
-        finding.recorded_by_id == actor.pk
-        and finding.status == Finding.Status.PENDING
-        and policies.can_record_finding(actor, assessment)
-    )
-    if not may:
+    if not policies.can_withdraw_finding(actor, finding):
         raise NotPermitted(_("您无权撤回该问题。"))
     current_round(assessment)
     _ensure_findings_open(assessment.round)
-    if finding.status == Finding.Status.WITHDRAWN:
-        raise Conflict(_("该问题已撤回。"))
     if not (reason or "").strip():
         raise InvalidInput(_("请填写撤回原因。"), [{"field": "reason", "message": _("必填")}])
     with transaction.atomic():
+        _locked(finding)
+        if finding.status == Finding.Status.WITHDRAWN:
+            raise Conflict(_("该问题已撤回。"))
+        if not policies.can_withdraw_finding(actor, finding):  # confirmed meanwhile
+            raise NotPermitted(_("您无权撤回该问题。"))
         before = _finding_snapshot(finding)
         was_confirmed = finding.status == Finding.Status.CONFIRMED
         finding.status = Finding.Status.WITHDRAWN
@@ -665,13 +665,13 @@ def _apply_result(
 # --- rounds --------------------------------------------------------------------------------
 
 
-def _lock_round(round_: Round) -> Round:
-    """Lock the round's row for this transaction and bring the instance up to date, so two
-    admins cannot move the same round at once (a no-op lock on SQLite, which serializes
+def _locked(instance: Model) -> Model:
+    """Lock the instance's row for this transaction and bring it up to date, so two people
+    cannot move the same round or finding at once (SQLite has no row locks but serializes
     writers anyway)."""
-    Round.objects.select_for_update().filter(pk=round_.pk).first()
-    round_.refresh_from_db()
-    return round_
+    type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    instance.refresh_from_db()
+    return instance
 
 
 def _ensure_round_admin(actor: User, round_: Round) -> None:
@@ -719,7 +719,7 @@ def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
         else Round.Status.TOWNSHIP_REVIEW
     )
     with transaction.atomic():
-        _lock_round(round_)
+        _locked(round_)
         if round_.status != Round.Status.DRAFT:
             raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
         villages = Organization.objects.filter(
@@ -783,7 +783,7 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
         Round.Status.COUNTY_REVIEW: Round.Status.PUBLICITY,
     }
     with transaction.atomic():
-        _lock_round(round_)
+        _locked(round_)
         to = order.get(round_.status)
         if to is None:
             raise Conflict(
@@ -807,7 +807,7 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
 def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     _ensure_round_admin(actor, round_)
     with transaction.atomic():
-        _lock_round(round_)
+        _locked(round_)
         if round_.status != Round.Status.PUBLICITY:
             raise Conflict(_("只有公示中的评定轮次可以发布。"))
         results_refresh(round_=round_, actor=actor)
@@ -824,7 +824,7 @@ def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round
 def round_archive(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     _ensure_round_admin(actor, round_)
     with transaction.atomic():
-        _lock_round(round_)
+        _locked(round_)
         if round_.status != Round.Status.PUBLISHED:
             raise Conflict(_("只有已发布的评定轮次可以归档。"))
         return _transition(actor=actor, round_=round_, to=Round.Status.ARCHIVED, ip=ip)
@@ -852,7 +852,7 @@ def round_reopen(
     if errors:
         raise InvalidInput(_("重新开放阶段失败。"), errors)
     with transaction.atomic():
-        _lock_round(round_)
+        _locked(round_)
         if stage == Stage.SELF and not round_.self_assessment_enabled:
             raise Conflict(_("本轮未开展村自评。"))
         if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
