@@ -157,3 +157,38 @@ def test_the_ledger_sheet_is_left_out_when_there_is_no_ledger(
     detail = _rows(wb["评分明细"])
     no_result = [r for r in detail if r[3] != "七道江村"]
     assert all(v is None for v in no_result[0][4:69])  # villages without a result: no points
+
+
+def test_with_stage_weights_the_item_points_are_the_engines_weighted_points(
+    round_2024, county_admin, catalogue, village_a1, tmp_path
+):
+    from assessments import services
+    from assessments.models import Round, Stage
+    from tests.conftest import full_sheet, move_to
+
+    services.round_update(
+        actor=county_admin,
+        round_=round_2024,
+        weight_township=Decimal("0.3"),
+        weight_county=Decimal("0.7"),
+    )
+    assessment = round_2024.assessments.get(organization=village_a1)
+    for status, stage, share in (
+        (Round.Status.TOWNSHIP_REVIEW, Stage.TOWNSHIP, Decimal("0.5")),
+        (Round.Status.COUNTY_REVIEW, Stage.COUNTY, Decimal("1")),
+    ):
+        move_to(round_2024, status)
+        services.scores_save(
+            actor=county_admin,
+            assessment=assessment,
+            stage=stage,
+            scores=full_sheet(catalogue, share),
+            submit=True,
+        )
+    wb = openpyxl.load_workbook(_export(tmp_path, round_2024))
+    detail = wb["评分明细"]
+    header = [c.value for c in detail[3]]
+    row = next(r for r in _rows(detail) if r[2] == village_a1.code)
+    assert row[header.index("SJ01")] == pytest.approx(0.3 * 1.5 + 0.7 * 3)  # 2.55
+    assessment.refresh_from_db()
+    assert row[header.index("总分")] == float(assessment.total)
