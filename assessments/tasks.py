@@ -16,6 +16,7 @@ from pathlib import Path
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from starrating.errors import DomainError
@@ -44,6 +45,9 @@ def _run(job_id: int, work: Work) -> str:
             counts, filename = work(job, Path(tmp))
         except DomainError as exc:
             services.job_fail(job=job, message=exc.message, errors=exc.errors)
+            return "failed"
+        except Http404 as exc:  # a township or round outside the user's scope
+            services.job_fail(job=job, message=str(exc) or _("所选范围不存在或无权访问。"))
             return "failed"
         except SoftTimeLimitExceeded:
             services.job_fail(job=job, message=_("任务超时未完成，请缩小范围后重试。"))

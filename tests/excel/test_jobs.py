@@ -236,3 +236,19 @@ def test_the_upload_page_offers_only_the_stages_the_user_may_score(
     assert 'value="township"' in text
     assert 'value="county"' not in text
     assert 'value="self"' not in text
+
+
+def test_a_township_outside_the_users_scope_fails_the_job_with_a_reason(
+    township_round, assessor_a, township_b
+):
+    job = _job(
+        assessor_a,
+        Job.Kind.EXPORT_TEMPLATE,
+        round=township_round.pk,
+        stage="township",
+        township=township_b.code,
+    )
+    assert tasks.export_template(job.pk) == "failed"
+    job.refresh_from_db()
+    assert township_b.code in job.error_message
+    assert not job.result_file
