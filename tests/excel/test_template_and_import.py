@@ -306,3 +306,27 @@ def test_query_counts_of_import_and_export_do_not_grow_with_villages(
     _grow(township_round, township_a, 25)
     large = run("large")
     assert large == small
+
+
+def test_an_evaluator_imports_only_the_villages_of_their_group(
+    round_2024, evaluator, village_a1, village_a2, tmp_path
+):
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    own = template_for(tmp_path, round_2024, evaluator, stage=Stage.COUNTY)
+    wb = openpyxl.load_workbook(own, read_only=True)
+    codes = [r[0] for ws in wb.worksheets[1:] for r in ws.iter_rows(min_row=5, values_only=True)]
+    assert codes == [village_a1.code]  # the template holds the group's villages only
+    fill(own, {(village_a1.code, "SJ01"): 1, (village_a2.code, "SJ01"): 1})
+
+    with pytest.raises(InvalidInput) as caught:
+        imports.import_scores_file(own, actor=evaluator, round_=round_2024, stage="county")
+
+    assert [(e["organization"], e["message"]) for e in caught.value.errors] == [
+        (village_a2.code, "该村不在您的管辖范围内")
+    ]
+    wb = openpyxl.load_workbook(own)
+    ws = wb.worksheets[1]
+    ws.delete_rows(6)  # the row of the village outside the group
+    wb.save(own)
+    counts = imports.import_scores_file(own, actor=evaluator, round_=round_2024, stage="county")
+    assert counts["created"] == 1
