@@ -4,7 +4,7 @@ so they are read-only here; evaluation groups and rectification ledgers are edit
 
 from django.contrib import admin
 
-from organizations.admin import AuditedAdmin
+from organizations.admin import CountyScopedAdmin, ReadOnlyAdmin
 
 from .models import (
     Assessment,
@@ -18,17 +18,6 @@ from .models import (
     Sheet,
     StageReopening,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Round)
@@ -86,14 +75,16 @@ class DepartmentClearanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EvaluationGroup)
-class EvaluationGroupAdmin(AuditedAdmin):
+class EvaluationGroupAdmin(CountyScopedAdmin):
+    county_path = "round__county__"
     list_display = ["name", "round"]
     list_filter = ["round"]
     filter_horizontal = ["members", "villages"]
 
 
 @admin.register(Rectification)
-class RectificationAdmin(AuditedAdmin):
+class RectificationAdmin(CountyScopedAdmin):
+    county_path = "assessment__organization__"
     list_display = ["assessment", "problem", "deadline", "responsible_person", "status"]
     list_filter = ["status"]
     search_fields = ["assessment__organization__name", "problem", "responsible_person"]

@@ -153,7 +153,7 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
             False,
             {"department": Department.DISCIPLINE},
         ),
-        ("auditor", Role.AUDITOR, county, "审计 孙丽", False, {}),
+        ("auditor", Role.AUDITOR, county, "审计 孙丽", True, {}),
         ("maintainer", Role.INDICATOR_MAINTAINER, county, "指标维护 周洋", True, {}),
         (
             "village_secretary",

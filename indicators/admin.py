@@ -2,15 +2,21 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.admin import AuditedAdmin
+from organizations.admin import AuditedAdmin, role_allowed
+from organizations.models import Role
 from starrating.errors import DomainError
 
 from .models import Catalogue, Category, Item
 from .services import catalogue_copy
 
+CATALOGUE_EDITORS = (Role.INDICATOR_MAINTAINER, Role.COUNTY_ADMIN)
+
 
 class FrozenCatalogueMixin:
-    """A catalogue used by an opened round is read-only (DOMAIN.md §2)."""
+    """A catalogue used by an opened round is read-only (DOMAIN.md §2); indicator maintainers
+    and county admins edit the others."""
+
+    edit_roles = CATALOGUE_EDITORS
 
     def _catalogue(self, obj):
         return obj if isinstance(obj, Catalogue) else getattr(obj, "catalogue", None)
@@ -29,10 +35,20 @@ class ItemInline(FrozenCatalogueMixin, admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def has_view_permission(self, request, obj=None):
+        return role_allowed(request, (*CATALOGUE_EDITORS, Role.AUDITOR))
+
     def has_add_permission(self, request, obj=None):
-        return not (obj is not None and obj.catalogue.is_frozen) and super().has_add_permission(
-            request, obj
-        )
+        frozen = obj is not None and obj.catalogue.is_frozen
+        return not frozen and role_allowed(request, CATALOGUE_EDITORS)
+
+    def has_change_permission(self, request, obj=None):
+        catalogue = self._catalogue(obj)
+        frozen = catalogue is not None and catalogue.is_frozen
+        return not frozen and role_allowed(request, CATALOGUE_EDITORS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def _catalogue(self, obj):
         return obj.catalogue if obj is not None else None
