@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
@@ -941,6 +942,7 @@ def round_create(
         )
     fields.setdefault("name", f"{county.name}{year}年度村党组织星级评定")
     round_ = Round(county=county, year=year, catalogue=catalogue, **fields)
+    _round_bands_check(round_)
     _full_clean(round_)
     with transaction.atomic():
         round_.save()
@@ -970,6 +972,7 @@ def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields)
     before = _round_snapshot(round_)
     for field, value in fields.items():
         setattr(round_, field, value)
+    _round_bands_check(round_)
     _full_clean(round_)
     with transaction.atomic():
         round_.save()
@@ -987,6 +990,36 @@ def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields)
         if round_.status != Round.Status.DRAFT:
             results_refresh(round_=round_, actor=actor)
     return round_
+
+
+BAND_FIELDS = ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
+
+
+def _round_bands_check(round_: Round) -> None:
+    """Rule 5 needs band minima that never rise from five stars down to one. The database
+    checks it too, but its message names only the constraint, not the field."""
+    errors = []
+    for higher, lower in pairwise(BAND_FIELDS):
+        try:
+            high = Decimal(str(getattr(round_, higher)))
+            low = Decimal(str(getattr(round_, lower)))
+        except (InvalidOperation, TypeError):
+            continue  # not a number: full_clean names the field
+        if low > high:
+            errors.append(
+                {
+                    "field": lower,
+                    "message": _("%(low)s（%(lv)s）不能高于%(high)s（%(hv)s）。")
+                    % {
+                        "low": Round._meta.get_field(lower).verbose_name,
+                        "lv": low,
+                        "high": Round._meta.get_field(higher).verbose_name,
+                        "hv": high,
+                    },
+                }
+            )
+    if errors:
+        raise InvalidInput(_("各星级分数线必须从五星到一星依次降低（规则5），未保存。"), errors)
 
 
 def _round_snapshot(round_: Round) -> dict:

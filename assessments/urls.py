@@ -6,7 +6,9 @@ from . import views
 
 urlpatterns = [
     path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:round_id>/", views.round_overview, name="round_overview"),
+    path("rounds/<int:round_id>/settings/", views.round_settings, name="round_settings"),
     path("rounds/<int:round_id>/action/", views.round_action, name="round_action"),
     path("rounds/<int:round_id>/dashboard/", views.dashboard, name="dashboard"),
     path("rounds/<int:round_id>/findings/", views.findings, name="findings"),

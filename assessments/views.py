@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.models import Item
-from organizations.models import Department, Role
+from organizations.models import Department, Organization, Role
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.errors import Conflict, DomainError, InvalidInput, NotPermitted
 
 from . import advice, policies, scoring, selectors, services
-from .forms import DashboardFilterForm, FindingForm, ReopenForm
+from .forms import DashboardFilterForm, FindingForm, ReopenForm, RoundForm
 from .models import Assessment, DepartmentClearance, Finding, Round, Score, Sheet, Stage
 
 COUNTY_STAFF = (Role.COUNTY_ADMIN, Role.AUDITOR)
@@ -236,6 +236,103 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
         return render(request, "assessments/round_overview.html", context, status=error.status_code)
     messages.success(request, done[action])
     return redirect("round_overview", round_id=round_.pk)
+
+
+ROUND_SETTINGS_ROLES = (Role.COUNTY_ADMIN,)
+
+
+def _round_form_render(
+    request: HttpRequest,
+    form: RoundForm,
+    round_: Round | None = None,
+    *,
+    error: DomainError | None = None,
+) -> HttpResponse:
+    """The settings page; a refused write shows each message beside its field and on top."""
+    context = {"form": form, "read_only": round_ is not None and round_.is_published}
+    if round_ is not None:
+        context |= round_context(request, round_, "round_settings")
+    status = 200
+    if error is not None:
+        status = error.status_code
+        for e in error.errors:
+            field = e.get("field")
+            if field in form.fields and e["message"] not in form.errors.get(field, []):
+                form.add_error(field, e["message"])
+        context["error"] = error_context(error)
+        context["error"]["errors"] = [
+            {**e, "field": form.fields[e["field"]].label if e.get("field") in form.fields else ""}
+            for e in error.errors
+        ]
+    return render(request, "assessments/round_form.html", context, status=status)
+
+
+def _form_invalid(form: RoundForm) -> InvalidInput:
+    return InvalidInput(
+        _("数据有误，未保存。"),
+        [
+            {"field": f, "message": "；".join(str(m) for m in msgs)}
+            for f, msgs in form.errors.items()
+        ],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, ROUND_SETTINGS_ROLES)
+    form = RoundForm(request.POST or None)
+    if request.method == "GET":
+        return _round_form_render(request, form)
+    if not form.is_valid():
+        return _round_form_render(request, form, error=_form_invalid(form))
+    fields = form.rule_fields()
+    if not fields.get("name"):
+        fields.pop("name", None)  # the service names it after the county and year
+    try:
+        county = Organization.objects.filter(pk=request.user.county_id).first()
+        if county is None:
+            raise NotPermitted(_("您的账号未关联区县，不能创建评定轮次。"))
+        round_ = services.round_create(
+            actor=request.user,
+            county=county,
+            year=form.cleaned_data["year"],
+            catalogue=form.cleaned_data["catalogue"],
+            ip=client_ip(request),
+            **fields,
+        )
+    except DomainError as error:
+        forbid_if_not_permitted(error)
+        return _round_form_render(request, form, error=error)
+    messages.success(request, _("评定轮次已创建（草稿）。确认规则后可开启评定。"))
+    return redirect("round_overview", round_id=round_.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_settings(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The rules and deadlines of a round; read-only once published (the service refuses)."""
+    require_role(request.user, ROUND_SETTINGS_ROLES)
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    form = RoundForm(request.POST or None, instance=round_, read_only=round_.is_published)
+    if request.method == "GET":
+        return _round_form_render(request, form, round_)
+    if not form.is_valid():
+        return _round_form_render(request, form, round_, error=_form_invalid(form))
+    fields = form.rule_fields()
+    if "catalogue" in form.cleaned_data:
+        fields["catalogue"] = form.cleaned_data["catalogue"]
+    try:
+        services.round_update(actor=request.user, round_=round_, ip=client_ip(request), **fields)
+    except DomainError as error:
+        forbid_if_not_permitted(error)
+        round_.refresh_from_db()
+        return _round_form_render(request, form, round_, error=error)
+    if round_.status == Round.Status.DRAFT:
+        messages.success(request, _("评定规则已保存。"))
+    else:
+        messages.success(request, _("评定规则已保存，评定结果已按新规则重新计算。"))
+    return redirect("round_settings", round_id=round_.pk)
 
 
 # --- score sheet -----------------------------------------------------------------------------
