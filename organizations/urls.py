@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, password change and the home page (what waits for the user)."""
+"""Sign-in, sign-out, password change, API tokens and the home page (what waits for the
+user)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -27,4 +28,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
