@@ -173,7 +173,10 @@ class RoundForm(forms.ModelForm):
             if self.instance.status != Round.Status.DRAFT:
                 del self.fields["catalogue"]
         if "catalogue" in self.fields:
-            self.fields["catalogue"].queryset = Catalogue.objects.order_by("-year", "name")
+            catalogues = Catalogue.objects.order_by("-year", "name")
+            self.fields["catalogue"].queryset = catalogues
+            if creating:
+                self.fields["catalogue"].initial = catalogues.first()
         for name in DEADLINE_FIELDS:
             self.fields[name].input_formats = DATETIME_FORMATS
         for names, low, high in ((RATIO_FIELDS, 0, 1), (BAND_FIELDS, 0, 100), (LEVEL_FIELDS, 0, 5)):

@@ -65,6 +65,7 @@ def test_create_round(client, county, county_admin, catalogue):
         assert heading in html
     assert "规则5：综合得分不低于此分数线可评五星" in html
     assert 'type="datetime-local"' in html and 'type="date"' in html
+    assert page.context["form"]["catalogue"].value() == catalogue.pk  # the latest one
 
     response = client.post(
         create_url(),
