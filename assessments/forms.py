@@ -66,18 +66,6 @@ class DashboardFilterForm(forms.Form):
 
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-RATIO_FIELDS = (
-    "weight_self",
-    "weight_township",
-    "weight_county",
-    "satisfaction_weight",
-    "satisfaction_floor",
-    "pass_ratio",
-    "quota_5",
-    "quota_4",
-    "target_share_3",
-    "target_share_4",
-)
 BAND_FIELDS = ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
 LEVEL_FIELDS = ("satisfaction_cap_level", "max_promotion", "first_year_max")
 DEADLINE_FIELDS = ("self_deadline", "township_deadline", "county_deadline")
@@ -179,7 +167,8 @@ class RoundForm(forms.ModelForm):
                 self.fields["catalogue"].initial = catalogues.first()
         for name in DEADLINE_FIELDS:
             self.fields[name].input_formats = DATETIME_FORMATS
-        for names, low, high in ((RATIO_FIELDS, 0, 1), (BAND_FIELDS, 0, 100), (LEVEL_FIELDS, 0, 5)):
+        ranges = ((Round.RATIO_FIELDS, 0, 1), (BAND_FIELDS, 0, 100), (LEVEL_FIELDS, 0, 5))
+        for names, low, high in ranges:
             for name in names:
                 field = self.fields[name]
                 field.validators += [MinValueValidator(low), MaxValueValidator(high)]

@@ -40,6 +40,20 @@ class Round(models.Model):
         PUBLISHED = "published", _("已发布")
         ARCHIVED = "archived", _("已归档")
 
+    # Shares and weights: each in [0, 1] (pages and API check the range before the services).
+    RATIO_FIELDS = (
+        "weight_self",
+        "weight_township",
+        "weight_county",
+        "satisfaction_weight",
+        "satisfaction_floor",
+        "pass_ratio",
+        "quota_5",
+        "quota_4",
+        "target_share_3",
+        "target_share_4",
+    )
+
     # The stage whose sheets may be edited in each status.
     STAGE_OF_STATUS = {
         Status.SELF_ASSESSMENT: Stage.SELF,

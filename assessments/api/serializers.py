@@ -43,21 +43,9 @@ class RoundSerializer(serializers.ModelSerializer):
 
 # Ranges checked here so that one response lists every bad field; the model's constraints
 # and Round.clean() (via the service) remain the authority.
-RATIO_FIELDS = [
-    "weight_self",
-    "weight_township",
-    "weight_county",
-    "satisfaction_weight",
-    "satisfaction_floor",
-    "pass_ratio",
-    "quota_5",
-    "quota_4",
-    "target_share_3",
-    "target_share_4",
-]
 ROUND_FIELD_KWARGS = (
     {f: {"required": False} for f in ["catalogue", *ROUND_RULES]}
-    | {f: {"required": False, "min_value": 0, "max_value": 1} for f in RATIO_FIELDS}
+    | {f: {"required": False, "min_value": 0, "max_value": 1} for f in Round.RATIO_FIELDS}
     | {
         f: {"required": False, "min_value": 0, "max_value": 100}
         for f in ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
