@@ -5,10 +5,11 @@ import io
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from assessments.models import Round
-from assessments.selectors import result_records, round_get_by_year
+from assessments.selectors import result_records
+
+from ._options import round_for
 
 FIELDS = [
     "organization_code",
@@ -34,21 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="输出文件；省略则写到标准输出")
 
     def handle(self, *args, **options):
-        county_id = None
-        if options["county"]:
-            from organizations.models import Organization
-
-            county_id = (
-                Organization.objects.filter(code=options["county"])
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if county_id is None:
-                raise CommandError(f"区县代码 {options['county']} 不存在")
-        try:
-            round_ = round_get_by_year(county_id=county_id, year=options["round"])
-        except Round.DoesNotExist as exc:
-            raise CommandError(str(exc)) from exc
+        round_ = round_for(options["round"], options["county"])
         records = [{k: r[k] for k in FIELDS} for r in result_records(round_)]
         text = render(records, options["format"])
         if options["output"]:

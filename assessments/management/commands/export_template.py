@@ -5,7 +5,7 @@ from django.http import Http404
 
 from assessments.exports import template_export
 
-from ._excel import round_for, stage_of, user_of
+from ._options import round_for, stage_of, user_of
 
 
 class Command(BaseCommand):

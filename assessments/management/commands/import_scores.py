@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from assessments.imports import import_scores_file
 from starrating.errors import DomainError
 
-from ._excel import domain_error, round_for, stage_of, user_of
+from ._options import domain_error, round_for, stage_of, user_of
 
 
 class Command(BaseCommand):

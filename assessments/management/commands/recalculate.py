@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.models import Round
-from assessments.selectors import round_get_by_year
 from assessments.services import results_refresh
+
+from ._options import round_for
 
 
 class Command(BaseCommand):
@@ -12,12 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
+        parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
 
     def handle(self, *args, **options):
-        try:
-            round_ = round_get_by_year(year=options["round"])
-        except Round.DoesNotExist as exc:
-            raise CommandError(str(exc)) from exc
+        round_ = round_for(options["round"], options["county"])
         if round_.is_published:
             raise CommandError(f"{round_} 已发布，结果已冻结，不能重新计算。")
         changed = results_refresh(round_=round_)

@@ -1,4 +1,4 @@
-"""Shared parsing of the Excel commands' options."""
+"""Shared parsing of the management commands' options (round, stage, user)."""
 
 from __future__ import annotations
 
