@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assessments import services
-from assessments.models import EvaluationGroup, Round, Stage
+from assessments.models import Assessment, EvaluationGroup, Round, Stage
 from indicators.models import Item
 from indicators.services import catalogue_load_file
-from organizations.models import Department, Organization, Role
+from organizations.models import AuditLog, Department, Organization, Role
 from tests.factories import OrganizationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +139,29 @@ def full_sheet(catalogue, share: Decimal = Decimal("0.9")) -> dict[str, str]:
         item.code: str((item.max_points * share).quantize(Decimal("0.01")))
         for item in Item.objects.filter(catalogue=catalogue, kind=Item.Kind.SCORED)
     }
+
+
+def assessment_of(round_: Round, village: Organization) -> Assessment:
+    return Assessment.objects.select_related("round", "organization").get(
+        round=round_, organization=village
+    )
+
+
+def submit_county(actor, round_: Round, village: Organization, catalogue, share="0.9") -> None:
+    """Submit a complete county sheet at ``share`` of every scored item's maximum."""
+    services.scores_save(
+        actor=actor,
+        assessment=assessment_of(round_, village),
+        stage="county",
+        scores=full_sheet(catalogue, Decimal(share)),
+        submit=True,
+    )
+
+
+def audit_rows(obj, action: str):
+    return AuditLog.objects.filter(
+        object_type=obj._meta.label, object_id=str(obj.pk), action=action
+    ).order_by("pk")
 
 
 STAGES = [s.value for s in Stage]

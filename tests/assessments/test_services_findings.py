@@ -9,42 +9,20 @@ import pytest
 
 from assessments import services
 from assessments.models import Assessment, Finding, Round, SatisfactionSurvey
-from organizations.models import AuditLog, Organization
+from organizations.models import AuditLog
 from starrating.errors import Conflict, InvalidInput, NotPermitted
-from tests.conftest import full_sheet, move_to
+from tests.conftest import assessment_of, audit_rows, move_to, submit_county
 
 pytestmark = pytest.mark.django_db
 
 EVIDENCE = "2024年8月该村发生越级集体上访，经区信访局认定属实。"
 
 
-def assessment_of(round_: Round, village: Organization) -> Assessment:
-    return Assessment.objects.select_related("round", "organization").get(
-        round=round_, organization=village
-    )
-
-
-def submit_county(actor, round_: Round, village: Organization, catalogue, share="1") -> None:
-    services.scores_save(
-        actor=actor,
-        assessment=assessment_of(round_, village),
-        stage="county",
-        scores=full_sheet(catalogue, Decimal(share)),
-        submit=True,
-    )
-
-
-def audit_rows(obj, action: str):
-    return AuditLog.objects.filter(
-        object_type=obj._meta.label, object_id=str(obj.pk), action=action
-    ).order_by("pk")
-
-
 @pytest.fixture
 def rated_a1(round_2024, county_admin, village_a1, catalogue) -> Assessment:
     """Village A1 in county review with a full county sheet: 100 points, level 5 (first year)."""
     round_ = move_to(round_2024, Round.Status.COUNTY_REVIEW)
-    submit_county(county_admin, round_, village_a1, catalogue)
+    submit_county(county_admin, round_, village_a1, catalogue, "1")
     a1 = assessment_of(round_, village_a1)
     assert a1.level == 5 and not a1.vetoed
     return a1

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import (
-    Assessment,
     Round,
     Score,
     Sheet,
@@ -19,7 +18,7 @@ from assessments.models import (
 )
 from organizations.models import AuditLog, Organization, Role
 from starrating.errors import Conflict, InvalidInput, NotPermitted
-from tests.conftest import full_sheet, move_to
+from tests.conftest import assessment_of, audit_rows, full_sheet, move_to, submit_county
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,28 +35,6 @@ def other_county(db):
 @pytest.fixture
 def other_admin(other_county):
     return UserFactory(username="other_admin", role=Role.COUNTY_ADMIN, organization=other_county)
-
-
-def assessment_of(round_: Round, village: Organization) -> Assessment:
-    return Assessment.objects.select_related("round", "organization").get(
-        round=round_, organization=village
-    )
-
-
-def submit_county(actor, round_: Round, village: Organization, catalogue, share="0.9") -> None:
-    services.scores_save(
-        actor=actor,
-        assessment=assessment_of(round_, village),
-        stage="county",
-        scores=full_sheet(catalogue, Decimal(share)),
-        submit=True,
-    )
-
-
-def audit_rows(obj, action: str):
-    return AuditLog.objects.filter(
-        object_type=obj._meta.label, object_id=str(obj.pk), action=action
-    ).order_by("pk")
 
 
 def publish(actor, round_: Round, catalogue, shares: dict) -> Round:
