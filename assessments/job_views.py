@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.models import Role
 from organizations.selectors import townships_for_user
+from starrating.client import client_ip
 from starrating.errors import DomainError
 
 from . import selectors, services
@@ -42,7 +43,7 @@ def _start(request: HttpRequest, kind: str, parameters: dict, upload=None) -> Ht
         kind=kind,
         parameters=parameters,
         upload=upload,
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
     return redirect("job_status", pk=job.pk)
 

@@ -20,7 +20,7 @@ from indicators.models import Catalogue, Item
 from indicators.services import catalogue_as_data, catalogue_validate
 from organizations.models import VILLAGE_KINDS, AuditLog, Department, Organization, Role, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
-from starrating.errors import Conflict, InvalidInput, NotPermitted
+from starrating.errors import Conflict, InvalidInput, NotPermitted, reject_unknown_fields
 
 from . import policies, scoring, selectors
 from .models import (
@@ -930,11 +930,7 @@ def round_create(
 ) -> Round:
     if not policies.can_manage_round(actor, county.pk):
         raise NotPermitted(_("只有本区县的县级管理员可以创建评定轮次。"))
-    unknown = set(fields) - set(ROUND_RULE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
-        )
+    reject_unknown_fields(fields, ROUND_RULE_FIELDS)
     if Round.objects.filter(county=county, year=year).exists():
         raise InvalidInput(
             _("%(y)s年度评定轮次已存在。") % {"y": year},
@@ -962,11 +958,7 @@ def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields)
     _ensure_round_admin(actor, round_)
     if round_.is_published:
         raise Conflict(_("结果已发布，不能修改评定规则。"))
-    unknown = set(fields) - set(ROUND_RULE_FIELDS) - {"catalogue"}
-    if unknown:
-        raise InvalidInput(
-            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
-        )
+    reject_unknown_fields(fields, (*ROUND_RULE_FIELDS, "catalogue"))
     if "catalogue" in fields and round_.status != Round.Status.DRAFT:
         raise Conflict(_("评定轮次开启后不能更换指标体系。"))
     before = _round_snapshot(round_)

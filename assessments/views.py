@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators.models import Item
 from organizations.models import Department, Organization, Role
 from organizations.selectors import townships_for_user, villages_for_user
+from starrating.client import client_ip
 from starrating.errors import Conflict, DomainError, InvalidInput, NotPermitted
 
 from . import advice, policies, scoring, selectors, services
@@ -50,10 +51,6 @@ HISTOGRAM_BINS = [(Decimal(lo), Decimal(lo + 5)) for lo in range(50, 100, 5)]
 def require_role(user, roles, message: str | None = None) -> None:
     if not user.has_role(*roles):
         raise PermissionDenied(message or _("您的角色不能使用此页面。"))
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def forbid_if_not_permitted(error: DomainError) -> None:

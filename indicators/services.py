@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import AuditLog, User
 from organizations.services import audit_record
-from starrating.errors import Conflict, InvalidInput, NotPermitted
+from starrating.errors import Conflict, InvalidInput, NotPermitted, reject_unknown_fields
 
 from .models import Catalogue, Category, Item
 
@@ -279,11 +279,7 @@ def _check_kind_category(item: Item) -> list[dict]:
 def category_update(*, actor: User, category: Category, **fields: Any) -> Category:
     """Change a category's name, description, maximum, pass line or position (audited)."""
     _ensure_maintainer(actor, category.catalogue)
-    unknown = set(fields) - set(CATEGORY_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
-        )
+    reject_unknown_fields(fields, CATEGORY_FIELDS)
     before = _snapshot(category, CATEGORY_FIELDS)
     for field, value in fields.items():
         setattr(category, field, value)
@@ -305,11 +301,7 @@ def category_update(*, actor: User, category: Category, **fields: Any) -> Catego
 def item_create(*, actor: User, catalogue: Catalogue, code: str, **fields: Any) -> Item:
     """Add an item to a catalogue that is not yet frozen (audited)."""
     _ensure_maintainer(actor, catalogue)
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
-        )
+    reject_unknown_fields(fields, ITEM_FIELDS)
     if Item.objects.filter(catalogue=catalogue, code=code).exists():
         raise InvalidInput(
             _("数据有误，未保存。"),
@@ -331,11 +323,7 @@ def item_create(*, actor: User, catalogue: Catalogue, code: str, **fields: Any) 
 def item_update(*, actor: User, item: Item, **fields: Any) -> Item:
     """Change an item of a catalogue that is not yet frozen (audited)."""
     _ensure_maintainer(actor, item.catalogue)
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in sorted(unknown)]
-        )
+    reject_unknown_fields(fields, ITEM_FIELDS)
     before = _snapshot(item, ITEM_FIELDS)
     for field, value in fields.items():
         setattr(item, field, value)

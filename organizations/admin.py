@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from starrating.client import client_ip
+
 from .models import ApiToken, AuditLog, Organization, Role, User
 from .services import audit_record
 
@@ -102,7 +104,7 @@ class AuditedAdmin(RoleAdmin):
                 obj=f.instance,
                 before=before.get(f.instance.pk),
                 after=self._snapshot(f.instance, f.changed_data),
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
 
     def save_related(self, request, form, formsets, change):
@@ -114,7 +116,7 @@ class AuditedAdmin(RoleAdmin):
             obj=form.instance,
             before=before,
             after=self._snapshot(form.instance, fields),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
 

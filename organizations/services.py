@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from starrating.client import client_ip
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
 from .models import TOWNSHIP_KINDS, VILLAGE_KINDS, ApiToken, AuditLog, Organization, Role, User
@@ -450,7 +451,7 @@ def _county_members(by_pk: dict[int, Organization], county_code: str) -> set[int
 
 def login_record(*, request: Any, user: User | None, username: str, success: bool) -> AuditLog:
     """Audit a sign-in attempt (connected to Django's auth signals in ``apps.py``)."""
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request)
     return AuditLog.objects.create(
         **_actor_fields(user if success else None),
         action=AuditLog.Action.LOGIN if success else AuditLog.Action.LOGIN_FAILED,

@@ -6,7 +6,10 @@ per-field / per-item problems, so a caller can show every problem at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -40,3 +43,12 @@ class Conflict(DomainError):
     """The object's state forbids the action: a locked stage, a stale version, a wrong status."""
 
     status_code = 409
+
+
+def reject_unknown_fields(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """A service taking ``**fields`` refuses names it does not know, listing each one."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            _("未知字段。"), [{"field": f, "message": _("未知字段")} for f in unknown]
+        )

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from assessments import policies, selectors, services
 from assessments.models import Assessment, Finding, SatisfactionSurvey, Score, Sheet, Stage
-from organizations.api.views import client_ip
 from organizations.models import Organization
+from starrating.client import client_ip
 from starrating.errors import NotPermitted
 
 from . import filters

@@ -15,11 +15,7 @@ from rest_framework.views import APIView
 from organizations import selectors, services
 from organizations.models import ApiToken, Organization
 from starrating.api import IdFilter
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
+from starrating.client import client_ip
 
 # --- serializers ---------------------------------------------------------------------------
 
