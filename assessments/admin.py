@@ -1,6 +1,6 @@
 """Admin views of the rating year. Scores, results, findings and round transitions are changed
 only through the product's pages and API (services with validation, recalculation and audit),
-so they are read-only here; evaluation groups and rectification ledgers are edited here."""
+so they are read-only here; evaluation groups are edited here."""
 
 from django.contrib import admin
 
@@ -11,7 +11,6 @@ from .models import (
     DepartmentClearance,
     EvaluationGroup,
     Finding,
-    Rectification,
     Round,
     SatisfactionSurvey,
     Score,
@@ -80,12 +79,3 @@ class EvaluationGroupAdmin(CountyScopedAdmin):
     list_display = ["name", "round"]
     list_filter = ["round"]
     filter_horizontal = ["members", "villages"]
-
-
-@admin.register(Rectification)
-class RectificationAdmin(CountyScopedAdmin):
-    county_path = "assessment__organization__"
-    list_display = ["assessment", "problem", "deadline", "responsible_person", "status"]
-    list_filter = ["status"]
-    search_fields = ["assessment__organization__name", "problem", "responsible_person"]
-    autocomplete_fields = ["assessment"]

@@ -1,5 +1,4 @@
-"""Sign-in, sign-out, password change, API tokens and the home page (what waits for the
-user)."""
+"""Sign-in, sign-out, password change and API tokens (the home page is in ``dashboards``)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -7,7 +6,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(

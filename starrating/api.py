@@ -20,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.urls import register_converter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -250,6 +251,10 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+# Registered once, here: every app's ``api/urls.py`` imports this module before its routes.
+register_converter(IdConverter, "id")
 
 
 class IdFilter(django_filters.NumberFilter):

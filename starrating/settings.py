@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "organizations",
     "indicators",
     "assessments",
+    "jobs",
+    "ledgers",
+    "workbooks",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +155,7 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "jobs-expire": {"task": "assessments.jobs_expire", "schedule": 60 * 60},
+    "jobs-expire": {"task": "jobs.expire", "schedule": 60 * 60},
 }
 
 # --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---

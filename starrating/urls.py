@@ -8,11 +8,16 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("jobs/", include("assessments.job_urls")),  # Excel imports and exports
-    path("api/v1/", include("assessments.api.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("jobs/", include("workbooks.urls")),  # Excel imports and exports start jobs
+    *[
+        path("api/v1/", include(f"{app}.api.urls"))
+        for app in ("organizations", "indicators", "assessments", "dashboards")
+    ],
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # The web pages (server-rendered, Chinese).
     path("", include("organizations.urls")),
     path("", include("assessments.urls")),
+    path("", include("dashboards.urls")),
 ]

@@ -18,6 +18,9 @@ from tests.factories import OrganizationFactory, UserFactory
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_FILE = ROOT / "fixtures" / "catalogue_2024.json"
 
+# Fixtures of the API, page and Excel tests, wherever those tests live in the tree.
+pytest_plugins = ["tests.support.api", "tests.support.web", "tests.support.excel"]
+
 
 @pytest.fixture
 def county(db):

@@ -322,7 +322,7 @@ class SurveyWriteSerializer(serializers.Serializer):
     satisfied = serializers.IntegerField(min_value=0, max_value=1_000_000)
 
 
-# --- results and dashboard -----------------------------------------------------------------
+# --- results -----------------------------------------------------------------------
 
 
 class ResultRecordSerializer(serializers.Serializer):
@@ -346,62 +346,3 @@ class ResultRecordSerializer(serializers.Serializer):
     )
     def get_change(self, record: dict):
         return record["change"]
-
-
-class ChangesSerializer(serializers.Serializer):
-    promoted = serializers.IntegerField()
-    demoted = serializers.IntegerField()
-    same = serializers.IntegerField()
-    new = serializers.IntegerField()
-    stripped = serializers.IntegerField()
-
-
-class CountsSerializer(serializers.Serializer):
-    assessments = serializers.IntegerField()
-    rated = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    vetoed = serializers.IntegerField()
-    levels = serializers.DictField(child=serializers.IntegerField(), help_text='"0"…"5"')
-    level_3_plus = serializers.IntegerField()
-    level_4_plus = serializers.IntegerField()
-    share_3_plus = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
-    share_4_plus = serializers.DecimalField(max_digits=5, decimal_places=3, allow_null=True)
-    composite_at_least_70 = serializers.IntegerField()
-    composite_at_least_80 = serializers.IntegerField()
-    changes = ChangesSerializer()
-
-
-class TownshipCountsSerializer(CountsSerializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class WeakItemSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    title = serializers.CharField()
-    category_code = serializers.CharField()
-    category_name = serializers.CharField()
-    max_points = serializers.DecimalField(**POINTS)
-    sheets = serializers.IntegerField()
-    average = serializers.DecimalField(max_digits=7, decimal_places=2)
-    share = serializers.DecimalField(max_digits=5, decimal_places=3)
-
-
-class RoundRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    year = serializers.IntegerField()
-    name = serializers.CharField()
-    status = serializers.CharField()
-
-
-class DashboardQuerySerializer(serializers.Serializer):
-    weakest = serializers.IntegerField(min_value=0, max_value=100, default=10)
-
-
-class DashboardSerializer(CountsSerializer):
-    round = RoundRefSerializer()
-    target_share_3 = serializers.DecimalField(max_digits=4, decimal_places=3)
-    target_share_4 = serializers.DecimalField(max_digits=4, decimal_places=3)
-    townships = TownshipCountsSerializer(many=True)
-    weakest_items = WeakItemSerializer(many=True)

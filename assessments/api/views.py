@@ -24,8 +24,6 @@ from . import filters
 from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
-    DashboardQuerySerializer,
-    DashboardSerializer,
     ExceptionalSerializer,
     FindingCreateSerializer,
     FindingSerializer,
@@ -185,21 +183,6 @@ class RoundResultsView(generics.ListAPIView):
         codes = dict(rows.values_list("pk", "organization__code"))
         ordered = [by_code[codes[pk]] | {"assessment": pk} for pk in ids]
         return self.get_paginated_response(ResultRecordSerializer(ordered, many=True).data)
-
-
-class RoundDashboardView(APIView):
-    @extend_schema(
-        responses=DashboardSerializer,
-        parameters=[DashboardQuerySerializer],
-        summary="评定概况：各星级与乡镇数量、70/80分以上、与上年相比、薄弱指标",
-    )
-    def get(self, request, pk: int):
-        round_ = _round(request, pk)
-        params = DashboardQuerySerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        limit = params.validated_data["weakest"]
-        summary = selectors.dashboard_summary(round_, request.user, weakest_limit=limit)
-        return Response(DashboardSerializer(summary).data)
 
 
 # --- assessments ---------------------------------------------------------------------------

@@ -15,12 +15,7 @@ import pytest
 # in that same thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.web.conftest import (  # noqa: F401  (fixtures shared with the view tests)
-    assessment_a1,
-    assessment_a2,
-    assessment_b1,
-    scored_round,
-)
+from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")  # Debian's package
 CHROMIUM_ARGS = [
@@ -33,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOTS = ROOT / "var" / "screenshots"
 PASSWORD = "test-pass-123"  # tests/factories.py
 
 

@@ -6,11 +6,12 @@ Pure pytest over the JSON files: no Django, so a broken fixture is caught before
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "fixtures"
 
 CATEGORY_CODES = ["SJ", "DW", "CY", "MS", "ZL"]
 CATEGORY_NAMES = ["书记星", "队伍星", "产业星", "民生星", "治理星"]

@@ -2,9 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.management.options import round_for
 from assessments.services import results_refresh
-
-from ._options import round_for
 
 
 class Command(BaseCommand):

@@ -1,0 +1,62 @@
+"""Reads shared by the API, the pages, the exports and the recalculation, one module per
+entity. Every lookup by id goes through a ``*_for_user`` selector that scopes by the user:
+another township's village is simply not found (404), never "forbidden". Callers import from
+here: ``from assessments import selectors``."""
+
+from .assessments import (
+    assessment_get_for_user,
+    assessment_scope_q,
+    assessments_for_user,
+    finding_get_for_user,
+    findings_for_user,
+    sheet_scores,
+    sheets_by_assessment,
+)
+from .results import (
+    CHANGE_KINDS,
+    catalogue_categories,
+    category_codes,
+    change_kind,
+    change_q,
+    previous_levels,
+    result_record,
+    result_records,
+    round_rules,
+    scoring_inputs,
+    sheet_projection,
+)
+from .rounds import (
+    previous_published_round,
+    round_get_by_year,
+    round_get_for_user,
+    round_progress,
+    rounds_for_user,
+    stage_closed_at,
+)
+
+__all__ = [
+    "CHANGE_KINDS",
+    "assessment_get_for_user",
+    "assessment_scope_q",
+    "assessments_for_user",
+    "catalogue_categories",
+    "category_codes",
+    "change_kind",
+    "change_q",
+    "finding_get_for_user",
+    "findings_for_user",
+    "previous_levels",
+    "previous_published_round",
+    "result_record",
+    "result_records",
+    "round_get_by_year",
+    "round_get_for_user",
+    "round_progress",
+    "round_rules",
+    "rounds_for_user",
+    "scoring_inputs",
+    "sheet_projection",
+    "sheet_scores",
+    "sheets_by_assessment",
+    "stage_closed_at",
+]

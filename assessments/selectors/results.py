@@ -1,0 +1,255 @@
+"""What the engine reads (rules, inputs, previous levels) and what the stored results read as: one
+record per assessment in the contract of docs/scoring.md, a sheet's projection, changes since
+last year."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+
+from assessments import scoring
+from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet
+from indicators.models import Category, Item
+from organizations.models import User
+
+from .assessments import assessments_for_user
+from .rounds import previous_published_round
+
+
+def catalogue_categories(catalogue_id: int) -> list[Category]:
+    return list(Category.objects.filter(catalogue_id=catalogue_id).prefetch_related("items"))
+
+
+def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> scoring.RoundRules:
+    """The round's parameters and catalogue as the pure engine's rules (rules 1–12)."""
+    if categories is None:
+        categories = catalogue_categories(round_.catalogue_id)
+    category_rules = []
+    for category in categories:
+        items = sorted(category.items.all(), key=lambda i: (i.position, i.code))
+        category_rules.append(
+            scoring.CategoryRule(
+                code=category.code,
+                name=category.name,
+                max_points=category.max_points,
+                pass_points=category.resolved_pass_points(round_.pass_ratio),
+                scored_items=tuple(i.code for i in items if i.kind == Item.Kind.SCORED),
+                deduction_items=tuple(i.code for i in items if i.kind == Item.Kind.DEDUCTION),
+            )
+        )
+    quotas = {5: round_.quota_5, 4: round_.quota_4}
+    return scoring.RoundRules(
+        categories=tuple(category_rules),
+        authoritative_stage=round_.authoritative_stage,
+        stage_weights=dict(round_.stage_weights) if round_.uses_stage_weights else None,
+        satisfaction_weight=round_.satisfaction_weight,
+        band_min={
+            5: round_.band_min_5,
+            4: round_.band_min_4,
+            3: round_.band_min_3,
+            2: round_.band_min_2,
+            1: round_.band_min_1,
+        },
+        level_mode=round_.level_mode,
+        satisfaction_floor=round_.satisfaction_floor,
+        satisfaction_cap_level=round_.satisfaction_cap_level,
+        max_promotion=round_.max_promotion,
+        first_year_max=round_.first_year_max,
+        quotas={level: q for level, q in quotas.items() if q is not None},
+    )
+
+
+def previous_levels(round_: Round) -> dict[int, int]:
+    """organization id → level in the latest earlier published round (rule 10)."""
+    previous = previous_published_round(round_)
+    if previous is None:
+        return {}
+    return dict(
+        previous.assessments.filter(level__isnull=False).values_list("organization_id", "level")
+    )
+
+
+def scoring_inputs(
+    round_: Round, *, assessment_ids: Iterable[int] | None = None
+) -> list[scoring.AssessmentInput]:
+    """Plain inputs for the engine, read with a fixed number of queries whatever the size."""
+    in_scope = Q(assessment__round=round_)
+    assessments = round_.assessments.all()
+    if assessment_ids is not None:
+        assessment_ids = list(assessment_ids)
+        assessments = assessments.filter(pk__in=assessment_ids)
+        in_scope &= Q(assessment_id__in=assessment_ids)
+    rows = list(assessments.values_list("pk", "organization_id", "exceptional"))
+
+    # A submitted sheet without score rows still counts as submitted (rule 0 then reports its
+    # scored items missing), so the sheets are read apart from their scores.
+    submitted = Sheet.objects.filter(
+        in_scope, status=Sheet.Status.SUBMITTED, stage__in=round_.counting_stages
+    )
+    sheets: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for assessment_id, stage in submitted.values_list("assessment_id", "stage"):
+        sheets[assessment_id][stage] = {}
+    scores = Score.objects.filter(sheet__in=submitted).values_list(
+        "sheet__assessment_id", "sheet__stage", "item__code", "points"
+    )
+    for assessment_id, stage, code, points in scores.iterator(chunk_size=5000):
+        sheets[assessment_id][stage][code] = points
+
+    confirmed = Finding.objects.filter(in_scope, status=Finding.Status.CONFIRMED)
+    findings = {
+        (assessment_id, kind): n
+        for assessment_id, kind, n in confirmed.values("assessment_id", "item__kind")
+        .annotate(n=Count("pk"))
+        .values_list("assessment_id", "item__kind", "n")
+    }
+    surveys = {
+        assessment_id: scoring.Survey(respondents=r, satisfied=s)
+        for assessment_id, r, s in SatisfactionSurvey.objects.filter(in_scope).values_list(
+            "assessment_id", "respondents", "satisfied"
+        )
+    }
+    prev = previous_levels(round_)
+    return [
+        scoring.AssessmentInput(
+            key=pk,
+            sheets=sheets.get(pk, {}),
+            survey=surveys.get(pk),
+            veto_count=findings.get((pk, Item.Kind.VETO), 0),
+            star_deduction_count=findings.get((pk, Item.Kind.STAR_DEDUCTION), 0),
+            previous_level=prev.get(org_id),
+            exceptional=exceptional,
+        )
+        for pk, org_id, exceptional in rows
+    ]
+
+
+def _points_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def result_records(
+    round_: Round, *, user: User | None = None, assessments: QuerySet[Assessment] | None = None
+) -> list[dict]:
+    """One record per assessed organization in the ``export_results`` contract format:
+    decimals as 2-place strings, ``change`` an integer, or ``"new"`` without a previous level,
+    and ``level``/``change`` null while there is no result yet. Scoped by ``user`` if given."""
+    if assessments is None:
+        assessments = (
+            assessments_for_user(user, round_=round_)
+            if user is not None
+            else round_.assessments.select_related("organization", "organization__parent")
+        )
+    order = category_codes(round_)
+    return [result_record(a, order=order) for a in assessments.order_by("organization__code")]
+
+
+def category_codes(round_: Round) -> list[str]:
+    """The round's category codes in catalogue order."""
+    return list(
+        Category.objects.filter(catalogue_id=round_.catalogue_id).values_list("code", flat=True)
+    )
+
+
+def result_record(a: Assessment, *, order: list[str] | None = None) -> dict:
+    """One assessment's record of the ``export_results`` contract (also streamed, one at a
+    time, by the annual report export). ``order`` puts ``category_scores`` in catalogue order:
+    PostgreSQL's jsonb keeps its own key order."""
+    has_result = a.level is not None
+    if not has_result:
+        change = None
+    elif a.previous_level is None:
+        change = "new"
+    else:
+        change = a.change
+    township = a.organization.parent
+    return {
+        "organization_code": a.organization.code,
+        "organization_name": a.organization.name,
+        "township_code": township.code if township else None,
+        "township_name": township.name if township else None,
+        "category_scores": (
+            (
+                {c: a.category_scores[c] for c in order if c in a.category_scores}
+                if order
+                else a.category_scores
+            )
+            if has_result
+            else None
+        ),
+        "total": _points_text(a.total),
+        "composite": _points_text(a.composite),
+        "stars_earned": a.stars_earned if has_result else None,
+        "level": a.level,
+        "previous_level": a.previous_level if has_result else None,
+        "change": change,
+    }
+
+
+def sheet_projection(*, assessment: Assessment, stage: str, points: dict[str, Decimal]) -> dict:
+    """What the one engine makes of one stage's sheet as typed so far: category subtotals,
+    total and the projected level, with this stage's points taken as the item points (rule 1)
+    and unfilled scored items counted as 0. Findings, the survey, the previous level and 破格
+    are the assessment's own (rules 8–11); quotas (rule 12) need the round and are left out."""
+    round_ = assessment.round
+    rules = round_rules(round_)
+    rules = dataclasses.replace(rules, authoritative_stage=stage, stage_weights=None)
+    known = scoring_inputs(round_, assessment_ids=[assessment.pk])[0]
+    if rules.satisfaction_weight > 0 and (known.survey is None or not known.survey.respondents):
+        rules = dataclasses.replace(rules, satisfaction_weight=Decimal("0"))
+    filled = {
+        code: points.get(code, Decimal("0"))
+        for category in rules.categories
+        for code in category.scored_items
+    }
+    filled.update(
+        {
+            code: points[code]
+            for category in rules.categories
+            for code in category.deduction_items
+            if code in points
+        }
+    )
+    unfilled = sum(
+        1 for c in rules.categories for code in c.scored_items if points.get(code) is None
+    )
+    inp = dataclasses.replace(known, key=assessment.pk, sheets={stage: filled})
+    result = scoring.assess(rules, inp)
+    return {"rules": rules, "result": result, "unfilled": unfilled}
+
+
+CHANGE_KINDS = ("promoted", "demoted", "same", "new", "stripped")
+
+
+def change_kind(level: int | None, previous_level: int | None) -> str | None:
+    """How a result moved since last year: ``new`` without a previous level; ``stripped``
+    (摘星) when a starred organization falls to 0 stars; else promoted / demoted / same.
+    None while there is no result."""
+    if level is None:
+        return None
+    if previous_level is None:
+        return "new"
+    if level == 0 and previous_level > 0:
+        return "stripped"
+    if level > previous_level:
+        return "promoted"
+    if level < previous_level:
+        return "demoted"
+    return "same"
+
+
+def change_q(kind: str) -> Q:
+    """A filter on Assessment selecting one ``change_kind`` (same definitions, in SQL)."""
+    rated = Q(level__isnull=False)
+    had = Q(previous_level__isnull=False)
+    stripped = Q(level=0, previous_level__gt=0)
+    return {
+        "new": rated & Q(previous_level__isnull=True),
+        "stripped": stripped,
+        "promoted": rated & had & Q(level__gt=F("previous_level")),
+        "demoted": rated & had & Q(level__lt=F("previous_level")) & ~stripped,
+        "same": rated & had & Q(level=F("previous_level")),
+    }[kind]

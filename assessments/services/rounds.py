@@ -1,0 +1,375 @@
+"""Rounds: created, configured and moved through their stages (open, advance, publish, archive,
+reopen)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import policies
+from assessments.models import (
+    Assessment,
+    Finding,
+    Round,
+    Sheet,
+    Stage,
+    StageReopening,
+)
+from indicators.models import Catalogue
+from indicators.services import catalogue_as_data, catalogue_validate
+from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.services import audit_record
+from starrating.errors import Conflict, InvalidInput, NotPermitted, reject_unknown_fields
+
+from .common import STATUS_OF_STAGE, check_model, display_value, lock_row
+from .results import results_refresh
+
+
+def _ensure_round_admin(actor: User, round_: Round) -> None:
+    if not policies.can_manage_round(actor, round_.county_id):
+        raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))
+
+
+def _transition(
+    *, actor: User, round_: Round, to: str, reason: str = "", ip: str | None = None, **extra
+) -> Round:
+    before = {"status": round_.status}
+    round_.status = to
+    for field, value in extra.items():
+        setattr(round_, field, value)
+    round_.save()
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.ROUND_TRANSITION,
+        obj=round_,
+        before=before,
+        after={"status": to, **{k: display_value(v) for k, v in extra.items()}},
+        reason=reason,
+        ip=ip,
+    )
+    return round_
+
+
+def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    """Open a draft round: freeze its catalogue and create an assessment for every active
+    village of the county (DOMAIN.md §3 step 1)."""
+    _ensure_round_admin(actor, round_)
+    if round_.status != Round.Status.DRAFT:
+        raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
+    # The catalogue freezes now: it must add up (edits since loading may have broken its sums).
+    try:
+        catalogue_validate(catalogue_as_data(round_.catalogue))
+    except InvalidInput as exc:
+        raise InvalidInput(
+            _("指标体系“%(c)s”有误，不能开启：%(m)s") % {"c": round_.catalogue, "m": exc.message},
+            exc.errors,
+        ) from exc
+    first = (
+        Round.Status.SELF_ASSESSMENT
+        if round_.self_assessment_enabled
+        else Round.Status.TOWNSHIP_REVIEW
+    )
+    with transaction.atomic():
+        lock_row(round_)
+        if round_.status != Round.Status.DRAFT:
+            raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
+        villages = Organization.objects.filter(
+            kind__in=VILLAGE_KINDS, parent__parent_id=round_.county_id, is_active=True
+        ).values_list("pk", flat=True)
+        Assessment.objects.bulk_create(
+            [Assessment(round=round_, organization_id=pk) for pk in villages],
+            ignore_conflicts=True,
+        )
+        _transition(actor=actor, round_=round_, to=first, ip=ip, opened_at=timezone.now())
+        results_refresh(round_=round_, actor=actor)
+    return round_
+
+
+def _assessments_missing_stage(round_: Round, stage: str) -> list[Assessment]:
+    return list(
+        round_.assessments.exclude(
+            sheets__stage=stage, sheets__status=Sheet.Status.SUBMITTED
+        ).select_related("organization")
+    )
+
+
+def _missing_errors(missing: list[Assessment], stage: str) -> list[dict]:
+    return [
+        {
+            "organization": a.organization.code,
+            "organization_name": a.organization.name,
+            "stage": stage,
+            "message": _("“%(stage)s”评分表未提交") % {"stage": Stage(stage).label},
+        }
+        for a in missing
+    ]
+
+
+def _ensure_results_complete(round_: Round) -> None:
+    without = list(round_.assessments.filter(level__isnull=True).select_related("organization"))
+    if without:
+        raise Conflict(
+            _("还有%(n)d个村没有评定结果（评分表未提交或缺少满意度测评）。") % {"n": len(without)},
+            [
+                {
+                    "organization": a.organization.code,
+                    "organization_name": a.organization.name,
+                    "message": "；".join(a.result_missing or []) or _("无评定结果"),
+                }
+                for a in without
+            ],
+        )
+    pending = round_.assessments.filter(findings__status=Finding.Status.PENDING).count()
+    if pending:
+        raise Conflict(_("还有%(n)d个联审问题待确认或撤回。") % {"n": pending})
+
+
+def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    """Move to the next stage. Leaving a stage that counts (rule 1) needs every sheet of it
+    submitted; entering publicity needs every result and no pending finding."""
+    _ensure_round_admin(actor, round_)
+    order = {
+        Round.Status.SELF_ASSESSMENT: Round.Status.TOWNSHIP_REVIEW,
+        Round.Status.TOWNSHIP_REVIEW: Round.Status.COUNTY_REVIEW,
+        Round.Status.COUNTY_REVIEW: Round.Status.PUBLICITY,
+    }
+    with transaction.atomic():
+        lock_row(round_)
+        to = order.get(round_.status)
+        if to is None:
+            raise Conflict(
+                _("当前状态（%(s)s）不能进入下一阶段。") % {"s": round_.get_status_display()}
+            )
+        stage = round_.open_stage
+        if stage in round_.counting_stages:
+            missing = _assessments_missing_stage(round_, stage)
+            if missing:
+                raise Conflict(
+                    _("还有%(n)d个村的“%(stage)s”评分表未提交，不能进入下一阶段。")
+                    % {"n": len(missing), "stage": Stage(stage).label},
+                    _missing_errors(missing, stage),
+                )
+        if to == Round.Status.PUBLICITY:
+            results_refresh(round_=round_, actor=actor)
+            _ensure_results_complete(round_)
+        return _transition(actor=actor, round_=round_, to=to, ip=ip)
+
+
+def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    _ensure_round_admin(actor, round_)
+    with transaction.atomic():
+        lock_row(round_)
+        if round_.status != Round.Status.PUBLICITY:
+            raise Conflict(_("只有公示中的评定轮次可以发布。"))
+        results_refresh(round_=round_, actor=actor)
+        _ensure_results_complete(round_)
+        return _transition(
+            actor=actor,
+            round_=round_,
+            to=Round.Status.PUBLISHED,
+            ip=ip,
+            published_at=timezone.now(),
+        )
+
+
+def round_archive(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+    _ensure_round_admin(actor, round_)
+    with transaction.atomic():
+        lock_row(round_)
+        if round_.status != Round.Status.PUBLISHED:
+            raise Conflict(_("只有已发布的评定轮次可以归档。"))
+        return _transition(actor=actor, round_=round_, to=Round.Status.ARCHIVED, ip=ip)
+
+
+def round_reopen(
+    *,
+    actor: User,
+    round_: Round,
+    stage: str,
+    reason: str,
+    deadline: datetime | None = None,
+    ip: str | None = None,
+) -> Round:
+    """Reopen a stage (with a required reason): the round returns to that stage and its
+    deadline is set anew. Published rounds are final."""
+    _ensure_round_admin(actor, round_)
+    errors = []
+    if stage not in Stage.values:
+        errors.append({"field": "stage", "value": stage, "message": _("阶段不存在")})
+    if not (reason or "").strip():
+        errors.append({"field": "reason", "message": _("请填写重新开放的原因")})
+    if deadline is not None and deadline <= timezone.now():
+        errors.append({"field": "deadline", "message": _("新的截止时间必须晚于现在")})
+    if errors:
+        raise InvalidInput(_("重新开放阶段失败。"), errors)
+    with transaction.atomic():
+        lock_row(round_)
+        if stage == Stage.SELF and not round_.self_assessment_enabled:
+            raise Conflict(_("本轮未开展村自评。"))
+        if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
+            raise Conflict(
+                _("当前状态（%(s)s）不能重新开放阶段。") % {"s": round_.get_status_display()}
+            )
+        deadline_field = {
+            Stage.SELF: "self_deadline",
+            Stage.TOWNSHIP: "township_deadline",
+            Stage.COUNTY: "county_deadline",
+        }[stage]
+        before = {
+            "status": round_.status,
+            deadline_field: display_value(getattr(round_, deadline_field)),
+        }
+        round_.status = STATUS_OF_STAGE[stage]
+        setattr(round_, deadline_field, deadline)
+        round_.save()
+        StageReopening.objects.create(
+            round=round_, stage=stage, reason=reason.strip(), new_deadline=deadline, by=actor
+        )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.ROUND_REOPEN,
+            obj=round_,
+            before=before,
+            after={"status": round_.status, deadline_field: display_value(deadline)},
+            reason=reason,
+            ip=ip,
+        )
+    return round_
+
+
+ROUND_RULE_FIELDS = (
+    "name",
+    "authoritative_stage",
+    "weight_self",
+    "weight_township",
+    "weight_county",
+    "self_assessment_enabled",
+    "satisfaction_weight",
+    "band_min_5",
+    "band_min_4",
+    "band_min_3",
+    "band_min_2",
+    "band_min_1",
+    "pass_ratio",
+    "level_mode",
+    "satisfaction_floor",
+    "satisfaction_cap_level",
+    "max_promotion",
+    "first_year_max",
+    "quota_5",
+    "quota_4",
+    "self_deadline",
+    "township_deadline",
+    "county_deadline",
+    "publicity_start",
+    "publicity_end",
+    "supervision_phone",
+    "target_share_3",
+    "target_share_4",
+)
+
+
+def round_create(
+    *,
+    actor: User,
+    county: Organization,
+    year: int,
+    catalogue: Catalogue,
+    ip: str | None = None,
+    **fields,
+) -> Round:
+    if not policies.can_manage_round(actor, county.pk):
+        raise NotPermitted(_("只有本区县的县级管理员可以创建评定轮次。"))
+    reject_unknown_fields(fields, ROUND_RULE_FIELDS)
+    if Round.objects.filter(county=county, year=year).exists():
+        raise InvalidInput(
+            _("%(y)s年度评定轮次已存在。") % {"y": year},
+            [{"field": "year", "message": _("已存在")}],
+        )
+    fields.setdefault("name", f"{county.name}{year}年度村党组织星级评定")
+    round_ = Round(county=county, year=year, catalogue=catalogue, **fields)
+    _round_bands_check(round_)
+    check_model(round_)
+    with transaction.atomic():
+        round_.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=round_,
+            after=_round_snapshot(round_),
+            ip=ip,
+        )
+    return round_
+
+
+def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields) -> Round:
+    """Change a round's rules, deadlines or publicity details before it is published; the
+    results are recomputed under the new rules."""
+    _ensure_round_admin(actor, round_)
+    if round_.is_published:
+        raise Conflict(_("结果已发布，不能修改评定规则。"))
+    reject_unknown_fields(fields, (*ROUND_RULE_FIELDS, "catalogue"))
+    if "catalogue" in fields and round_.status != Round.Status.DRAFT:
+        raise Conflict(_("评定轮次开启后不能更换指标体系。"))
+    before = _round_snapshot(round_)
+    for field, value in fields.items():
+        setattr(round_, field, value)
+    _round_bands_check(round_)
+    check_model(round_)
+    with transaction.atomic():
+        round_.save()
+        after = _round_snapshot(round_)
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        if changed:
+            audit_record(
+                actor=actor,
+                action=AuditLog.Action.UPDATE,
+                obj=round_,
+                before={k: before.get(k) for k in changed},
+                after=changed,
+                ip=ip,
+            )
+        if round_.status != Round.Status.DRAFT:
+            results_refresh(round_=round_, actor=actor)
+    return round_
+
+
+BAND_FIELDS = ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
+
+
+def _round_bands_check(round_: Round) -> None:
+    """Rule 5 needs band minima that never rise from five stars down to one. The database
+    checks it too, but its message names only the constraint, not the field."""
+    errors = []
+    for higher, lower in pairwise(BAND_FIELDS):
+        try:
+            high = Decimal(str(getattr(round_, higher)))
+            low = Decimal(str(getattr(round_, lower)))
+        except (InvalidOperation, TypeError):
+            continue  # not a number: full_clean names the field
+        if low > high:
+            errors.append(
+                {
+                    "field": lower,
+                    "message": _("%(low)s（%(lv)s）不能高于%(high)s（%(hv)s）。")
+                    % {
+                        "low": Round._meta.get_field(lower).verbose_name,
+                        "lv": low,
+                        "high": Round._meta.get_field(higher).verbose_name,
+                        "hv": high,
+                    },
+                }
+            )
+    if errors:
+        raise InvalidInput(_("各星级分数线必须从五星到一星依次降低（规则5），未保存。"), errors)
+
+
+def _round_snapshot(round_: Round) -> dict:
+    return {f: display_value(getattr(round_, f)) for f in ROUND_RULE_FIELDS} | {
+        "catalogue": round_.catalogue_id
+    }

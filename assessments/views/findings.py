@@ -1,0 +1,195 @@
+"""The joint review page (联查联审): findings recorded, confirmed, withdrawn; clearances."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import policies, selectors, services
+from assessments.forms import FindingForm
+from assessments.models import DepartmentClearance, Finding, Round
+from indicators.models import Item
+from organizations.models import Department, Role
+from organizations.selectors import townships_for_user
+from starrating.client import client_ip
+from starrating.errors import DomainError
+from starrating.pages import error_context, forbid_if_not_permitted, require_role
+
+from .common import FINDINGS_ROLES, int_or_none, round_context
+
+
+def _findings_context(request: HttpRequest, round_: Round) -> dict:
+    user = request.user
+    township_id = int_or_none(request.GET.get("township") or request.POST.get("township"))
+    assessments = selectors.assessments_for_user(user, round_=round_)
+    total = assessments.count()
+    if township_id:
+        assessments = assessments.filter(organization__parent_id=township_id)
+    assessments = list(assessments.order_by("organization__code"))
+    ids = [a.pk for a in assessments]
+    findings = list(
+        Finding.objects.filter(assessment__round=round_, assessment_id__in=ids)
+        .select_related("item", "assessment__organization", "recorded_by")
+        .order_by("assessment__organization__code", "-recorded_at")
+    )
+    clearances = list(
+        DepartmentClearance.objects.filter(assessment__round=round_).values_list(
+            "assessment_id", "department"
+        )
+    )
+    my_department = user.department if user.role == Role.DEPARTMENT_REVIEWER else ""
+    by_assessment: dict[int, list[Finding]] = {}
+    for f in findings:
+        by_assessment.setdefault(f.assessment_id, []).append(f)
+    cleared_mine = {a for a, d in clearances if d == my_department}
+    rows = []
+    for a in assessments:
+        mine = [
+            f
+            for f in by_assessment.get(a.pk, [])
+            if f.department == my_department and f.status != Finding.Status.WITHDRAWN
+        ]
+        rows.append(
+            {
+                "assessment": a,
+                "findings": by_assessment.get(a.pk, []),
+                "cleared": a.pk in cleared_mine,
+                "mine": mine,
+                "may_record": policies.can_record_finding(user, a),
+            }
+        )
+    # Per-department progress over the whole round (not only the filtered township).
+    progress = []
+    dept_findings: dict[str, set] = {}
+    for assessment_id, department in (
+        Finding.objects.filter(assessment__round=round_)
+        .exclude(status=Finding.Status.WITHDRAWN)
+        .values_list("assessment_id", "department")
+    ):
+        dept_findings.setdefault(department, set()).add(assessment_id)
+    dept_cleared: dict[str, set] = {}
+    for assessment_id, department in clearances:
+        dept_cleared.setdefault(department, set()).add(assessment_id)
+    for value, label in Department.choices:
+        cleared = len(dept_cleared.get(value, set()))
+        found = len(dept_findings.get(value, set()))
+        if not (cleared or found or value == my_department):
+            continue
+        done = len(dept_cleared.get(value, set()) | dept_findings.get(value, set()))
+        progress.append(
+            {
+                "label": label,
+                "cleared": cleared,
+                "found": found,
+                "done": done,
+                "total": total,
+                "percent": round(100 * done / total) if total else 0,
+            }
+        )
+    items = Item.objects.filter(
+        catalogue_id=round_.catalogue_id, kind__in=[Item.Kind.VETO, Item.Kind.STAR_DEDUCTION]
+    ).order_by("position", "code")
+    return {
+        **round_context(request, round_, "findings"),
+        "rows": rows,
+        "progress": progress,
+        "pending": sum(1 for f in findings if f.status == Finding.Status.PENDING),
+        "finding_form": FindingForm(items=items),
+        "is_admin": policies.can_manage_round(user, round_.county_id),
+        "my_department": Department(my_department).label if my_department else "",
+        "townships": townships_for_user(user).order_by("code"),
+        "township_id": township_id,
+        "findings_open": round_.findings_open,
+    }
+
+
+@login_required
+@require_GET
+def findings(request: HttpRequest, round_id: int) -> HttpResponse:
+    require_role(request.user, FINDINGS_ROLES)
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    return render(request, "assessments/findings.html", _findings_context(request, round_))
+
+
+def _findings_write(request: HttpRequest, round_: Round, write) -> HttpResponse:
+    try:
+        message = write()
+    except DomainError as error:
+        forbid_if_not_permitted(error)
+        context = _findings_context(request, round_)
+        context["error"] = error_context(error)
+        return render(request, "assessments/findings.html", context, status=error.status_code)
+    messages.success(request, message)
+    url = reverse("findings", args=[round_.pk])
+    township = request.POST.get("township")
+    return redirect(f"{url}?township={township}" if township else url)
+
+
+@login_required
+@require_POST
+def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.clearance_record(
+            actor=request.user,
+            assessment=assessment,
+            department=request.POST.get("department") or None,
+            ip=client_ip(request),
+        )
+        return _("已登记%(org)s“无重大问题”。") % {"org": assessment.organization.name}
+
+    return _findings_write(request, assessment.round, write)
+
+
+@login_required
+@require_POST
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.finding_create(
+            actor=request.user,
+            assessment=assessment,
+            item_code=request.POST.get("item_code", ""),
+            evidence=request.POST.get("evidence", ""),
+            department=request.POST.get("department") or None,
+            ip=client_ip(request),
+        )
+        return _("已为%(org)s登记问题，待县级管理员确认。") % {"org": assessment.organization.name}
+
+    return _findings_write(request, assessment.round, write)
+
+
+@login_required
+@require_POST
+def finding_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.finding_confirm(actor=request.user, finding=finding, ip=client_ip(request))
+        return _("问题已确认，评定结果已重新计算。")
+
+    return _findings_write(request, finding.assessment.round, write)
+
+
+@login_required
+@require_POST
+def finding_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.finding_withdraw(
+            actor=request.user,
+            finding=finding,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+        return _("问题已撤回。")
+
+    return _findings_write(request, finding.assessment.round, write)

@@ -1,0 +1,12 @@
+"""URLs of the home page and the read-only pages over results."""
+
+from django.urls import path
+
+from .views import home, rounds
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("rounds/<int:round_id>/dashboard/", rounds.dashboard, name="dashboard"),
+    path("rounds/<int:round_id>/publicity/", rounds.publicity, name="publicity"),
+    path("villages/<int:org_id>/", rounds.village, name="village"),
+]

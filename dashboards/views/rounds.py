@@ -1,0 +1,212 @@
+"""Read-only pages over a round's results: the dashboard, a village's history, the publicity
+list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessments import advice, selectors
+from assessments.models import Assessment, Round
+from assessments.views.common import (
+    COUNTY_STAFF,
+    DASHBOARD_ROLES,
+    ROUND_ROLES,
+    VILLAGE_ROLES,
+    round_context,
+)
+from dashboards.forms import DashboardFilterForm
+from dashboards.selectors import dashboard_summary, ranking_for_user
+from organizations.selectors import townships_for_user, villages_for_user
+from starrating.pages import require_role
+
+HISTOGRAM_BINS = [(Decimal(lo), Decimal(lo + 5)) for lo in range(50, 100, 5)]
+
+
+def _percent(value: Decimal | None) -> str | None:
+    return None if value is None else f"{(value * 100).quantize(Decimal('0.1'))}"
+
+
+SORT_ORDERS = {
+    "-composite": ("-composite", "-total"),
+    "composite": ("composite", "total"),
+    "-level": ("-level", "-composite"),
+    "township": ("organization__parent__code", "-composite"),
+    "name": ("organization__name",),
+}
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
+    require_role(request.user, DASHBOARD_ROLES)
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    townships = list(townships_for_user(request.user).order_by("code"))
+    form = DashboardFilterForm(request.GET or None, townships=townships)
+    filters = form.cleaned_data if form.is_valid() else {}
+    summary = dashboard_summary(round_, request.user)
+
+    # With the primary key, so that equal scores of two villages are two values (DISTINCT).
+    composites = [
+        c
+        for _pk, c in ranking_for_user(round_, request.user)
+        .order_by()
+        .values_list("pk", "composite")
+        if c is not None
+    ]
+    histogram = [
+        {
+            "label": f"<{HISTOGRAM_BINS[0][0]}",
+            "count": sum(1 for c in composites if c < HISTOGRAM_BINS[0][0]),
+        }
+    ]
+    for lo, hi in HISTOGRAM_BINS:
+        last = hi == 100
+        count = sum(1 for c in composites if lo <= c < hi or (last and c == hi))
+        histogram.append({"label": f"{lo}–{hi}", "count": count})
+    level = filters.get("level")
+    ranking = ranking_for_user(
+        round_,
+        request.user,
+        township_id=filters.get("township"),
+        level=int(level) if level not in (None, "") else None,
+        order=SORT_ORDERS[filters.get("sort") or "-composite"],
+    )
+    levels = list(range(5, -1, -1))
+    targets = [
+        {
+            "label": _("三星及以上（保三）"),
+            "target": _percent(round_.target_share_3),
+            "share": summary["share_3_plus"],
+            "count": summary["level_3_plus"],
+            "goal": round_.target_share_3,
+        },
+        {
+            "label": _("四星及以上（争四）"),
+            "target": _percent(round_.target_share_4),
+            "share": summary["share_4_plus"],
+            "count": summary["level_4_plus"],
+            "goal": round_.target_share_4,
+        },
+    ]
+    for t in targets:
+        t["actual"] = _percent(t["share"])
+        t["met"] = t["share"] is not None and t["share"] >= t["goal"]
+    for t in summary["townships"]:
+        t["level_list"] = [t["levels"][str(lv)] for lv in levels]
+    charts = {
+        "distribution": {
+            "townships": [t["name"] for t in summary["townships"]],
+            "series": [
+                {"name": f"{lv}星", "data": [t["levels"][str(lv)] for t in summary["townships"]]}
+                for lv in levels
+            ],
+        },
+        "histogram": {
+            "labels": [h["label"] for h in histogram],
+            "counts": [h["count"] for h in histogram],
+        },
+        "targets": {
+            "labels": [t["label"] for t in targets],
+            "target": [t["target"] for t in targets],
+            "actual": [t["actual"] or "0" for t in targets],
+        },
+    }
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            **round_context(request, round_, "dashboard"),
+            "data": summary,
+            "levels": levels,
+            "histogram": histogram,
+            "charts": charts,
+            "ranking": ranking,
+            "form": form,
+            "targets": targets,
+        },
+    )
+
+
+@login_required
+@require_GET
+def village(request: HttpRequest, org_id: int) -> HttpResponse:
+    require_role(request.user, VILLAGE_ROLES)
+    try:
+        org = villages_for_user(request.user).select_related("parent").get(pk=org_id)
+    except Exception as exc:  # DoesNotExist, or a malformed id
+        raise Http404 from exc
+    assessments = Assessment.objects.filter(
+        organization=org, round__county_id=request.user.county_id
+    ).select_related("round", "round__catalogue")
+    if not request.user.has_role(*COUNTY_STAFF):
+        assessments = assessments.filter(
+            round__status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED]
+        )
+    assessments = list(assessments.order_by("-round__year"))
+    rows, category_names = [], []
+    latest_advice = None
+    for a in assessments:
+        rules = selectors.round_rules(a.round)
+        names = [(c.code, c.name) for c in rules.categories]
+        for name in names:
+            if name not in category_names:
+                category_names.append(name)
+        scores = a.category_scores or {}
+        rows.append({"assessment": a, "scores": scores})
+        if latest_advice is None and a.has_result and scores and a.composite is not None:
+            latest_advice = {
+                "round": a.round,
+                "advice": advice.next_level_advice(
+                    rules,
+                    {c: Decimal(v) for c, v in scores.items()},
+                    a.composite,
+                    vetoed=a.vetoed,
+                ),
+            }
+    for row in rows:
+        row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+    return render(
+        request,
+        "dashboards/village.html",
+        {
+            "village": org,
+            "rows": rows,
+            "category_names": category_names,
+            "latest": latest_advice,
+        },
+    )
+
+
+@login_required
+@require_GET
+def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
+    require_role(request.user, ROUND_ROLES)
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    public = round_.status in (
+        Round.Status.PUBLICITY,
+        Round.Status.PUBLISHED,
+        Round.Status.ARCHIVED,
+    )
+    if not public and not request.user.has_role(*COUNTY_STAFF):
+        raise PermissionDenied(_("公示名单尚未发布。"))
+    entries = (
+        round_.assessments.filter(level__isnull=False)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__parent__code", "organization__code")
+    )
+    return render(
+        request,
+        "dashboards/publicity.html",
+        {
+            **round_context(request, round_, "publicity"),
+            "entries": entries,
+            "draft": not public,
+        },
+    )

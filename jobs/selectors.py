@@ -1,0 +1,21 @@
+"""Reads of jobs: a user sees only the jobs they started."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Job
+
+MAX_LISTED = 30
+
+
+def jobs_for_user(user) -> QuerySet[Job]:
+    return Job.objects.filter(created_by=user)[:MAX_LISTED]
+
+
+def job_get_for_user(*, user, pk: int) -> Job:
+    job = Job.objects.filter(pk=pk, created_by=user).first()
+    if job is None:
+        raise Http404
+    return job

@@ -1,0 +1,107 @@
+"""The Excel management commands, end to end on the test cast."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessments.models import Assessment, Round, Score
+from organizations.models import Organization
+from tests.support.excel import fill
+
+
+def test_export_template_then_import_scores(township_round, assessor_a, village_a1, tmp_path):
+    out = tmp_path / "t.xlsx"
+    call_command(
+        "export_template", round=2024, stage="township", township="220602100000", output=str(out)
+    )
+    assert openpyxl.load_workbook(out).sheetnames == ["填写说明", "七道江镇"]
+    fill(out, {(village_a1.code, "SJ01"): 2})
+
+    call_command("import_scores", str(out), round=2024, stage="township", user="assessor_a")
+
+    assert Score.objects.get(sheet__assessment__organization=village_a1).points == 2
+
+
+def test_import_scores_lists_every_error(township_round, village_a1, tmp_path):
+    out = tmp_path / "t.xlsx"
+    call_command("export_template", round=2024, stage="township", output=str(out))
+    fill(out, {(village_a1.code, "SJ01"): 9, (village_a1.code, "SJ02"): "x"})
+    with pytest.raises(CommandError) as caught:
+        call_command("import_scores", str(out), round=2024, stage="township")
+    text = str(caught.value)
+    assert "2处错误" in text
+    assert "第5行 C列" in text and "第5行 D列" in text
+    assert not Score.objects.exists()
+
+
+def test_export_report(township_round, tmp_path):
+    out = tmp_path / "r.xlsx"
+    call_command("export_report", round=2024, output=str(out))
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
+    with pytest.raises(CommandError):
+        call_command("export_report", round=2024, township="220602999000", output=str(out))
+
+
+def test_import_organizations(county, township_a, village_a1, village_a2, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["区划代码", "名称", "类型", "上级代码", "党组织类型", "书记姓名"])
+    wb.active.append([township_a.code, township_a.name, "镇", county.code, "党委", ""])
+    wb.active.append([village_a1.code, village_a1.name, "村", township_a.code, "党支部", "张三"])
+    wb.save(tmp_path / "o.xlsx")
+    call_command("import_organizations", str(tmp_path / "o.xlsx"))
+    village_a2.refresh_from_db()
+    assert village_a2.is_active is False
+
+
+def test_generate_synthetic_is_reproducible(db):
+    call_command("generate_synthetic", villages=40, seed=5)
+    county = Organization.objects.get(code="229905000000")
+    villages = Organization.objects.filter(parent__parent=county)
+    assert villages.count() == 40
+    assert all(len(v.code) == 12 and v.code.startswith(county.code[:6]) for v in villages)
+    round_ = Round.objects.get(county=county)
+    assert round_.assessments.filter(level__isnull=False).count() == 40
+    totals = sorted(Assessment.objects.filter(round=round_).values_list("total", flat=True))
+    assert 60 <= totals[len(totals) // 2] <= 92
+    assert Score.objects.filter(sheet__assessment__round=round_).count() == 40 * 65 * 3
+    with pytest.raises(CommandError):
+        call_command("generate_synthetic", villages=40, seed=5)  # the same county again
+
+
+def test_the_same_seed_makes_the_same_data(db):
+    from demo import synthetic
+
+    def snapshot(made):
+        scores = Score.objects.filter(sheet__assessment__round=made.round)
+        return (
+            sorted(
+                (o.code[6:], o.name, o.secretary_name)
+                for o in Organization.objects.filter(parent__parent=made.county)
+            ),
+            sorted(
+                (code[6:], stage, item, points)
+                for code, stage, item, points in scores.values_list(
+                    "sheet__assessment__organization__code",
+                    "sheet__stage",
+                    "item__code",
+                    "points",
+                )
+            ),
+            sorted(
+                (code[6:], level)
+                for code, level in made.round.assessments.values_list("organization__code", "level")
+            ),
+        )
+
+    first = synthetic.generate(villages=30, seed=8)
+    second = synthetic.generate(villages=30, seed=8, code="229988000000")
+    other = synthetic.generate(villages=30, seed=9)
+    assert snapshot(first) == snapshot(second)
+    assert snapshot(first) != snapshot(other)
+
+
+def test_expire_jobs_command(db, capsys):
+    call_command("expire_jobs")
+    assert "已清理 0 个" in capsys.readouterr().out

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkbooksConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "workbooks"
+    verbose_name = _("Excel导入导出")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the Excel job kinds with jobs.registry)

@@ -1,0 +1,65 @@
+"""Export a round's results (the ``export_results`` contract: see docs/scoring.md)."""
+
+import csv
+import io
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from assessments.management.options import round_for
+from assessments.selectors import result_records
+
+FIELDS = [
+    "organization_code",
+    "organization_name",
+    "township_code",
+    "category_scores",
+    "total",
+    "composite",
+    "stars_earned",
+    "level",
+    "previous_level",
+    "change",
+]
+
+
+class Command(BaseCommand):
+    help = "导出某年度评定结果（JSON 或 CSV）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
+        parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--output", help="输出文件；省略则写到标准输出")
+
+    def handle(self, *args, **options):
+        round_ = round_for(options["round"], options["county"])
+        records = [{k: r[k] for k in FIELDS} for r in result_records(round_)]
+        text = render(records, options["format"])
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            self.stderr.write(f"已导出 {len(records)} 条记录到 {options['output']}")
+        else:
+            sys.stdout.write(text)
+
+
+def render(records: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer.writeheader()
+    for record in records:
+        row = dict(record)
+        row["category_scores"] = (
+            None  # empty like every other null, not the text "null"
+            if record["category_scores"] is None
+            else json.dumps(record["category_scores"], ensure_ascii=False)
+        )
+        row["stars_earned"] = (
+            "" if record["stars_earned"] is None else " ".join(record["stars_earned"])
+        )
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,146 @@
+"""The Excel jobs: Celery tasks that take a job id, load what it names, call a workbook reader or
+writer, and report through ``jobs``. Each kind registers itself with ``jobs.registry`` when this
+module is imported (at start-up, from ``WorkbooksConfig.ready``), so the job service finds its
+task without importing this module.
+
+Every task is idempotent — a finished job is skipped, an import rewrites nothing it already
+wrote, an export rewrites its file — so ``acks_late`` with ``reject_on_worker_lost`` may safely
+run one again after a worker dies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from celery import shared_task
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Round
+from assessments.services import ROLE_STAGES
+from jobs import registry
+from jobs.models import Job
+from jobs.services import job_progress
+from jobs.tasks import TASK_OPTIONS, progress_of, run
+from organizations.models import Role
+
+from . import imports, report, template
+
+
+class Kind(models.TextChoices):
+    EXPORT_TEMPLATE = "export_template", _("导出评分模板")
+    EXPORT_REPORT = "export_report", _("导出年度报表")
+    IMPORT_SCORES = "import_scores", _("导入评分")
+    IMPORT_ORGANIZATIONS = "import_organizations", _("导入组织")
+
+
+COUNT_LABELS = {
+    "sheets": _("工作表"),
+    "townships": _("镇（街道）"),
+    "villages": _("村"),
+    "with_result": _("有评定结果的村"),
+    "items": _("指标"),
+    "cells": _("得分"),
+    "created": _("新增"),
+    "updated": _("修改"),
+    "unchanged": _("未变"),
+    "sheets_changed": _("变动的评分表"),
+    "deactivated": _("停用"),
+    "rectifications": _("整改台账"),
+}
+
+
+def _round(job: Job) -> Round:
+    return Round.objects.select_related("county", "catalogue").get(pk=job.parameters["round"])
+
+
+def _upload(job: Job, tmp: Path) -> Path:
+    path = tmp / "upload.xlsx"
+    with job.upload.open("rb") as f:
+        path.write_bytes(f.read())
+    job_progress(job=job, percent=10)
+    return path
+
+
+def _export_template(job: Job, tmp: Path) -> tuple[dict, str]:
+    round_, p = _round(job), job.parameters
+    township = p.get("township") or ""
+    filename = f"评分模板-{round_.year}-{p['stage']}{'-' + township if township else ''}.xlsx"
+    counts = template.template_export(
+        tmp / filename,
+        round_=round_,
+        stage=p["stage"],
+        user=job.created_by,
+        township_code=township or None,
+    )
+    return counts, filename
+
+
+def _export_report(job: Job, tmp: Path) -> tuple[dict, str]:
+    round_, township = _round(job), job.parameters.get("township") or ""
+    filename = f"星级评定年度报表-{round_.year}{'-' + township if township else ''}.xlsx"
+    counts = report.report_export(
+        tmp / filename,
+        round_=round_,
+        user=job.created_by,
+        township_code=township or None,
+        progress=progress_of(job),
+    )
+    return counts, filename
+
+
+def _import_scores(job: Job, tmp: Path) -> tuple[dict, str]:
+    round_ = _round(job)
+    counts = imports.import_scores_file(
+        _upload(job, tmp),
+        actor=job.created_by,
+        round_=round_,
+        stage=job.parameters["stage"],
+        source=job.parameters.get("filename", ""),
+    )
+    return counts, ""
+
+
+def _import_organizations(job: Job, tmp: Path) -> tuple[dict, str]:
+    counts = imports.import_organizations_file(
+        _upload(job, tmp), actor=job.created_by, source=job.parameters.get("filename", "")
+    )
+    return counts, ""
+
+
+@shared_task(name="workbooks.export_template", **TASK_OPTIONS)
+def export_template(job_id: int) -> str:
+    return run(job_id, _export_template)
+
+
+@shared_task(name="workbooks.export_report", **TASK_OPTIONS)
+def export_report(job_id: int) -> str:
+    return run(job_id, _export_report)
+
+
+@shared_task(name="workbooks.import_scores", **TASK_OPTIONS)
+def import_scores(job_id: int) -> str:
+    return run(job_id, _import_scores)
+
+
+@shared_task(name="workbooks.import_organizations", **TASK_OPTIONS)
+def import_organizations(job_id: int) -> str:
+    return run(job_id, _import_organizations)
+
+
+# Who may start each kind; the work itself authorizes again, village by village.
+for kind, roles, task in (
+    (Kind.EXPORT_TEMPLATE, set(ROLE_STAGES), export_template),
+    (Kind.EXPORT_REPORT, {Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR}, export_report),
+    (Kind.IMPORT_SCORES, set(ROLE_STAGES), import_scores),
+    (Kind.IMPORT_ORGANIZATIONS, {Role.COUNTY_ADMIN}, import_organizations),
+):
+    registry.register(
+        registry.JobKind(
+            name=kind.value,
+            label=kind.label,
+            roles=frozenset(roles),
+            task=task,
+            count_labels=COUNT_LABELS,
+        )
+    )

@@ -1,0 +1,12 @@
+"""URLs of the Excel pages (start an import or export job), mounted under /jobs/ beside the job
+pages."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("rounds/<int:round_id>/scores/", views.scores_upload, name="job_scores_upload"),
+    path("rounds/<int:round_id>/report/", views.report_export, name="job_report_export"),
+    path("organizations/", views.organizations_upload, name="job_organizations_upload"),
+]

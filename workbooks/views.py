@@ -1,0 +1,154 @@
+"""Pages that start an Excel job: the score template and import, the annual report, the
+organization import.
+
+Thin: parse → ``jobs.services.job_create`` (which enqueues the task after commit) → redirect to
+the job's status page (``jobs``), which htmx refreshes until the job has finished.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import selectors
+from assessments.models import Stage
+from assessments.services import ROLE_STAGES
+from jobs import services
+from organizations.models import Role
+from organizations.selectors import townships_for_user
+from starrating.client import client_ip
+from starrating.errors import DomainError
+
+from .tasks import Kind
+
+
+def _stages_for(user) -> list[Stage]:
+    allowed = ROLE_STAGES.get(user.role, set())
+    return [s for s in Stage if s.value in allowed]
+
+
+def _start(request: HttpRequest, kind: str, parameters: dict, upload=None) -> HttpResponse:
+    job = services.job_create(
+        actor=request.user,
+        kind=kind,
+        parameters=parameters,
+        upload=upload,
+        ip=client_ip(request),
+    )
+    return redirect("job_status", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scores_upload(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Download the template and upload it filled (one page for both)."""
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    stages = _stages_for(request.user)
+    context = {
+        "round": round_,
+        "stages": stages,
+        "open_stage": round_.open_stage,
+        "townships": townships_for_user(request.user).order_by("code"),
+        "max_mb": settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if not stages:
+        return render(
+            request,
+            "workbooks/upload_scores.html",
+            {**context, "error": {"message": _("您的角色不能导入或导出评分表。")}},
+            status=403,
+        )
+    if request.method == "GET":
+        return render(request, "workbooks/upload_scores.html", context)
+    stage = request.POST.get("stage", "")
+    action = request.POST.get("action", "import")
+    errors = []
+    if stage not in {s.value for s in stages}:
+        errors.append({"field": "stage", "message": _("请选择您可以填写的评分阶段")})
+    upload = request.FILES.get("file")
+    if action == "import":
+        if upload is None:
+            errors.append({"field": "file", "message": _("请选择要上传的Excel文件")})
+        elif upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
+            errors.append({"field": "file", "message": _("文件过大")})
+    if errors:
+        error = {"message": _("请检查填写的内容。"), "errors": errors}
+        return render(
+            request, "workbooks/upload_scores.html", {**context, "error": error}, status=400
+        )
+    try:
+        if action == "template":
+            township = request.POST.get("township", "")
+            return _start(
+                request,
+                Kind.EXPORT_TEMPLATE,
+                {"round": round_.pk, "stage": stage, "township": township},
+            )
+        return _start(
+            request,
+            Kind.IMPORT_SCORES,
+            {"round": round_.pk, "stage": stage, "filename": upload.name},
+            upload=upload,
+        )
+    except DomainError as exc:
+        error = {"message": exc.message, "errors": exc.errors}
+        return render(
+            request,
+            "workbooks/upload_scores.html",
+            {**context, "error": error},
+            status=exc.status_code,
+        )
+
+
+@login_required
+@require_POST
+def report_export(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+    township = request.POST.get("township", "")
+    if request.user.role == Role.TOWNSHIP_ASSESSOR:
+        township = request.user.organization.code  # a township sees only its own
+    try:
+        return _start(request, Kind.EXPORT_REPORT, {"round": round_.pk, "township": township})
+    except DomainError as exc:
+        return render(
+            request,
+            "jobs/list.html",
+            {"jobs": [], "error": {"message": exc.message, "errors": exc.errors}},
+            status=exc.status_code,
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organizations_upload(request: HttpRequest) -> HttpResponse:
+    context = {"max_mb": settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+    if not request.user.has_role(Role.COUNTY_ADMIN):
+        error = {"message": _("只有县级管理员可以导入组织机构。")}
+        return render(
+            request, "workbooks/upload_organizations.html", {**context, "error": error}, status=403
+        )
+    if request.method == "GET":
+        return render(request, "workbooks/upload_organizations.html", context)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
+        error = {
+            "message": _("请检查填写的内容。"),
+            "errors": [{"field": "file", "message": _("请选择不超过上限的Excel文件")}],
+        }
+        return render(
+            request, "workbooks/upload_organizations.html", {**context, "error": error}, status=400
+        )
+    try:
+        return _start(request, Kind.IMPORT_ORGANIZATIONS, {"filename": upload.name}, upload=upload)
+    except DomainError as exc:
+        error = {"message": exc.message, "errors": exc.errors}
+        return render(
+            request,
+            "workbooks/upload_organizations.html",
+            {**context, "error": error},
+            status=exc.status_code,
+        )
