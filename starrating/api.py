@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import json
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +20,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.urls import register_converter
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, status
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -120,46 +116,6 @@ def _refuse_constant(name: str):
     raise ValueError(_("不支持%(c)s") % {"c": name})
 
 
-# --- authentication ------------------------------------------------------------------------
-
-TOKEN_KEYWORDS = (b"bearer", b"token")
-# Writing last_used_at on every request would double the writes of a busy script; a minute's
-# resolution is enough to see whether a token is still in use.
-LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-class ApiTokenAuthentication(BaseAuthentication):
-    """``Authorization: Bearer sr_…`` (or ``Token sr_…``) with a personal API token."""
-
-    def authenticate(self, request):
-        from organizations.models import ApiToken
-        from organizations.services import api_token_hash
-
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() not in TOKEN_KEYWORDS:
-            return None
-        if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(_("Authorization请求头格式错误。"))
-        try:
-            key = parts[1].decode()
-        except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed(_("API令牌无效。")) from exc
-        token = (
-            ApiToken.objects.select_related("user", "user__organization")
-            .filter(key_hash=api_token_hash(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("API令牌无效或已撤销。"))
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="api"'
-
-
 # --- OpenAPI -------------------------------------------------------------------------------
 
 ERROR_SCHEMA = {
@@ -217,20 +173,6 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
-
-
-class ApiTokenScheme(OpenApiAuthenticationExtension):
-    """Documents the token scheme in the OpenAPI schema (Swagger UI's "Authorize" button)."""
-
-    target_class = "starrating.api.ApiTokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "个人API令牌：Authorization: Bearer sr_…（在 /api/v1/tokens/ 创建）",
-        }
 
 
 # --- ids in paths and query strings --------------------------------------------------------

@@ -13,8 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import shared_task
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Round
 from assessments.services import ROLE_STAGES
@@ -25,29 +23,7 @@ from jobs.tasks import TASK_OPTIONS, progress_of, run
 from organizations.models import Role
 
 from . import imports, report, template
-
-
-class Kind(models.TextChoices):
-    EXPORT_TEMPLATE = "export_template", _("导出评分模板")
-    EXPORT_REPORT = "export_report", _("导出年度报表")
-    IMPORT_SCORES = "import_scores", _("导入评分")
-    IMPORT_ORGANIZATIONS = "import_organizations", _("导入组织")
-
-
-COUNT_LABELS = {
-    "sheets": _("工作表"),
-    "townships": _("镇（街道）"),
-    "villages": _("村"),
-    "with_result": _("有评定结果的村"),
-    "items": _("指标"),
-    "cells": _("得分"),
-    "created": _("新增"),
-    "updated": _("修改"),
-    "unchanged": _("未变"),
-    "sheets_changed": _("变动的评分表"),
-    "deactivated": _("停用"),
-    "rectifications": _("整改台账"),
-}
+from .kinds import COUNT_LABELS, Kind
 
 
 def _round(job: Job) -> Round:

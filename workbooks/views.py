@@ -23,7 +23,7 @@ from organizations.selectors import townships_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError
 
-from .tasks import Kind
+from .kinds import Kind
 
 
 def _stages_for(user) -> list[Stage]:

@@ -18,7 +18,7 @@ from jobs.models import Job
 from starrating.errors import NotPermitted
 from tests.support.excel import fill, template_for
 from workbooks import tasks
-from workbooks.tasks import Kind
+from workbooks.kinds import Kind
 
 
 def _job(user, kind, **parameters):

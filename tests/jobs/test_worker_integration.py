@@ -32,7 +32,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments import services
 from demo import synthetic
 from jobs import services as job_services
-from workbooks.tasks import Kind
+from workbooks.kinds import Kind
 from workbooks import template
 from assessments.models import Score
 from assessments.models import Stage
