@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import tokens
 
 urlpatterns = [
     path(
@@ -26,7 +26,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
-    path("tokens/", views.tokens, name="tokens"),
-    path("tokens/new/", views.token_create, name="token_create"),
-    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/new/", tokens.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

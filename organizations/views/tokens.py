@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from organizations import services
+from organizations.models import ApiToken
 from starrating.client import client_ip
 from starrating.errors import DomainError
 from starrating.pages import error_context, forbid_if_not_permitted
-
-from . import services
-from .models import ApiToken
 
 
 def _tokens_render(

@@ -1,0 +1,136 @@
+"""Accounts: one role scoped to one organization of the tree (DOMAIN.md §1), departments of the
+joint review, personal API tokens."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .tree import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization
+
+
+class Role(models.TextChoices):
+    """DOMAIN.md §1: what each user may do. One role per account."""
+
+    COUNTY_ADMIN = "county_admin", _("县级管理员（组织部）")
+    EVALUATOR = "evaluator", _("考评组成员")
+    TOWNSHIP_ASSESSOR = "township_assessor", _("镇街评分员")
+    VILLAGE_SECRETARY = "village_secretary", _("村党组织书记")
+    DEPARTMENT_REVIEWER = "department_reviewer", _("联审部门")
+    AUDITOR = "auditor", _("审计（只读）")
+    INDICATOR_MAINTAINER = "indicator_maintainer", _("指标维护员")
+
+
+# The level of the tree each role's scope organization must be at.
+ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
+    Role.COUNTY_ADMIN: (Organization.Kind.COUNTY,),
+    Role.EVALUATOR: (Organization.Kind.COUNTY,),
+    Role.TOWNSHIP_ASSESSOR: TOWNSHIP_KINDS,
+    Role.VILLAGE_SECRETARY: VILLAGE_KINDS,
+    Role.DEPARTMENT_REVIEWER: (Organization.Kind.COUNTY,),
+    Role.AUDITOR: (Organization.Kind.COUNTY,),
+    Role.INDICATOR_MAINTAINER: (Organization.Kind.COUNTY,),
+}
+
+
+class Department(models.TextChoices):
+    """联查联审 departments (DOMAIN.md §1)."""
+
+    DISCIPLINE = "discipline", _("纪检监察")
+    POLITICAL_LEGAL = "political_legal", _("政法")
+    PETITIONS = "petitions", _("信访")
+    EMERGENCY = "emergency", _("应急管理")
+    AGRICULTURE = "agriculture", _("农业农村")
+    UNITED_FRONT = "united_front", _("统战")
+    ECOLOGY = "ecology", _("生态环境")
+    PUBLIC_SECURITY = "public_security", _("公安")
+    MARKET = "market", _("市场监管")
+    TAX = "tax", _("税务")
+    ORGANIZATION = "organization", _("组织部")
+
+
+class User(AbstractUser):
+    """An account: one role, scoped to one organization of the tree (DOMAIN.md §1)."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("所属组织"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("县级角色为区县，镇街评分员为乡镇/街道，村书记为本村。"),
+    )
+    department = models.CharField(
+        _("所属部门"), max_length=32, choices=Department.choices, blank=True
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(organization__isnull=False),
+                name="%(app_label)s_%(class)s_role_needs_organization",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="department_reviewer") | ~Q(department=""),
+                name="%(app_label)s_%(class)s_reviewer_needs_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+    @property
+    def county_id(self) -> int | None:
+        """The county this account works in, whatever its level in the tree."""
+        org = self.organization
+        while org is not None and org.kind != Organization.Kind.COUNTY:
+            org = org.parent
+        return org.pk if org else None
+
+
+class ApiToken(models.Model):
+    """A personal API token for scripts. Only a SHA-256 hash of the key is stored: the key is
+    shown once, when created, and a leaked database does not leak usable keys."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(
+        _("密钥前缀"), max_length=16, help_text=_("用于辨认令牌，不能用于认证。")
+    )
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最后使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
