@@ -20,9 +20,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import scoring, selectors
 from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet, Stage
-from assessments.services.results import apply_result
+from assessments.services import results_refresh
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_load_file
 from organizations.models import Department, Organization, Role, User
@@ -235,26 +234,9 @@ def _insert_scores(rows: list[tuple[int, int, Decimal]], now) -> None:
 
 
 def _store_results(round_: Round) -> None:
-    """The results of ``results_refresh`` (same inputs, same engine, same field mapping), stored
-    with one executemany: Django's bulk_update spends ~2 ms a row building CASE expressions,
-    minutes at 10,000 villages. Fresh synthetic data has no result history to audit."""
-    rules = selectors.round_rules(round_)
-    inputs = selectors.scoring_inputs(round_)
-    results = scoring.score_round(rules, inputs)
-    missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
-    now = timezone.now()
-    fields = [Assessment._meta.get_field(f) for f in Assessment.RESULT_FIELDS]
-    rows = []
-    for assessment in round_.assessments.all():
-        apply_result(assessment, results[assessment.pk], missing[assessment.pk])
-        assessment.computed_at = now
-        rows.append(
-            [f.get_db_prep_save(getattr(assessment, f.attname), connection) for f in fields]
-            + [assessment.pk]
-        )
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {Assessment._meta.db_table} SET {columns} WHERE id = %s", rows)
+    """The results, computed and written by the same service as every save (one set-based
+    write; the audit trail records them as computed by the system)."""
+    results_refresh(round_=round_)
 
 
 def analyze() -> None:

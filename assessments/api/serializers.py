@@ -217,7 +217,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     sheets = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
     survey = serializers.SerializerMethodField()
-    result_steps = serializers.JSONField(read_only=True)
+    result_steps = serializers.JSONField(source="steps", read_only=True)
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "result_steps", "sheets", "findings", "survey"]

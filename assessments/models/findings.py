@@ -88,7 +88,7 @@ class DepartmentClearance(models.Model):
     class Meta:
         verbose_name = _("部门审查无问题")
         verbose_name_plural = _("部门审查无问题")
-        ordering = ["assessment", "department"]
+        ordering = ["assessment_id", "department"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "department"],
@@ -116,7 +116,7 @@ class SatisfactionSurvey(models.Model):
     class Meta:
         verbose_name = _("满意度测评")
         verbose_name_plural = _("满意度测评")
-        ordering = ["assessment"]
+        ordering = ["assessment_id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(respondents__gt=0), name="%(app_label)s_%(class)s_has_respondents"

@@ -34,10 +34,16 @@ class Assessment(models.Model):
     band_level = models.PositiveSmallIntegerField(_("分数段星级"), null=True, blank=True)
     stars_earned = models.JSONField(_("达标星"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("评定星级"), null=True, blank=True)
+    # The level after rules 5–11, before the quotas (rule 12): with it stored, a save re-applies
+    # the quotas across the round from these small rows instead of rescoring every village.
+    level_before_quota = models.PositiveSmallIntegerField(
+        _("名额控制前星级"), null=True, blank=True
+    )
     previous_level = models.PositiveSmallIntegerField(_("上年星级"), null=True, blank=True)
     change = models.SmallIntegerField(_("星级变化"), null=True, blank=True)
     vetoed = models.BooleanField(_("取消评星资格"), default=False)
-    result_steps = models.JSONField(_("定级过程"), null=True, blank=True)
+    result_steps = models.JSONField(_("定级过程"), null=True, blank=True)  # rules 5–11
+    quota_steps = models.JSONField(_("名额控制过程"), null=True, blank=True)  # rule 12
     result_missing = models.JSONField(_("缺少的输入"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
 
@@ -65,7 +71,10 @@ class Assessment(models.Model):
                 name="%(app_label)s_%(class)s_exceptional_needs_reason",
             ),
         ]
-        indexes = [models.Index(fields=["round", "level"])]
+        indexes = [
+            models.Index(fields=["round", "level"]),
+            models.Index(fields=["round", "level_before_quota"]),
+        ]
 
     # The fields ``results_refresh`` (re)writes; bulk writers update exactly these.
     RESULT_FIELDS = (
@@ -75,10 +84,12 @@ class Assessment(models.Model):
         "band_level",
         "stars_earned",
         "level",
+        "level_before_quota",
         "previous_level",
         "change",
         "vetoed",
         "result_steps",
+        "quota_steps",
         "result_missing",
         "computed_at",
     )
@@ -93,6 +104,13 @@ class Assessment(models.Model):
     @property
     def is_new(self) -> bool:
         return self.has_result and self.previous_level is None
+
+    @property
+    def steps(self) -> list[dict] | None:
+        """How the level came about: rules 5–11, then any quota step (rule 12)."""
+        if self.result_steps is None:
+            return None
+        return [*self.result_steps, *(self.quota_steps or [])]
 
     def result_snapshot(self) -> dict:
         """The result fields as JSON-ready values (audit before/after, exports)."""
@@ -146,7 +164,7 @@ class Sheet(models.Model):
     class Meta:
         verbose_name = _("评分表")
         verbose_name_plural = _("评分表")
-        ordering = ["assessment", "stage"]
+        ordering = ["assessment_id", "stage"]  # ids: no join to the assessment's ordering
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "stage"], name="%(app_label)s_%(class)s_one_per_stage"
@@ -177,7 +195,9 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("得分")
         verbose_name_plural = _("得分")
-        ordering = ["sheet", "item__position"]
+        # The unique (sheet, item) index's order: a score read never joins the sheet's,
+        # assessment's or item's tables to sort (a one-village read stays an index scan).
+        ordering = ["sheet_id", "item_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["sheet", "item"], name="%(app_label)s_%(class)s_one_per_item"

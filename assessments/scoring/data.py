@@ -297,3 +297,36 @@ class AssessmentResult:
     def stars_count(self) -> int:
         """E of rule 6."""
         return len(self.stars_earned)
+
+
+@dataclass(frozen=True)
+class QuotaEntry:
+    """What rule 12 reads of one result that is not vetoed: its level before the quotas and
+    its rank (composite, then total)."""
+
+    key: Hashable
+    level: int
+    composite: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class QuotaCut:
+    """Where rule 12 cut one quota level: N results not vetoed, k = floor(q · N) places, and
+    the (C, T) of the (k+1)-th best at that level, which the others had to be strictly above.
+    ``composite``/``total`` are None when no more than k were at the level (no cut)."""
+
+    level: int
+    share: Decimal
+    count: int
+    places: int
+    composite: Decimal | None
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class QuotaOutcome:
+    """Rule 12's outcome: the steps of each moved result (absent: not moved) and the cuts."""
+
+    moved: Mapping[Hashable, tuple[Step, ...]]
+    cuts: tuple[QuotaCut, ...]

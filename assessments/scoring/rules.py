@@ -17,6 +17,9 @@ from .data import (
     AssessmentInput,
     AssessmentResult,
     CategoryRule,
+    QuotaCut,
+    QuotaEntry,
+    QuotaOutcome,
     RoundRules,
     Step,
     Survey,
@@ -268,25 +271,30 @@ def assess(rules: RoundRules, inp: AssessmentInput) -> AssessmentResult | None:
     )
 
 
-def apply_quotas(rules: RoundRules, results: Sequence[AssessmentResult]) -> list[AssessmentResult]:
-    """Rule 12: cap the share of the round at 5 and then at 4 stars.
+def quota_outcome(
+    rules: RoundRules, entries: Sequence[QuotaEntry], *, count: int | None = None
+) -> QuotaOutcome:
+    """Rule 12 over plain rows: cap the share of the round at 5 and then at 4 stars.
 
-    N counts the results that are not vetoed; vetoed results are returned untouched. For L = 5
-    then 4 with k = floor(q_L · N): when more than k are at L, those whose (C, T) is strictly
-    greater than that of the (k+1)-th best keep L and all others move to L − 1, so a tie at the
-    cut moves everyone tied (the result never depends on input order). Those moved from 5 take
-    part in the 4-quota. Returns new results in the same order; idempotent.
+    ``entries`` are the round's results that are not vetoed, each with its level before rule
+    12 (N = their number). For L = 5 then 4 with k = floor(q_L · N): when more than k are at
+    L, those whose (C, T) is strictly greater than that of the (k+1)-th best keep L and all
+    others move to L − 1, so a tie at the cut moves everyone tied (the result never depends on
+    input order). Those moved from 5 take part in the 4-quota.
+
+    Entries below 4 stars never move, so a caller may pass only those at 4 and 5 with
+    ``count`` = N, the number of all results that are not vetoed. A moved result's step names
+    its own (C, T) only; the cut itself, which moves with every score near it, is in ``cuts``.
     """
-    results = list(results)
     if not rules.quotas:
-        return results
-    eligible = [index for index, result in enumerate(results) if not result.vetoed]
-    count = len(eligible)
-    levels = {index: results[index].level for index in eligible}
-    added: dict[int, list[Step]] = {index: [] for index in eligible}
+        return QuotaOutcome(moved={}, cuts=())
+    count = len(entries) if count is None else count
+    levels = {entry.key: entry.level for entry in entries}
+    added: dict[Hashable, list[Step]] = {}
+    cuts = []
 
-    def rank(index: int) -> tuple[Decimal, Decimal]:
-        return results[index].composite, results[index].total
+    def rank(entry: QuotaEntry) -> tuple[Decimal, Decimal]:
+        return entry.composite, entry.total
 
     with localcontext(CONTEXT):
         for quota_level in QUOTA_LEVELS:
@@ -294,30 +302,49 @@ def apply_quotas(rules: RoundRules, results: Sequence[AssessmentResult]) -> list
             if share is None:
                 continue
             places = int((share * count).to_integral_value(rounding=ROUND_FLOOR))
-            at_level = [index for index in eligible if levels[index] == quota_level]
+            at_level = [entry for entry in entries if levels[entry.key] == quota_level]
             if len(at_level) <= places:
+                cuts.append(QuotaCut(quota_level, share, count, places, None, None))
                 continue
-            cut = sorted((rank(index) for index in at_level), reverse=True)[places]
-            for index in at_level:
-                if rank(index) > cut:
+            cut = sorted((rank(entry) for entry in at_level), reverse=True)[places]
+            cuts.append(QuotaCut(quota_level, share, count, places, cut[0], cut[1]))
+            for entry in at_level:
+                if rank(entry) > cut:
                     continue
-                levels[index] = quota_level - 1
-                composite, total = rank(index)
+                levels[entry.key] = quota_level - 1
+                composite, total = rank(entry)
                 note = (
-                    f"quota {stars_label(quota_level)}: {share} of N={count} → {places} place(s); "
-                    f"(C {composite}, T {total}) not above the cut ({cut[0]}, {cut[1]}): "
-                    f"{quota_level} → {quota_level - 1}"
+                    f"quota {stars_label(quota_level)}: (C {composite}, T {total}) not above "
+                    f"the cut of the {share} quota: {quota_level} → {quota_level - 1}"
                 )
-                added[index].append(Step(rule=12, level=quota_level - 1, note=note))
+                added.setdefault(entry.key, []).append(
+                    Step(rule=12, level=quota_level - 1, note=note)
+                )
+    return QuotaOutcome(moved={key: tuple(steps) for key, steps in added.items()}, cuts=tuple(cuts))
 
-    for index in eligible:
-        if added[index]:
-            result = results[index]
+
+def apply_quotas(rules: RoundRules, results: Sequence[AssessmentResult]) -> list[AssessmentResult]:
+    """Rule 12 (:func:`quota_steps`) applied to results: vetoed results take no part and are
+    returned untouched; the others come back with their level, change and steps updated, in
+    the same order. Idempotent on results before rule 12."""
+    results = list(results)
+    moved = quota_outcome(
+        rules,
+        [
+            QuotaEntry(key=r.key, level=r.level, composite=r.composite, total=r.total)
+            for r in results
+            if not r.vetoed
+        ],
+    ).moved
+    for index, result in enumerate(results):
+        steps = moved.get(result.key)
+        if steps:
+            level = steps[-1].level
             results[index] = dataclasses.replace(
                 result,
-                level=levels[index],
-                change=level_change(levels[index], result.previous_level),
-                steps=result.steps + tuple(added[index]),
+                level=level,
+                change=level_change(level, result.previous_level),
+                steps=result.steps + steps,
             )
     return results
 

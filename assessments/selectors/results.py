@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessments import scoring
-from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet
+from assessments.models import Assessment, Finding, Round, Sheet
 from indicators.models import Category, Item
 from organizations.models import User
 
@@ -21,7 +22,19 @@ from .rounds import previous_published_round
 
 
 def catalogue_categories(catalogue_id: int) -> list[Category]:
-    return list(Category.objects.filter(catalogue_id=catalogue_id).prefetch_related("items"))
+    """The catalogue's categories, each with its items (``category.catalogue_items``), read in
+    one query."""
+    categories: dict[int, Category] = {}
+    for item in (
+        Item.objects.filter(catalogue_id=catalogue_id).select_related("category").order_by()
+    ):
+        if item.category_id is None:
+            continue  # veto and star-deduction items belong to no category
+        category = categories.setdefault(item.category_id, item.category)
+        if not hasattr(category, "catalogue_items"):
+            category.catalogue_items = []
+        category.catalogue_items.append(item)
+    return sorted(categories.values(), key=lambda c: (c.position, c.code))
 
 
 def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> scoring.RoundRules:
@@ -30,7 +43,10 @@ def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> 
         categories = catalogue_categories(round_.catalogue_id)
     category_rules = []
     for category in categories:
-        items = sorted(category.items.all(), key=lambda i: (i.position, i.code))
+        items = getattr(category, "catalogue_items", None)
+        if items is None:
+            items = category.items.all()
+        items = sorted(items, key=lambda i: (i.position, i.code))
         category_rules.append(
             scoring.CategoryRule(
                 code=category.code,
@@ -73,57 +89,94 @@ def previous_levels(round_: Round) -> dict[int, int]:
     )
 
 
+def _previous_level(round_: Round) -> Subquery:
+    """The organization's level in the latest earlier published round of the county (rule
+    10), as a subquery of an assessment row."""
+    previous_round = (
+        Round.objects.filter(
+            county_id=round_.county_id,
+            year__lt=round_.year,
+            status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED],
+        )
+        .order_by("-year")
+        .values("pk")[:1]
+    )
+    return Subquery(
+        Assessment.objects.filter(
+            round_id=Subquery(previous_round), organization_id=OuterRef("organization_id")
+        )
+        .order_by()
+        .values("level")[:1]
+    )
+
+
+def _confirmed(kind: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            Finding.objects.filter(
+                assessment_id=OuterRef("pk"), status=Finding.Status.CONFIRMED, item__kind=kind
+            )
+            .order_by()
+            .values("assessment_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
 def scoring_inputs(
     round_: Round, *, assessment_ids: Iterable[int] | None = None
 ) -> list[scoring.AssessmentInput]:
-    """Plain inputs for the engine, read with a fixed number of queries whatever the size."""
-    in_scope = Q(assessment__round=round_)
-    assessments = round_.assessments.all()
+    """Plain inputs for the engine in two queries whatever the size: the assessments with their
+    survey, confirmed findings and previous level; then the points of their submitted sheets
+    of the counting stages."""
+    assessments = Assessment.objects.filter(round=round_).order_by()
     if assessment_ids is not None:
-        assessment_ids = list(assessment_ids)
-        assessments = assessments.filter(pk__in=assessment_ids)
-        in_scope &= Q(assessment_id__in=assessment_ids)
-    rows = list(assessments.values_list("pk", "organization_id", "exceptional"))
+        assessments = assessments.filter(pk__in=list(assessment_ids))
+    rows = list(
+        assessments.annotate(
+            vetoes=_confirmed(Item.Kind.VETO),
+            star_deductions=_confirmed(Item.Kind.STAR_DEDUCTION),
+            previous=_previous_level(round_),
+        ).values_list(
+            "pk",
+            "exceptional",
+            "survey__respondents",
+            "survey__satisfied",
+            "vetoes",
+            "star_deductions",
+            "previous",
+        )
+    )
 
     # A submitted sheet without score rows still counts as submitted (rule 0 then reports its
-    # scored items missing), so the sheets are read apart from their scores.
+    # scored items missing): the sheets are joined to their points, not the other way round.
     submitted = Sheet.objects.filter(
-        in_scope, status=Sheet.Status.SUBMITTED, stage__in=round_.counting_stages
-    )
+        status=Sheet.Status.SUBMITTED,
+        stage__in=round_.counting_stages,
+        assessment__round=round_,
+    ).order_by()
+    if assessment_ids is not None:
+        submitted = submitted.filter(assessment_id__in=[row[0] for row in rows])
     sheets: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
-    for assessment_id, stage in submitted.values_list("assessment_id", "stage"):
-        sheets[assessment_id][stage] = {}
-    scores = Score.objects.filter(sheet__in=submitted).values_list(
-        "sheet__assessment_id", "sheet__stage", "item__code", "points"
-    )
-    for assessment_id, stage, code, points in scores.iterator(chunk_size=5000):
-        sheets[assessment_id][stage][code] = points
+    points = submitted.values_list("assessment_id", "stage", "scores__item__code", "scores__points")
+    for assessment_id, stage, code, value in points.iterator(chunk_size=5000):
+        stage_points = sheets[assessment_id].setdefault(stage, {})
+        if code is not None:
+            stage_points[code] = value
 
-    confirmed = Finding.objects.filter(in_scope, status=Finding.Status.CONFIRMED)
-    findings = {
-        (assessment_id, kind): n
-        for assessment_id, kind, n in confirmed.values("assessment_id", "item__kind")
-        .annotate(n=Count("pk"))
-        .values_list("assessment_id", "item__kind", "n")
-    }
-    surveys = {
-        assessment_id: scoring.Survey(respondents=r, satisfied=s)
-        for assessment_id, r, s in SatisfactionSurvey.objects.filter(in_scope).values_list(
-            "assessment_id", "respondents", "satisfied"
-        )
-    }
-    prev = previous_levels(round_)
     return [
         scoring.AssessmentInput(
             key=pk,
             sheets=sheets.get(pk, {}),
-            survey=surveys.get(pk),
-            veto_count=findings.get((pk, Item.Kind.VETO), 0),
-            star_deduction_count=findings.get((pk, Item.Kind.STAR_DEDUCTION), 0),
-            previous_level=prev.get(org_id),
+            survey=None if respondents is None else scoring.Survey(respondents, satisfied),
+            veto_count=vetoes,
+            star_deduction_count=star_deductions,
+            previous_level=previous,
             exceptional=exceptional,
         )
-        for pk, org_id, exceptional in rows
+        for pk, exceptional, respondents, satisfied, vetoes, star_deductions, previous in rows
     ]
 
 

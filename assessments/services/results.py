@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Count, F, Max, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +15,9 @@ from assessments.models import (
     Assessment,
     Round,
 )
-from organizations.models import AuditLog, User
+from organizations.models import AuditLog, Organization, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
+from starrating.bulk import bulk_update_rows
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
 from .common import current_round
@@ -56,54 +58,167 @@ def assessment_set_exceptional(
 
 
 def results_refresh(
-    *, round_: Round, assessment_ids: Iterable[int] | None = None, actor: User | None = None
+    *,
+    round_: Round,
+    assessment_ids: Iterable[int] | None = None,
+    actor: User | None = None,
+    assessments: Iterable[Assessment] | None = None,
+    categories: Iterable | None = None,
+    audit: list[AuditEntry] | None = None,
 ) -> int:
-    """Recompute and store results (rules 0–13). With quotas the round is the unit, since one
-    village's score can move another across the cut. Returns how many results changed.
+    """Recompute and store results (rules 0–13) of the given assessments (all of the round by
+    default; ``assessments`` may pass instances already read, with their organization). With
+    quotas, rule 12 is then re-applied across the round from the stored rows — levels before
+    the quotas, composites and totals — so one village's save rescores one village whatever
+    the size of the round. ``categories`` may pass the catalogue already read
+    (``selectors.catalogue_categories``); with ``audit`` the result changes are appended to
+    that list for the caller to record with its own, instead of written here. Returns how many
+    results changed.
 
-    Queries do not grow with the number of assessments: batch reads in ``scoring_inputs``,
-    one bulk update, one bulk audit insert.
+    Queries do not grow with the number of assessments: two reads of inputs, one set-based
+    write, one audit insert (and, with quotas, one read of the round's 4- and 5-star rows).
     """
     if round_.is_published:
         return 0  # published results are frozen
-    rules = selectors.round_rules(round_)
-    if rules.quotas:
-        assessment_ids = None
+    rules = selectors.round_rules(round_, categories)
+    if assessments is not None:
+        assessments = list(assessments)
+        assessment_ids = [a.pk for a in assessments]
     inputs = selectors.scoring_inputs(round_, assessment_ids=assessment_ids)
-    results = scoring.score_round(rules, inputs)
-    missing = {inp.key: scoring.missing_inputs(rules, inp) for inp in inputs}
-    # The audit rows name each assessment (organization and year): read them in the same query.
-    assessments = round_.assessments.filter(pk__in=list(results)).select_related(
-        "organization", "round"
-    )
+    if assessments is None:
+        # The audit rows name each assessment (organization and year).
+        assessments = list(
+            Assessment.objects.filter(pk__in=[inp.key for inp in inputs])
+            .select_related("organization", "round")
+            .order_by()
+        )
+    by_pk = {a.pk: a for a in assessments}
     now = timezone.now()
+    before = {pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()}
+    for inp in inputs:
+        assessment = by_pk[inp.key]
+        apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
+    requota = _quotas_apply(round_, rules, by_pk) if rules.quotas else []
+
     changed, entries = [], []
-    for assessment in assessments:
-        before, missing_before = assessment.result_snapshot(), assessment.result_missing
-        apply_result(assessment, results[assessment.pk], missing[assessment.pk])
+    for pk, assessment in by_pk.items():
+        snapshot, missing, quota_steps = before[pk]
         after = assessment.result_snapshot()
-        if before != after or assessment.result_missing != missing_before:
+        if (
+            snapshot != after
+            or assessment.result_missing != missing
+            or assessment.quota_steps != quota_steps
+        ):
             assessment.computed_at = now
             changed.append(assessment)
-            if before != after:
-                entries.append(AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, before, after))
-    Assessment.objects.bulk_update(
-        changed,
-        Assessment.RESULT_FIELDS,
-        batch_size=500,
-    )
-    audit_record_many(actor=actor, entries=entries)
+            if snapshot != after:
+                entries.append(
+                    AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
+                )
+    bulk_update_rows(Assessment, Assessment.RESULT_FIELDS, changed)
+    for assessment, snapshot in requota:
+        assessment.computed_at = now
+        entries.append(
+            AuditEntry(
+                AuditLog.Action.RESULT_CHANGE, assessment, snapshot, assessment.result_snapshot()
+            )
+        )
+    bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
+    if audit is None:
+        audit_record_many(actor=actor, entries=entries)
+    else:
+        audit.extend(entries)
     return len(entries)
+
+
+# What rule 12 rewrites of an assessment that was not rescored.
+QUOTA_FIELDS = ("level", "change", "quota_steps", "computed_at")
+
+
+def _quotas_apply(
+    round_: Round, rules: scoring.RoundRules, rescored: dict[int, Assessment]
+) -> list[tuple[Assessment, dict]]:
+    """Rule 12 across the round: the rescored assessments (in memory) with every other stored
+    result of the round. Sets level, change and quota steps on the rescored ones and the cuts
+    on the round; returns the others whose level or quota steps change, with their result
+    before.
+
+    Only results at the quota levels can move: of the others, those are read (without their
+    steps) in one query that also counts all the others (N) with a window function."""
+    lowest = min(scoring.QUOTA_LEVELS)
+    mine = [a for a in rescored.values() if a.level_before_quota is not None and not a.vetoed]
+    others = (
+        Assessment.objects.filter(round=round_, level_before_quota__isnull=False, vetoed=False)
+        .exclude(pk__in=list(rescored))
+        .order_by()
+    )
+    candidates = list(
+        others.annotate(
+            others_count=Window(Count("pk")),
+            # A window of the row itself, so that the level filter applies after the count.
+            own_level=Window(Max("level_before_quota"), partition_by=[F("pk")]),
+        )
+        .filter(own_level__gte=lowest)
+        .defer("result_steps", "result_missing")
+    )
+    entries = [
+        scoring.QuotaEntry(
+            key=a.pk, level=a.level_before_quota, composite=a.composite, total=a.total
+        )
+        for a in (*candidates, *mine)
+        if a.level_before_quota >= lowest
+    ]
+    count = candidates[0].others_count if candidates else others.count() if entries else 0
+    outcome = scoring.quota_outcome(rules, entries, count=count + len(mine))
+    cuts = [
+        {
+            "level": cut.level,
+            "share": str(cut.share),
+            "count": cut.count,
+            "places": cut.places,
+            "composite": None if cut.composite is None else str(cut.composite),
+            "total": None if cut.total is None else str(cut.total),
+        }
+        for cut in outcome.cuts
+    ]
+    if cuts != round_.quota_cuts:
+        round_.quota_cuts = cuts
+        Round.objects.filter(pk=round_.pk).update(quota_cuts=cuts)
+    for assessment in mine:
+        _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
+    changed = []
+    for assessment in candidates:
+        assessment.round = round_
+        snapshot, steps = assessment.result_snapshot(), assessment.quota_steps
+        _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
+        if assessment.result_snapshot() != snapshot or assessment.quota_steps != steps:
+            changed.append((assessment, snapshot))
+    if changed:  # the audit rows name each village
+        names = Organization.objects.in_bulk([a.organization_id for a, _ in changed])
+        for assessment, _snapshot in changed:
+            assessment.organization = names[assessment.organization_id]
+    return changed
+
+
+def _quota_set(assessment: Assessment, steps: tuple[scoring.Step, ...]) -> None:
+    assessment.level = steps[-1].level if steps else assessment.level_before_quota
+    assessment.change = scoring.level_change(assessment.level, assessment.previous_level)
+    assessment.quota_steps = [
+        {"rule": s.rule, "level": s.level, "note": s.note} for s in steps
+    ] or None
 
 
 def apply_result(
     assessment: Assessment, result: scoring.AssessmentResult | None, missing: list[str]
 ) -> None:
+    """Store one result of rules 0–11 and 13 (``scoring.assess``) on the assessment; rule 12
+    is applied afterwards across the round."""
     if result is None:
         assessment.category_scores = None
         assessment.total = assessment.composite = None
         assessment.band_level = assessment.level = assessment.change = None
-        assessment.stars_earned = assessment.result_steps = None
+        assessment.level_before_quota = None
+        assessment.stars_earned = assessment.result_steps = assessment.quota_steps = None
         assessment.vetoed = False
         assessment.previous_level = None
         assessment.result_missing = missing
@@ -113,11 +228,14 @@ def apply_result(
     assessment.composite = result.composite
     assessment.band_level = result.band_level
     assessment.stars_earned = list(result.stars_earned)
-    assessment.level = result.level
+    assessment.level = assessment.level_before_quota = result.level
     assessment.previous_level = result.previous_level
     assessment.change = result.change
     assessment.vetoed = result.vetoed
-    assessment.result_steps = [
-        {"rule": s.rule, "level": s.level, "note": s.note} for s in result.steps
-    ]
+    assessment.result_steps = [_step(s) for s in result.steps]
+    assessment.quota_steps = None
     assessment.result_missing = []
+
+
+def _step(step: scoring.Step) -> dict:
+    return {"rule": step.rule, "level": step.level, "note": step.note}

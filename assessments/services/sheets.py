@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import policies
+from assessments import policies, selectors
 from assessments.models import (
     Assessment,
     Round,
@@ -55,14 +55,23 @@ def scores_save(
     that is not the sheet's current one is a conflict carrying the current values. Queries are
     bounded whatever the number of items: one read, one bulk upsert, one delete, one audit row.
     """
-    round_ = current_round(assessment)
+    # The assessment, its round as it is now (an admin may have moved it on since the caller
+    # read it: stage locks are judged on the current state) and its village, in one query.
+    assessment = Assessment.objects.select_related("round", "organization").get(pk=assessment.pk)
+    round_ = assessment.round
     if stage not in Stage.values:
         raise InvalidInput(_("阶段“%(stage)s”不存在。") % {"stage": stage})
     if not policies.can_edit_sheet(actor, assessment, stage):
         raise NotPermitted(_("您无权填写该村的“%(stage)s”。") % {"stage": Stage(stage).label})
     ensure_stage_open(round_, stage)
 
-    items = points_items(round_)
+    categories = selectors.catalogue_categories(round_.catalogue_id)
+    items = {
+        item.code: item
+        for category in categories
+        for item in category.catalogue_items
+        if item.kind in (Item.Kind.SCORED, Item.Kind.DEDUCTION)
+    }
     org = assessment.organization
     errors: list[dict[str, Any]] = []
     parsed: dict[str, Decimal | None] = {}
@@ -84,10 +93,21 @@ def scores_save(
         )
 
     with transaction.atomic():
-        sheet, _created = Sheet.objects.select_for_update().get_or_create(
-            assessment=assessment, stage=stage
+        # Lock the sheet and read the round again under the lock, in one query: an admin may
+        # have just advanced the stage.
+        sheet = (
+            Sheet.objects.select_for_update(of=("self",))
+            .select_related("assessment__round")
+            .filter(assessment=assessment, stage=stage)
+            .first()
         )
-        ensure_stage_open(current_round(assessment), stage)  # an admin may have just advanced
+        if sheet is None:
+            sheet = Sheet.objects.create(assessment=assessment, stage=stage)
+            assessment.round.refresh_from_db()
+        else:
+            assessment.round = sheet.assessment.round
+        sheet.assessment = assessment
+        ensure_stage_open(assessment.round, stage)
         current = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
         current_by_code = {s.item.code: s for s in current.values()}
         if version is not None and version != sheet.version:
@@ -186,8 +206,14 @@ def scores_save(
                     {"status": Sheet.Status.SUBMITTED, "version": sheet.version},
                 )
             )
+        results_refresh(
+            round_=assessment.round,
+            assessments=[assessment],
+            actor=actor,
+            categories=categories,
+            audit=entries,
+        )
         audit_record_many(actor=actor, entries=entries, ip=ip)
-        results_refresh(round_=round_, assessment_ids=[assessment.pk], actor=actor)
     return sheet
 
 
