@@ -5,27 +5,33 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
 from assessments.models import (
     Assessment,
     DepartmentClearance,
     Finding,
+    ResultTally,
     Round,
-    Score,
     Sheet,
     Stage,
+)
+from assessments.models.tallies import (
+    HISTOGRAM_LOW,
+    HISTOGRAM_TOP,
+    HISTOGRAM_WIDTH,
+    contribution,
 )
 from assessments.selectors import (
     CHANGE_KINDS,
     assessments_for_user,
-    change_kind,
     round_progress,
     rounds_for_user,
     sheets_by_assessment,
 )
 from indicators.models import Item
-from organizations.models import User
+from organizations.models import Organization, Role, User
+from organizations.selectors import COUNTY_WIDE_ROLES, townships_in_county
 
 
 def ranking_for_user(
@@ -49,6 +55,57 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None
 
 
+HISTOGRAM_BINS = [f"<{HISTOGRAM_LOW}"] + [
+    str(low) for low in range(HISTOGRAM_LOW, HISTOGRAM_TOP + 1, HISTOGRAM_WIDTH)
+]
+
+
+def _empty_counts() -> dict:
+    return {
+        "assessments": 0,
+        "rated": 0,
+        "pending": 0,
+        "vetoed": 0,
+        "levels": {str(level): 0 for level in range(6)},
+        "level_3_plus": 0,
+        "level_4_plus": 0,
+        "composite_at_least_70": 0,
+        "composite_at_least_80": 0,
+        "changes": dict.fromkeys(CHANGE_KINDS, 0),
+        "histogram": dict.fromkeys(HISTOGRAM_BINS, 0),
+    }
+
+
+# How each tally key adds to the counts of a township (``item:`` keys go to the items).
+def _count(counts: dict, key: str, n: int) -> None:
+    if key in ("rated", "vetoed"):
+        counts[key] += n
+    elif key == "c70":
+        counts["composite_at_least_70"] += n
+    elif key == "c80":
+        counts["composite_at_least_80"] += n
+    else:
+        kind, _, value = key.partition(":")
+        if kind == "level":
+            counts["levels"][value] += n
+            counts["level_3_plus"] += n if int(value) >= 3 else 0
+            counts["level_4_plus"] += n if int(value) >= 4 else 0
+        elif kind == "change":
+            counts["changes"][value] += n
+        elif kind == "hist":
+            counts["histogram"][value] += n
+
+
+def _whole_townships(user: User, round_: Round) -> QuerySet[Organization] | None:
+    """The townships the user sees whole (county-wide roles, a township's assessor), or None
+    when the user sees only some villages (an evaluation group, a village)."""
+    if user.role in COUNTY_WIDE_ROLES and user.organization_id == round_.county_id:
+        return townships_in_county(round_.county_id)
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return Organization.objects.filter(pk=user.organization_id)
+    return None
+
+
 def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> dict:
     """The round at a glance, over the assessments ``user`` may see (DOMAIN.md §3 step 6):
 
@@ -56,67 +113,35 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
     - ``level_3_plus`` / ``level_4_plus`` and their shares against the round's "保三争四"
       targets; ``composite_at_least_70`` / ``composite_at_least_80``;
     - ``changes`` vs last year: promoted / demoted / same / new / stripped (see ``change_kind``);
+    - ``histogram``: composites in bins of 5 points from 50 (``<50`` below);
     - ``townships``: the same counts per township, ordered by code;
     - ``weakest_items``: scored items with the lowest average share of their maximum over the
-      submitted sheets of the stages that count (rule 1), i.e. where villages lose most points.
+      results (the item points of rule 1), i.e. where villages lose most points.
 
-    Two queries whatever the number of villages, townships, sheets or items: one over the
-    assessments, one aggregate over the scores. Decimals stay ``Decimal``; callers format.
+    Read from the stored tallies (``ResultTally``, kept by the service that writes results)
+    and one count of assessments per township: a few queries whatever the number of villages,
+    and no score row read. Users who see only some villages (an evaluation group) get the same
+    numbers computed from their villages' stored results. Decimals stay ``Decimal``.
     """
-    scope = assessments_for_user(user, round_=round_)
-    rows = list(
-        scope.order_by().values_list(
-            "pk",
-            "organization__parent_id",
-            "organization__parent__code",
-            "organization__parent__name",
-            "level",
-            "composite",
-            "previous_level",
-            "vetoed",
-        )
-    )
-
-    def empty_counts() -> dict:
-        return {
-            "assessments": 0,
-            "rated": 0,
-            "pending": 0,
-            "vetoed": 0,
-            "levels": {str(level): 0 for level in range(6)},
-            "level_3_plus": 0,
-            "level_4_plus": 0,
-            "composite_at_least_70": 0,
-            "composite_at_least_80": 0,
-            "changes": dict.fromkeys(CHANGE_KINDS, 0),
-        }
-
-    def add(counts: dict, level, composite, previous_level, vetoed) -> None:
-        counts["assessments"] += 1
-        if level is None:
-            counts["pending"] += 1
-            return
-        counts["rated"] += 1
-        counts["vetoed"] += bool(vetoed)
-        counts["levels"][str(level)] += 1
-        counts["level_3_plus"] += level >= 3
-        counts["level_4_plus"] += level >= 4
-        if composite is not None:
-            counts["composite_at_least_70"] += composite >= 70
-            counts["composite_at_least_80"] += composite >= 80
-        counts["changes"][change_kind(level, previous_level)] += 1
-
-    overall = empty_counts()
-    townships: dict[int, dict] = {}
-    for _pk, t_id, t_code, t_name, level, composite, previous_level, vetoed in rows:
-        if t_id not in townships:
-            townships[t_id] = {"id": t_id, "code": t_code, "name": t_name, **empty_counts()}
-        add(overall, level, composite, previous_level, vetoed)
-        add(townships[t_id], level, composite, previous_level, vetoed)
+    whole = _whole_townships(user, round_)
+    if whole is None:
+        townships, items = _counts_of_villages(round_, user)
+    else:
+        townships, items = _counts_of_townships(round_, whole)
+    overall = _empty_counts()
+    for counts in townships.values():
+        for key in ("assessments", "rated", "vetoed", "level_3_plus", "level_4_plus"):
+            overall[key] += counts[key]
+        for key in ("composite_at_least_70", "composite_at_least_80"):
+            overall[key] += counts[key]
+        for group in ("levels", "changes", "histogram"):
+            for key, n in counts[group].items():
+                overall[group][key] += n
     for counts in [overall, *townships.values()]:
+        if "assessments" in counts:
+            counts["pending"] = counts["assessments"] - counts["rated"]
         counts["share_3_plus"] = _share(counts["level_3_plus"], counts["rated"])
         counts["share_4_plus"] = _share(counts["level_4_plus"], counts["rated"])
-
     return {
         "round": {
             "id": round_.pk,
@@ -128,47 +153,78 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         "target_share_3": round_.target_share_3,
         "target_share_4": round_.target_share_4,
         "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
-        "weakest_items": _weakest_items(round_, scope, limit=weakest_limit),
+        "weakest_items": _weakest_items(round_, items, limit=weakest_limit),
     }
 
 
-def _weakest_items(round_: Round, scope: QuerySet[Assessment], *, limit: int) -> list[dict]:
-    """Scored items by average share of their maximum, lowest first (one query). Sums are
-    taken in the database and divided here in Decimal; on SQLite the sum comes back as a float
-    of 2-place values, so it is rounded back to 2 places before dividing."""
-    sums = (
-        Score.objects.filter(
-            sheet__assessment__in=scope.order_by().values("pk"),
-            sheet__stage__in=round_.counting_stages,
-            sheet__status=Sheet.Status.SUBMITTED,
-            item__kind=Item.Kind.SCORED,
-        )
-        .values(
-            "item__code",
-            "item__title",
-            "item__max_points",
-            "item__position",
-            "item__category__code",
-            "item__category__name",
-        )
-        .annotate(n=Count("pk"), total=Sum("points"))
+def _counts_of_townships(
+    round_: Round, townships: QuerySet[Organization]
+) -> tuple[dict[int, dict], dict[str, list]]:
+    """Counts per township from the tallies, and the item sums ({code: [n, total]})."""
+    counted = (
+        Assessment.objects.filter(round=round_, organization__parent__in=townships)
         .order_by()
+        .values_list(
+            "organization__parent_id", "organization__parent__code", "organization__parent__name"
+        )
+        .annotate(n=Count("pk"))
     )
+    result: dict[int, dict] = {}
+    for t_id, t_code, t_name, n in counted:
+        result[t_id] = {"id": t_id, "code": t_code, "name": t_name, **_empty_counts()}
+        result[t_id]["assessments"] = n
+    items: dict[str, list] = {}
+    tallies = ResultTally.objects.filter(round=round_, township__in=townships).exclude(n=0)
+    for t_id, key, n, total in tallies.order_by().values_list("township_id", "key", "n", "total"):
+        if key.startswith("item:"):
+            entry = items.setdefault(key[5:], [0, Decimal("0")])
+            entry[0] += n
+            entry[1] += total
+        elif t_id in result:
+            _count(result[t_id], key, n)
+    return result, items
+
+
+def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dict[str, list]]:
+    """The same counts from the stored results of the villages ``user`` may see (a few)."""
+    result: dict[int, dict] = {}
+    items: dict[str, list] = {}
+    for a in assessments_for_user(user, round_=round_).order_by():
+        township = a.organization.parent
+        counts = result.setdefault(
+            township.pk,
+            {"id": township.pk, "code": township.code, "name": township.name, **_empty_counts()},
+        )
+        counts["assessments"] += 1
+        for key, (n, total) in contribution(a).items():
+            if key.startswith("item:"):
+                entry = items.setdefault(key[5:], [0, Decimal("0")])
+                entry[0] += n
+                entry[1] += total
+            else:
+                _count(counts, key, n)
+    return result, items
+
+
+def _weakest_items(round_: Round, sums: dict[str, list], *, limit: int) -> list[dict]:
+    """Scored items by average share of their maximum over the results, lowest first."""
     weakest = []
-    for row in sums:
-        maximum, n = row["item__max_points"], row["n"]
-        total = Decimal(str(row["total"] or 0)).quantize(Decimal("0.01"))
+    scored = Item.objects.filter(catalogue_id=round_.catalogue_id, kind=Item.Kind.SCORED)
+    for item in scored.select_related("category").order_by():
+        n, total = sums.get(item.code, (0, Decimal("0")))
+        if not n or not item.max_points:
+            continue
         weakest.append(
             {
-                "code": row["item__code"],
-                "title": row["item__title"],
-                "category_code": row["item__category__code"],
-                "category_name": row["item__category__name"],
-                "max_points": maximum,
+                "code": item.code,
+                "title": item.title,
+                "category_code": item.category.code,
+                "category_name": item.category.name,
+                "max_points": item.max_points,
                 "sheets": n,
                 "average": (total / n).quantize(Decimal("0.01")),
-                "share": (total / (maximum * n)).quantize(Decimal("0.001")),
-                "_position": row["item__position"],
+                "share": (total / (item.max_points * n)).quantize(Decimal("0.001")),
+                "_position": item.position,
             }
         )
     weakest.sort(key=lambda w: (w["share"], w["_position"], w["code"]))

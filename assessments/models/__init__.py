@@ -3,19 +3,23 @@ clearances and surveys. Split by entity; import from here."""
 
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
 from .rounds import RATIO, EvaluationGroup, LevelMode, Round, Stage, StageReopening
-from .sheets import Assessment, Score, Sheet
+from .sheets import CHANGE_KINDS, Assessment, Score, Sheet, change_kind
+from .tallies import ResultTally
 
 __all__ = [
+    "CHANGE_KINDS",
     "RATIO",
     "Assessment",
     "DepartmentClearance",
     "EvaluationGroup",
     "Finding",
     "LevelMode",
+    "ResultTally",
     "Round",
     "SatisfactionSurvey",
     "Score",
     "Sheet",
     "Stage",
     "StageReopening",
+    "change_kind",
 ]

@@ -109,9 +109,6 @@ class Round(models.Model):
     # Rule 12: share of assessed organizations allowed at 5 and 4 stars (blank = no quota).
     quota_5 = models.DecimalField(_("五星比例上限"), **RATIO, null=True, blank=True)
     quota_4 = models.DecimalField(_("四星比例上限"), **RATIO, null=True, blank=True)
-    # Where rule 12 last cut each quota level (N, places, the (C, T) to beat), written by the
-    # service that writes results: the explanation of every village moved by a quota.
-    quota_cuts = models.JSONField(_("名额控制分数线"), null=True, blank=True)
 
     self_deadline = models.DateTimeField(_("自评截止"), null=True, blank=True)
     township_deadline = models.DateTimeField(_("初评截止"), null=True, blank=True)

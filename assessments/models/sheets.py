@@ -11,6 +11,25 @@ from organizations.models import Organization
 
 from .rounds import Round, Stage
 
+CHANGE_KINDS = ("promoted", "demoted", "same", "new", "stripped")
+
+
+def change_kind(level: int | None, previous_level: int | None) -> str | None:
+    """How a result moved since last year: ``new`` without a previous level; ``stripped``
+    (摘星) when a starred organization falls to 0 stars; else promoted / demoted / same.
+    None while there is no result."""
+    if level is None:
+        return None
+    if previous_level is None:
+        return "new"
+    if level == 0 and previous_level > 0:
+        return "stripped"
+    if level > previous_level:
+        return "promoted"
+    if level < previous_level:
+        return "demoted"
+    return "same"
+
 
 class Assessment(models.Model):
     """One organization in one round: its sheets, findings, survey and computed result."""
@@ -29,6 +48,7 @@ class Assessment(models.Model):
 
     # The computed result (rules 1–13); empty until every counting stage is submitted.
     category_scores = models.JSONField(_("类别得分"), null=True, blank=True)
+    item_points = models.JSONField(_("指标得分"), null=True, blank=True)  # rule 1, by code
     total = models.DecimalField(_("总分"), **POINTS, null=True, blank=True)
     composite = models.DecimalField(_("综合得分"), **POINTS, null=True, blank=True)
     band_level = models.PositiveSmallIntegerField(_("分数段星级"), null=True, blank=True)
@@ -79,6 +99,7 @@ class Assessment(models.Model):
     # The fields ``results_refresh`` (re)writes; bulk writers update exactly these.
     RESULT_FIELDS = (
         "category_scores",
+        "item_points",
         "total",
         "composite",
         "band_level",

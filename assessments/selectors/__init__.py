@@ -3,6 +3,9 @@ entity. Every lookup by id goes through a ``*_for_user`` selector that scopes by
 another township's village is simply not found (404), never "forbidden". Callers import from
 here: ``from assessments import selectors``."""
 
+# How results moved since last year: defined with the stored result, read by many.
+from assessments.models import CHANGE_KINDS, change_kind
+
 from .assessments import (
     assessment_get_for_user,
     assessment_scope_q,
@@ -13,10 +16,8 @@ from .assessments import (
     sheets_by_assessment,
 )
 from .results import (
-    CHANGE_KINDS,
     catalogue_categories,
     category_codes,
-    change_kind,
     change_q,
     previous_levels,
     result_record,

@@ -22,8 +22,8 @@ from .rounds import previous_published_round
 
 
 def catalogue_categories(catalogue_id: int) -> list[Category]:
-    """The catalogue's categories, each with its items (``category.catalogue_items``), read in
-    one query."""
+    """The catalogue's categories in order, each with its items in order
+    (``category.catalogue_items``), read in one query."""
     categories: dict[int, Category] = {}
     for item in (
         Item.objects.filter(catalogue_id=catalogue_id).select_related("category").order_by()
@@ -34,6 +34,8 @@ def catalogue_categories(catalogue_id: int) -> list[Category]:
         if not hasattr(category, "catalogue_items"):
             category.catalogue_items = []
         category.catalogue_items.append(item)
+    for category in categories.values():
+        category.catalogue_items.sort(key=lambda i: (i.position, i.code))
     return sorted(categories.values(), key=lambda c: (c.position, c.code))
 
 
@@ -43,10 +45,7 @@ def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> 
         categories = catalogue_categories(round_.catalogue_id)
     category_rules = []
     for category in categories:
-        items = getattr(category, "catalogue_items", None)
-        if items is None:
-            items = category.items.all()
-        items = sorted(items, key=lambda i: (i.position, i.code))
+        items = category.catalogue_items
         category_rules.append(
             scoring.CategoryRule(
                 code=category.code,
@@ -272,26 +271,6 @@ def sheet_projection(*, assessment: Assessment, stage: str, points: dict[str, De
     inp = dataclasses.replace(known, key=assessment.pk, sheets={stage: filled})
     result = scoring.assess(rules, inp)
     return {"rules": rules, "result": result, "unfilled": unfilled}
-
-
-CHANGE_KINDS = ("promoted", "demoted", "same", "new", "stripped")
-
-
-def change_kind(level: int | None, previous_level: int | None) -> str | None:
-    """How a result moved since last year: ``new`` without a previous level; ``stripped``
-    (摘星) when a starred organization falls to 0 stars; else promoted / demoted / same.
-    None while there is no result."""
-    if level is None:
-        return None
-    if previous_level is None:
-        return "new"
-    if level == 0 and previous_level > 0:
-        return "stripped"
-    if level > previous_level:
-        return "promoted"
-    if level < previous_level:
-        return "demoted"
-    return "same"
 
 
 def change_q(kind: str) -> Q:

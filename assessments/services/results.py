@@ -20,6 +20,7 @@ from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.bulk import bulk_update_rows
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
+from . import tallies
 from .common import current_round
 
 
@@ -95,10 +96,15 @@ def results_refresh(
     by_pk = {a.pk: a for a in assessments}
     now = timezone.now()
     before = {pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()}
+    whole_round = assessment_ids is None
+    deltas: tallies.Deltas = {}
+    if not whole_round:
+        for a in by_pk.values():
+            tallies.add(deltas, a.organization.parent_id, tallies.contribution(a), -1)
     for inp in inputs:
         assessment = by_pk[inp.key]
         apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
-    requota = _quotas_apply(round_, rules, by_pk) if rules.quotas else []
+    requota = _quotas_apply(round_, rules, by_pk, deltas) if rules.quotas else []
 
     changed, entries = [], []
     for pk, assessment in by_pk.items():
@@ -124,6 +130,12 @@ def results_refresh(
             )
         )
     bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
+    if whole_round:
+        tallies.tallies_rebuild(round_)
+    else:
+        for a in by_pk.values():
+            tallies.add(deltas, a.organization.parent_id, tallies.contribution(a), +1)
+        tallies.tallies_increment(round_.pk, deltas)
     if audit is None:
         audit_record_many(actor=actor, entries=entries)
     else:
@@ -136,12 +148,15 @@ QUOTA_FIELDS = ("level", "change", "quota_steps", "computed_at")
 
 
 def _quotas_apply(
-    round_: Round, rules: scoring.RoundRules, rescored: dict[int, Assessment]
+    round_: Round,
+    rules: scoring.RoundRules,
+    rescored: dict[int, Assessment],
+    deltas: tallies.Deltas,
 ) -> list[tuple[Assessment, dict]]:
     """Rule 12 across the round: the rescored assessments (in memory) with every other stored
-    result of the round. Sets level, change and quota steps on the rescored ones and the cuts
-    on the round; returns the others whose level or quota steps change, with their result
-    before.
+    result of the round. Sets level, change and quota steps on the rescored ones; returns the
+    others whose level or quota steps change, with their result before, and adds the change of
+    their counts to ``deltas``.
 
     Only results at the quota levels can move: of the others, those are read (without their
     steps) in one query that also counts all the others (N) with a window function."""
@@ -159,7 +174,8 @@ def _quotas_apply(
             own_level=Window(Max("level_before_quota"), partition_by=[F("pk")]),
         )
         .filter(own_level__gte=lowest)
-        .defer("result_steps", "result_missing")
+        .annotate(township_id=F("organization__parent_id"))
+        .defer("result_steps", "result_missing", "item_points")
     )
     entries = [
         scoring.QuotaEntry(
@@ -170,29 +186,20 @@ def _quotas_apply(
     ]
     count = candidates[0].others_count if candidates else others.count() if entries else 0
     outcome = scoring.quota_outcome(rules, entries, count=count + len(mine))
-    cuts = [
-        {
-            "level": cut.level,
-            "share": str(cut.share),
-            "count": cut.count,
-            "places": cut.places,
-            "composite": None if cut.composite is None else str(cut.composite),
-            "total": None if cut.total is None else str(cut.total),
-        }
-        for cut in outcome.cuts
-    ]
-    if cuts != round_.quota_cuts:
-        round_.quota_cuts = cuts
-        Round.objects.filter(pk=round_.pk).update(quota_cuts=cuts)
     for assessment in mine:
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
     changed = []
     for assessment in candidates:
         assessment.round = round_
         snapshot, steps = assessment.result_snapshot(), assessment.quota_steps
+        counted = tallies.contribution(assessment, items=False)
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
         if assessment.result_snapshot() != snapshot or assessment.quota_steps != steps:
             changed.append((assessment, snapshot))
+            tallies.add(deltas, assessment.township_id, counted, -1)
+            tallies.add(
+                deltas, assessment.township_id, tallies.contribution(assessment, items=False), +1
+            )
     if changed:  # the audit rows name each village
         names = Organization.objects.in_bulk([a.organization_id for a, _ in changed])
         for assessment, _snapshot in changed:
@@ -214,7 +221,7 @@ def apply_result(
     """Store one result of rules 0–11 and 13 (``scoring.assess``) on the assessment; rule 12
     is applied afterwards across the round."""
     if result is None:
-        assessment.category_scores = None
+        assessment.category_scores = assessment.item_points = None
         assessment.total = assessment.composite = None
         assessment.band_level = assessment.level = assessment.change = None
         assessment.level_before_quota = None
@@ -224,6 +231,7 @@ def apply_result(
         assessment.result_missing = missing
         return
     assessment.category_scores = {c: f"{v:.2f}" for c, v in result.category_scores.items()}
+    assessment.item_points = {c: f"{v:.2f}" for c, v in result.item_points.items()}
     assessment.total = result.total
     assessment.composite = result.composite
     assessment.band_level = result.band_level

@@ -54,7 +54,7 @@ def _review_context(request: HttpRequest, assessment: Assessment) -> dict:
         selectors.catalogue_categories(round_.catalogue_id), rules.categories, strict=True
     ):
         rows = []
-        for item in sorted(category.items.all(), key=lambda i: (i.position, i.code)):
+        for item in category.catalogue_items:
             values = [points[s].get(item.code) for s in stages]
             entered = [v for v in values if v is not None]
             spread = (max(entered) - min(entered)) if len(entered) > 1 else Decimal("0")

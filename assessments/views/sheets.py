@@ -152,7 +152,7 @@ def _sheet_context(
     categories = []
     items_by_code = {}
     for category in selectors.catalogue_categories(round_.catalogue_id):
-        items = sorted(category.items.all(), key=lambda i: (i.position, i.code))
+        items = category.catalogue_items
         rows = []
         for item in items:
             items_by_code[item.code] = item
