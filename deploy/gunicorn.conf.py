@@ -23,7 +23,11 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"()": "starrating.logs.OffsetFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stdout"}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stdout",
+        }
     },
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},

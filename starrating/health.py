@@ -12,6 +12,7 @@ import hmac
 import shutil
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -50,8 +51,11 @@ def check_worker() -> str:
 
 
 def check_disk() -> str:
-    usage = shutil.disk_usage(settings.MEDIA_ROOT)
-    free_mb = usage.free // (1024 * 1024)
+    # MEDIA_ROOT appears with the first upload; until then its disk is that of its parent.
+    path = Path(settings.MEDIA_ROOT)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    free_mb = shutil.disk_usage(path).free // (1024 * 1024)
     if free_mb < settings.HEALTHZ_MIN_FREE_MB:
         raise RuntimeError(f"{free_mb} MB free in MEDIA_ROOT (< {settings.HEALTHZ_MIN_FREE_MB})")
     return f"ok ({free_mb} MB free)"
