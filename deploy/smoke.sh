@@ -171,6 +171,16 @@ set_env GUNICORN_WORKERS 2
 chown root:"$USER_NAME" "$APP/.env"
 chmod 640 "$APP/.env"
 
+if command -v systemd-analyze >/dev/null; then
+  step "systemd-analyze verify deploy/starrating-*.service"
+  mkdir -p "$TMP/units"
+  for unit in "$REPO"/deploy/starrating-*.service; do
+    localise <"$unit" >"$TMP/units/$(basename "$unit")"
+  done
+  problems=$(systemd-analyze verify "$TMP"/units/*.service 2>&1 || true)
+  [ -z "$problems" ] || fail "unit files: $problems"
+fi
+
 step "docs/deployment.md §5: migrate, collectstatic"
 run_doc_block app-init >"$TMP/log/app-init.log" 2>&1 || { cat "$TMP/log/app-init.log"; fail "app-init"; }
 tail -n 2 "$TMP/log/app-init.log"
@@ -282,6 +292,18 @@ job=$("${CURL[@]}" -o /dev/null -w '%{redirect_url}' -H "Referer: $BASE/jobs/org
   -F "csrfmiddlewaretoken=$(csrf)" -F "file=@$TMP/orgs.xlsx" "$BASE/jobs/organizations/")
 [[ $job == "$BASE/jobs/"* ]] || fail "organization import did not start a job: '$job'"
 job_wait "${job#"$BASE"}"
+
+step "A failed job is logged with its id and reason"
+printf 'not a workbook' >"$TMP/bad.xlsx"
+job=$("${CURL[@]}" -o /dev/null -w '%{redirect_url}' -H "Referer: $BASE/jobs/organizations/" \
+  -F "csrfmiddlewaretoken=$(csrf)" -F "file=@$TMP/bad.xlsx" "$BASE/jobs/organizations/")
+job_id=$(basename "$job")
+for _ in $(seq 30); do
+  grep -q "job $job_id (import_organizations, user [0-9]*) failed: " "$TMP/log/starrating-worker.log" && break
+  sleep 1
+done
+grep "job $job_id (import_organizations" "$TMP/log/starrating-worker.log" ||
+  fail "no log line for the failed job $job_id"
 
 step "API token, a round, a saved sheet"
 token=$("${CURL[@]}" -H "X-CSRFToken: $(csrf)" -H "Referer: $BASE/" -H 'Content-Type: application/json' \

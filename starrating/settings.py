@@ -196,6 +196,7 @@ if PRODUCTION:
 # /healthz shows its details to staff and to callers with this token (monitoring).
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 HEALTHZ_MIN_FREE_MB = env.int("HEALTHZ_MIN_FREE_MB", default=500)
+HEALTHZ_CACHE_SECONDS = env.int("HEALTHZ_CACHE_SECONDS", default=5)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.

@@ -77,7 +77,7 @@ def test_a_missing_worker_fails(monkeypatch, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/14"
     from starrating.celery import app
 
-    monkeypatch.setattr(app.control, "ping", lambda timeout: [])
+    monkeypatch.setattr(app.control, "ping", lambda **kwargs: [])
 
     with pytest.raises(RuntimeError, match="no Celery worker"):
         health.check_worker()
@@ -85,3 +85,15 @@ def test_a_missing_worker_fails(monkeypatch, settings):
 
 def test_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_checks_are_cached_briefly_so_polling_costs_little(client, monkeypatch, settings):
+    settings.HEALTHZ_CACHE_SECONDS = 60
+    monkeypatch.setattr(health, "_last", None)
+    calls = []
+    monkeypatch.setattr(health, "CHECKS", {"database": lambda: calls.append(1) or "ok"})
+
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+
+    assert len(calls) == 1
