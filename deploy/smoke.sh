@@ -186,11 +186,12 @@ run_doc_block app-init >"$TMP/log/app-init.log" 2>&1 || { cat "$TMP/log/app-init
 tail -n 2 "$TMP/log/app-init.log"
 
 step "docs/deployment.md §5: setup (twice: the second run changes nothing)"
-run_doc_block setup | tee "$TMP/log/setup.log"
+run_doc_block setup >"$TMP/log/setup.log" 2>&1 || { cat "$TMP/log/setup.log"; fail "setup"; }
+cat "$TMP/log/setup.log"
 PASSWORD=$(sed -n 's/^初始密码：\([^ ]*\) .*/\1/p' "$TMP/log/setup.log")
 [ -n "$PASSWORD" ] || fail "setup printed no initial password"
 grep -q "65 项指标，另有 13 项否决和减星事项" "$TMP/log/setup.log" || fail "catalogue summary"
-run_doc_block setup >"$TMP/log/setup-again.log"
+run_doc_block setup >"$TMP/log/setup-again.log" 2>&1 || fail "setup, run again"
 grep -q "本次未做修改" "$TMP/log/setup-again.log" || fail "setup is not idempotent"
 [ ! -e "$APP/celerybeat-schedule" ] || fail "beat schedule in the code folder"
 

@@ -97,3 +97,13 @@ def test_checks_are_cached_briefly_so_polling_costs_little(client, monkeypatch, 
         assert client.get("/healthz").status_code == 200
 
     assert len(calls) == 1
+
+
+def test_monitoring_on_the_server_may_use_plain_http_while_pages_redirect(settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # its middleware is built now, with the redirect on
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login/").status_code == 301
