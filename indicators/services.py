@@ -171,6 +171,18 @@ def catalogue_load_file(path: Path, *, actor: User | None = None) -> Catalogue:
     return catalogue_load(data=json.loads(Path(path).read_text(encoding="utf-8")), actor=actor)
 
 
+def catalogue_summary(catalogue: Catalogue) -> str:
+    """“65 项指标，另有 13 项否决和减星事项”: the README counts the items of the five
+    categories (scored and deduction ones), not the veto and star-deduction items beside them."""
+    scored = catalogue.items.filter(category__isnull=False).count()
+    others = catalogue.items.filter(category__isnull=True).count()
+    return _("指标体系“%(name)s”：%(scored)d 项指标，另有 %(others)d 项否决和减星事项。") % {
+        "name": catalogue,
+        "scored": scored,
+        "others": others,
+    }
+
+
 def catalogue_copy(*, actor: User | None, catalogue: Catalogue, name: str, year: int) -> Catalogue:
     """Copy a catalogue (categories and items) to a new, editable one for another year."""
     if actor is not None and not (

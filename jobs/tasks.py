@@ -46,18 +46,14 @@ def run(job_id: int, work: Work) -> str:
         try:
             counts, filename = work(job, Path(tmp))
         except DomainError as exc:
-            services.job_fail(job=job, message=exc.message, errors=exc.errors)
-            return "failed"
+            return _failed(job, exc.message, errors=exc.errors)
         except Http404 as exc:  # a township or round outside the user's scope
-            services.job_fail(job=job, message=str(exc) or _("所选范围不存在或无权访问。"))
-            return "failed"
+            return _failed(job, str(exc) or _("所选范围不存在或无权访问。"))
         except SoftTimeLimitExceeded:
-            services.job_fail(job=job, message=_("任务超时未完成，请缩小范围后重试。"))
-            return "failed"
+            return _failed(job, _("任务超时未完成，请缩小范围后重试。"))
         except Exception:
-            logger.exception("job %s failed", job_id)
-            services.job_fail(job=job, message=_("系统内部错误，任务未完成，请联系管理员。"))
-            return "failed"
+            logger.exception("job %s (%s) crashed", job_id, job.kind)
+            return _failed(job, _("系统内部错误，任务未完成，请联系管理员。"))
         result = Path(tmp) / filename if filename else None
         services.job_succeed(
             job=job,
@@ -66,6 +62,21 @@ def run(job_id: int, work: Work) -> str:
             filename=filename,
         )
     return "succeeded"
+
+
+def _failed(job: Job, message: str, errors: list[dict] | None = None) -> str:
+    """Record the failure on the job (the page shows it) and in the log (the administrator
+    reads it): Celery itself only sees the task return "failed"."""
+    services.job_fail(job=job, message=message, errors=errors)
+    logger.warning(
+        "job %s (%s, user %s) failed: %s%s",
+        job.pk,
+        job.kind,
+        job.created_by_id,
+        message,
+        f" ({len(errors)} problem(s), first: {errors[0]})" if errors else "",
+    )
+    return "failed"
 
 
 def progress_of(job: Job) -> Callable[[int], None]:

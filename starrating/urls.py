@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from starrating.health import healthz
+
 admin.site.site_header = "村党组织星级评定系统"
 admin.site.site_title = "星级评定管理"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("jobs/", include("jobs.urls")),
     path("jobs/", include("workbooks.urls")),  # Excel imports and exports start jobs

@@ -256,3 +256,31 @@ def test_a_township_outside_the_users_scope_fails_the_job_with_a_reason(
     job.refresh_from_db()
     assert township_b.code in job.error_message
     assert not job.result_file
+
+
+def test_a_failed_job_is_logged_with_its_id_and_reason(county_admin, caplog):
+    job = _job(county_admin, Kind.EXPORT_REPORT, round=0, township="")
+
+    def work(job, tmp):
+        raise NotPermitted("只有县级管理员可以导出。", [{"field": "round", "message": "无权"}])
+
+    with caplog.at_level("WARNING", logger="jobs.tasks"):
+        assert job_tasks.run(job.pk, work) == "failed"
+
+    line = next(r.getMessage() for r in caplog.records if r.name == "jobs.tasks")
+    assert f"job {job.pk} (export_report, user {county_admin.pk}) failed" in line
+    assert "只有县级管理员可以导出。" in line and "1 problem(s)" in line
+
+
+def test_a_crashed_job_is_logged_with_its_id_and_the_traceback(county_admin, caplog):
+    job = _job(county_admin, Kind.EXPORT_REPORT, round=0, township="")
+
+    def work(job, tmp):
+        raise ZeroDivisionError("boom")
+
+    with caplog.at_level("WARNING", logger="jobs.tasks"):
+        assert job_tasks.run(job.pk, work) == "failed"
+
+    crashed = [r for r in caplog.records if r.name == "jobs.tasks" and r.exc_info]
+    assert crashed and f"job {job.pk}" in crashed[0].getMessage()
+    assert Job.objects.get(pk=job.pk).status == Job.Status.FAILED

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.services import catalogue_load_file
+from indicators.services import catalogue_load_file, catalogue_summary
 from starrating.errors import InvalidInput
 
 
@@ -23,4 +23,4 @@ class Command(BaseCommand):
         except InvalidInput as exc:
             details = "\n".join(f"  {e['field']}: {e['message']}" for e in exc.errors)
             raise CommandError(f"{exc.message}\n{details}") from exc
-        self.stdout.write(f"指标体系“{catalogue}”：{catalogue.items.count()} 项。")
+        self.stdout.write(catalogue_summary(catalogue))
