@@ -109,6 +109,69 @@ def check_archive(path: str | Path) -> None:
             )
     if "[Content_Types].xml" not in {e.filename for e in entries}:
         raise InvalidInput(_("不是有效的Excel文件，请上传 .xlsx 格式。"))
+    _count_sheet_elements(path, entries)
+
+
+def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name → sheet title, from workbook.xml and its relationships (small
+    parts, parsed with defusedxml); empty when the file does not say."""
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
+        return {}
+    targets = {
+        r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels
+    }
+    titles = {}
+    for sheet in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
+        rid = sheet.get(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", ""
+        )
+        if rid in targets:
+            titles[targets[rid]] = sheet.get("name", "")
+    return titles
+
+
+def _count_sheet_elements(path: Path, entries: list[zipfile.ZipInfo]) -> None:
+    """Count rows and cells in each worksheet's XML, unparsed (C-speed byte counting while
+    decompressing): openpyxl scans a whole sheet for its dimension when it has none, so a
+    million rows must be refused before openpyxl opens the file."""
+    max_rows = limit("EXCEL_MAX_ROWS", MAX_ROWS) + 100  # headers, titles, blank lines
+    max_cells = max_rows * limit("EXCEL_MAX_COLUMNS", MAX_COLUMNS)
+    with zipfile.ZipFile(path) as zf:
+        titles = None
+        for entry in entries:
+            name = entry.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows = cells = 0
+            tail = b""
+            with zf.open(entry) as f:
+                while chunk := f.read(1 << 20):
+                    block = tail + chunk
+                    if b"<!ENTITY" in block or b"<!DOCTYPE" in block:
+                        raise InvalidInput(
+                            _(
+                                "文件包含不允许的XML内容（实体或文档类型定义），疑似恶意文件，拒绝读取。"
+                            )
+                        )
+                    # A tag cut at the chunk's end is counted in the next block only.
+                    cut = max(block.rfind(b"<"), len(block) - 16)
+                    head, tail = block[:cut], block[cut:]
+                    rows += head.count(b"<row") + head.count(b":row ")
+                    cells += head.count(b"<c ") + head.count(b":c ")
+                    if rows > max_rows or cells > max_cells:
+                        titles = _sheet_titles(zf) if titles is None else titles
+                        raise InvalidInput(
+                            _(
+                                "工作表“%(sheet)s”的行数或单元格数超过上限（最多%(rows)d行），"
+                                "请只保留需要导入的村，或使用系统下载的模板。"
+                            )
+                            % {"sheet": titles.get(name, name), "rows": max_rows - 100}
+                        )
 
 
 def open_workbook(path: str | Path):
@@ -117,11 +180,14 @@ def open_workbook(path: str | Path):
     check_archive(path)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except DefusedXmlException as exc:
-        raise InvalidInput(
-            _("文件包含不允许的XML内容（实体或文档类型定义），疑似恶意文件，拒绝读取。")
-        ) from exc
     except Exception as exc:  # openpyxl raises many kinds on malformed files
+        cause: BaseException | None = exc
+        while cause is not None:  # openpyxl wraps the parser's error in a ValueError
+            if isinstance(cause, DefusedXmlException):
+                raise InvalidInput(
+                    _("文件包含不允许的XML内容（实体或文档类型定义），疑似恶意文件，拒绝读取。")
+                ) from exc
+            cause = cause.__cause__ or cause.__context__
         raise InvalidInput(
             _("无法读取该Excel文件：文件已损坏，或不是由Excel/WPS保存的 .xlsx 工作簿。")
         ) from exc
