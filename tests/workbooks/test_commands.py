@@ -138,3 +138,21 @@ def test_the_same_seed_makes_the_same_data(db):
 def test_expire_jobs_command(db, capsys):
     call_command("expire_jobs")
     assert "已清理 0 个" in capsys.readouterr().out
+
+
+def test_export_results_csv_does_not_write_formulas():
+    from workbooks.management.commands.export_results import FIELDS, render
+
+    record = dict.fromkeys(FIELDS)
+    record.update(
+        organization_code="220602100201",
+        organization_name='=HYPERLINK("http://x","点我")',
+        total="-1.50",
+        change=-1,
+    )
+
+    text = render([record], "csv")
+
+    row = text.splitlines()[1]
+    assert row.startswith("220602100201,\"'=HYPERLINK(")
+    assert ",-1.50," in row and row.endswith(",-1")
