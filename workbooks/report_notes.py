@@ -72,6 +72,7 @@ def detail_print_setup(ws, categories, last_col: int) -> None:
         ws.set_column(col, col + width - 1, 7)
         col += width
     breaks.append(col)  # the category scores, totals and stars on a page of their own
-    ws.set_column(col, last_col - 1, 9)
-    ws.set_column(last_col, last_col, 36)
+    breaks.append(last_col)  # and 说明 beside the village columns on the last
+    ws.set_column(col, last_col - 1, 8)
+    ws.set_column(last_col, last_col, 60)
     ws.set_v_pagebreaks(breaks)

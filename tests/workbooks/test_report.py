@@ -66,7 +66,7 @@ def test_report_has_the_five_sheets_and_government_print_setup(scored_round, tmp
             assert not ws.sheet_properties.pageSetUpPr.fitToPage
             assert ws.page_setup.scale == 70
             assert ws.print_title_cols == "$A:$D"
-            assert len(ws.col_breaks.brk) == 5  # after each of 4 categories, then the totals
+            assert len(ws.col_breaks.brk) == 6  # 4 between 5 categories, totals, 说明
             continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth in (1, None)  # 1 is the default, may be omitted
