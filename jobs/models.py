@@ -75,7 +75,16 @@ class Job(models.Model):
     def counts_display(self) -> list[tuple[str, object]]:
         kind = registry.kind_get(self.kind)
         labels = kind.count_labels if kind else {}
-        return [(str(labels.get(k, k)), v) for k, v in (self.counts or {}).items()]
+        return [
+            (str(labels.get(k, k)), v)
+            for k, v in (self.counts or {}).items()
+            if not isinstance(v, list | dict | bool | float)  # a preview's names and flags
+        ]
+
+    @property
+    def follow_up(self) -> tuple[str, str] | None:
+        kind = registry.kind_get(self.kind)
+        return kind.follow_up(self) if kind and kind.follow_up else None
 
     @property
     def result_available(self) -> bool:

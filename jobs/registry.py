@@ -6,7 +6,7 @@ gone)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -20,6 +20,8 @@ class JobKind:
     roles: frozenset[str]
     task: Any
     count_labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # A finished job's next step, if any: job → (url, label), e.g. confirming a preview.
+    follow_up: Callable[[Any], tuple[str, str] | None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -87,7 +87,17 @@ def job_fail(*, job: Job, message: str, errors: list[dict[str, Any]] | None = No
     now = timezone.now()
     job.status = Job.Status.FAILED
     job.error_message = message
-    job.errors = list(errors or [])[:2000]  # the page lists them; a capped list stays usable
+    # The page lists them: a short list stays usable (and the status page light).
+    cap = getattr(settings, "JOB_MAX_ERRORS", 200)
+    errors = list(errors or [])
+    if len(errors) > cap:
+        message = _("%(message)s（共%(n)d处，仅列出前%(cap)d处）") % {
+            "message": message,
+            "n": len(errors),
+            "cap": cap,
+        }
+    job.errors = errors[:cap]
+    job.error_message = message
     job.finished_at = now
     job.expires_at = now + timedelta(hours=getattr(settings, "JOB_RESULT_TTL_HOURS", 72))
     job.save()

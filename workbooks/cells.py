@@ -86,7 +86,10 @@ def formats(wb) -> dict[str, Any]:
         "input": wb.add_format({"border": 1, "num_format": "0.00", "bg_color": "#FFF2CC"}),
         "total": wb.add_format({"bold": True, "border": 1, "num_format": "0.00"}),
         "total_text": wb.add_format({"bold": True, "border": 1}),
+        "total_int": wb.add_format({"bold": True, "border": 1, "num_format": "0"}),
+        "muted": wb.add_format({"border": 1, "font_color": "#808080", "align": "center"}),
         "note": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "note_cell": wb.add_format({"text_wrap": True, "valign": "top", "border": 1}),
     }
 
 

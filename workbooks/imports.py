@@ -1,88 +1,48 @@
-"""Excel in: filled score-sheet templates and the organization tree.
+"""Excel in: filled score-sheet templates.
 
-Files are checked before any XML is parsed (size, zip entry count, uncompressed size and
-compression ratio: a zip bomb is refused unopened), then read with openpyxl in read-only mode
-with defusedxml installed (no entity expansion). Every cell is checked and every problem is
-reported at once — sheet, row, column, village code, item code, value, reason — and nothing is
-written unless the whole file is valid; the write is one service call.
+Files pass ``limits`` first (archive, XML, dimensions, row and column caps), then each sheet's
+header rows are verified by content — a shifted, deleted or foreign header is an error naming
+its row, never a silently skipped village — and every cell is checked; every problem is
+reported at once (sheet, row, column, village code, item code, value, reason) and nothing is
+written unless the whole file is valid; the write is one service call. The organization
+tree's reader is in ``workbooks.organizations``.
 """
 
 from __future__ import annotations
 
-import zipfile
+import re
+from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-import openpyxl.xml
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from assessments import services
 from assessments.models import Round, Stage
 from organizations.models import User
-from organizations.services import OrganizationRow, organizations_import
 from starrating.errors import InvalidInput
 
-from .template import HEADER_ROWS, INSTRUCTIONS_SHEET, META_LABELS
+from . import limits
+from .limits import check_archive, open_workbook
+from .organizations import import_organizations_file, read_organizations
+from .template import HEADER_LABELS, HEADER_ROWS, INSTRUCTIONS_SHEET, META_LABELS, VERSION
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_ZIP_ENTRIES = 2000  # a province-wide template has a sheet per township (~600)
-MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200  # spreadsheet XML compresses 10–30×; bombs compress 1000×
+__all__ = [
+    "check_archive",
+    "import_organizations_file",
+    "import_scores_file",
+    "read_organizations",
+    "read_scores",
+]
 
-
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
-def check_archive(path: str | Path) -> None:
-    """Refuse, before parsing, anything that is not a reasonably sized .xlsx archive."""
-    if not openpyxl.xml.DEFUSEDXML:
-        raise ImproperlyConfigured("defusedxml must be installed to read uploaded Excel files")
-    path = Path(path)
-    max_bytes = _limit("EXCEL_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InvalidInput(
-            _("文件过大（%(size).1f MB），上限为%(max).0f MB。")
-            % {"size": size / 1048576, "max": max_bytes / 1048576}
-        )
-    if not zipfile.is_zipfile(path):
-        raise InvalidInput(_("不是有效的Excel文件，请上传 .xlsx 格式（不支持 .xls 和 .csv）。"))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            entries = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidInput(_("文件已损坏，无法读取。")) from exc
-    if len(entries) > _limit("EXCEL_MAX_ZIP_ENTRIES", MAX_ZIP_ENTRIES):
-        raise InvalidInput(_("文件包含的内部条目过多（%(n)d个），拒绝读取。") % {"n": len(entries)})
-    total = sum(e.file_size for e in entries)
-    if total > _limit("EXCEL_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES):
-        raise InvalidInput(
-            _("文件解压后过大（%(size).0f MB），拒绝读取。") % {"size": total / 1048576}
-        )
-    for e in entries:
-        if e.file_size > 1024 * 1024 and e.file_size > MAX_COMPRESSION_RATIO * max(
-            e.compress_size, 1
-        ):
-            raise InvalidInput(_("文件压缩比异常，疑似恶意文件，拒绝读取。"))
-    if "[Content_Types].xml" not in {e.filename for e in entries}:
-        raise InvalidInput(_("不是有效的Excel文件，请上传 .xlsx 格式。"))
+CODE_PATTERN = re.compile(r"^\d{12}$")
+NUMBER_PATTERN = re.compile(r"^[+]?(\d+(\.\d*)?|\.\d+)$")
 
 
-def _open(path: str | Path):
-    check_archive(path)
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on malformed files
-        raise InvalidInput(_("无法读取该Excel文件：%(e)s") % {"e": exc.__class__.__name__}) from exc
-
-
-def _file_error(sheet: str, row: int | None, column: str, message: str, **more: Any) -> dict:
+def file_error(sheet: str, row: int | None, column: str, message: str, **more: Any) -> dict:
     return {
         "sheet": sheet,
         "row": row,
@@ -96,7 +56,7 @@ def _file_error(sheet: str, row: int | None, column: str, message: str, **more: 
     }
 
 
-def _code_text(value: Any) -> str:
+def code_text(value: Any) -> str:
     """A code cell: Excel may have turned a 12-digit text into a number."""
     if value is None:
         return ""
@@ -105,54 +65,105 @@ def _code_text(value: Any) -> str:
     return str(value).strip()
 
 
+class _Errors(list):
+    """The reader's problems, capped: past the cap reading stops with what was found."""
+
+    def append(self, error: dict) -> None:
+        super().append(error)
+        if len(self) >= limits.max_errors():
+            raise InvalidInput(
+                _("文件错误过多（已列出前%(n)d处），未导入任何数据。请按列出的错误修改后重新上传。")
+                % {"n": len(self)},
+                list(self),
+            )
+
+
 # --- scores -----------------------------------------------------------------------------------
 
 
 def read_scores(
-    path: str | Path, *, year: int | None = None, stage: str | None = None
+    path: str | Path,
+    *,
+    year: int | None = None,
+    stage: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[services.ScoreRow], list[dict]]:
     """Read a filled template: rows for ``scores_import`` and the problems only the file can
-    show (formulas or text in number cells, bad headers, a template of another stage)."""
-    wb = _open(path)
+    show (formulas or text in number cells, bad or shifted headers, a template of another
+    stage, year or version). Empty sheets and sheets that are plainly notes are skipped."""
+    wb = open_workbook(path)
     rows: list[services.ScoreRow] = []
-    errors: list[dict] = []
+    errors = _Errors()
+    max_rows = limits.limit("EXCEL_MAX_ROWS", limits.MAX_ROWS)
+    max_cols = limits.limit("EXCEL_MAX_COLUMNS", limits.MAX_COLUMNS)
     try:
         names = wb.sheetnames
         if INSTRUCTIONS_SHEET in names:
-            meta = {}
-            for values in wb[INSTRUCTIONS_SHEET].iter_rows(max_row=10, values_only=True):
-                if values and values[0]:
-                    meta[str(values[0]).strip()] = values[1] if len(values) > 1 else None
-            file_stage = meta.get(META_LABELS["stage"])
-            if stage and file_stage and str(file_stage).strip() != stage:
-                errors.append(
-                    _file_error(
-                        INSTRUCTIONS_SHEET,
-                        None,
-                        "",
-                        _("该模板是“%(f)s”阶段的，与所选的“%(s)s”不一致")
-                        % {"f": _stage_label(file_stage), "s": _stage_label(stage)},
-                    )
-                )
-            file_year = meta.get(META_LABELS["year"])
-            if year and file_year and _code_text(file_year) != str(year):
-                errors.append(
-                    _file_error(
-                        INSTRUCTIONS_SHEET,
-                        None,
-                        "",
-                        _("该模板是%(f)s年度的，与所选的%(y)s年度不一致")
-                        % {"f": _code_text(file_year), "y": year},
-                    )
-                )
+            _check_identity(wb[INSTRUCTIONS_SHEET], errors, year=year, stage=stage)
         sheets = [n for n in names if n != INSTRUCTIONS_SHEET]
-        if not sheets:
-            errors.append(_file_error("", None, "", _("文件中没有评分工作表")))
-        for name in sheets:
-            _read_score_sheet(wb[name], name, rows, errors)
+        read = 0
+        for number, name in enumerate(sheets, start=1):
+            budget = max_rows + HEADER_ROWS - len(rows)
+            lines = list(limits.sheet_rows(wb[name], max_rows=budget, max_cols=max_cols))
+            if _is_score_sheet(lines):
+                _read_score_sheet(lines, name, rows, errors)
+                read += 1
+            if progress:
+                progress(10 + 30 * number // len(sheets))
+        if not read:
+            errors.append(
+                file_error(
+                    "",
+                    None,
+                    "",
+                    _("文件中没有评分工作表（第1行A列为“村代码”的工作表），请使用系统下载的模板"),
+                )
+            )
     finally:
         wb.close()
-    return rows, errors
+    return rows, list(errors)
+
+
+def _check_identity(ws, errors: list, *, year: int | None, stage: str | None) -> None:
+    """The template names its round, stage, township and version on the instructions sheet;
+    a template of another stage, year or format version is refused as a whole."""
+    meta: dict[str, Any] = {}
+    for _index, values in limits.sheet_rows(ws, max_rows=40, max_cols=4):
+        if values and values[0]:
+            meta[str(values[0]).strip()] = values[1] if len(values) > 1 else None
+    file_stage = meta.get(META_LABELS["stage"])
+    if stage and file_stage and str(file_stage).strip() != stage:
+        errors.append(
+            file_error(
+                INSTRUCTIONS_SHEET,
+                None,
+                "",
+                _("该模板是“%(f)s”阶段的，与所选的“%(s)s”不一致")
+                % {"f": _stage_label(file_stage), "s": _stage_label(stage)},
+            )
+        )
+    file_year = meta.get(META_LABELS["year"])
+    if year and file_year and code_text(file_year) != str(year):
+        errors.append(
+            file_error(
+                INSTRUCTIONS_SHEET,
+                None,
+                "",
+                _("该模板是%(f)s年度的，与所选的%(y)s年度不一致")
+                % {"f": code_text(file_year), "y": year},
+            )
+        )
+    version = code_text(meta.get(META_LABELS["version"]))
+    if version and version != VERSION:
+        errors.append(
+            file_error(
+                INSTRUCTIONS_SHEET,
+                None,
+                "",
+                _("模板格式版本为“%(f)s”，系统当前为“%(v)s”，请重新下载模板后填写")
+                % {"f": version, "v": VERSION},
+            )
+        )
 
 
 def _stage_label(value: Any) -> str:
@@ -162,24 +173,56 @@ def _stage_label(value: Any) -> str:
         return str(value)
 
 
-def _read_score_sheet(ws, name: str, rows: list, errors: list) -> None:
-    lines = ws.iter_rows(values_only=True)
-    header = next(lines, None)
-    if not header or _code_text(header[0]) != "村代码":
-        errors.append(
-            _file_error(name, 1, "A", _("表头不正确：第1行A列应为“村代码”，请使用系统下载的模板"))
-        )
+def _is_score_sheet(lines: list[tuple[int, tuple]]) -> bool:
+    """A sheet meant to hold scores: a header label or a village code in column A. Anything
+    else (an empty sheet, someone's notes) is skipped rather than failing the import."""
+    labels = set(HEADER_LABELS)
+    for _index, values in lines[: HEADER_ROWS + 20]:
+        first = code_text(values[0]) if values else ""
+        if first in labels or CODE_PATTERN.match(first):
+            return True
+    return False
+
+
+def _check_header(lines: list[tuple[int, tuple]], name: str, errors: list) -> bool:
+    """The header rows, verified by content: each of rows 1–4 must carry its label in column A
+    (and row 1 “村名称” in B). One deleted or inserted row shifts them and is named here."""
+    by_row = {index: values for index, values in lines if index <= HEADER_ROWS}
+    ok = True
+    for row, label in enumerate(HEADER_LABELS, start=1):
+        values = by_row.get(row, ())
+        found = code_text(values[0]) if values else ""
+        if found != label:
+            errors.append(
+                file_error(
+                    name,
+                    row,
+                    "A",
+                    _(
+                        "第%(row)d行应为表头“%(label)s”，实际是“%(found)s”：表头行被删除、插入或移动，请使用系统下载的模板，不要改动前%(n)d行"
+                    )
+                    % {"row": row, "label": label, "found": found, "n": HEADER_ROWS},
+                    value=found,
+                )
+            )
+            ok = False
+    return ok
+
+
+def _read_score_sheet(lines: list[tuple[int, tuple]], name: str, rows: list, errors: list) -> None:
+    if not _check_header(lines, name, errors):
         return
+    header = lines[0][1]
     columns: dict[int, str] = {}
     letters: dict[str, str] = {}
     for index, value in enumerate(header[2:], start=2):
-        code = _code_text(value)
+        code = code_text(value)
         if not code:
             continue
         letter = get_column_letter(index + 1)
         if code in letters:
             errors.append(
-                _file_error(
+                file_error(
                     name,
                     1,
                     letter,
@@ -190,52 +233,92 @@ def _read_score_sheet(ws, name: str, rows: list, errors: list) -> None:
             continue
         columns[index] = code
         letters[code] = letter
-    for _skip in range(HEADER_ROWS - 1):
-        next(lines, None)
-    for number, values in enumerate(lines, start=HEADER_ROWS + 1):
-        if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+    width = max(columns, default=1) + 1
+    labels = set(HEADER_LABELS)
+    for number, values in lines:
+        if number <= HEADER_ROWS:
             continue
-        code = _code_text(values[0])
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        code = code_text(values[0])
         if not code:
-            errors.append(_file_error(name, number, "A", _("缺少村代码")))
+            errors.append(file_error(name, number, "A", _("缺少村代码")))
             continue
+        if code in labels:
+            errors.append(
+                file_error(
+                    name,
+                    number,
+                    "A",
+                    _("表头行出现在数据区（第%(row)d行），请勿移动表头") % {"row": number},
+                    value=code,
+                )
+            )
+            continue
+        for index in range(width, len(values)):
+            if values[index] not in (None, ""):
+                errors.append(
+                    file_error(
+                        name,
+                        number,
+                        get_column_letter(index + 1),
+                        _("该列没有指标代码（超出模板范围），请不要在表格右侧填写内容"),
+                        organization=code,
+                        value=values[index],
+                    )
+                )
+                break
         row = services.ScoreRow(sheet=name, row=number, organization=code, columns=letters)
         for index, item in columns.items():
             value = values[index] if index < len(values) else None
             if value is None:
                 continue
-            if isinstance(value, bool | datetime | date):
-                problem = _("不是数字")
-            elif isinstance(value, str):
-                text = value.strip()
-                if not text:
-                    continue
-                problem = (
-                    _("不能使用公式，请填写数字") if text.startswith("=") else _("是文字，不是数字")
-                )
-            else:
-                row.values[item] = value
+            value, problem = _number(value)
+            if problem is None:
+                if value is not None:
+                    row.values[item] = value
                 continue
             errors.append(
-                _file_error(
+                file_error(
                     name, number, letters[item], problem, organization=code, item=item, value=value
                 )
             )
         rows.append(row)
 
 
+def _number(value: Any) -> tuple[Any, str | None]:
+    """A cell's points: a number, or a number saved as text (WPS often does) — (value, None);
+    (None, None) for blank text; (value, reason) otherwise."""
+    if isinstance(value, bool | datetime | date):
+        return value, _("不是数字")
+    if not isinstance(value, str):
+        return value, None
+    text = value.strip().replace("\u3000", "")
+    if not text:
+        return None, None
+    if text.startswith("="):
+        return value, _("不能使用公式，请填写数字")
+    if NUMBER_PATTERN.match(text):
+        try:
+            return Decimal(text), None
+        except InvalidOperation:
+            pass
+    return value, _("是文字，不是数字")
+
+
 def import_scores_file(
     path: str | Path,
     *,
-    actor: User,
+    actor: User | None,
     round_: Round,
     stage: str,
     source: str = "",
     ip: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Check the whole file, then write it with one ``scores_import`` call (all or nothing)."""
-    rows, errors = read_scores(path, year=round_.year, stage=stage)
-    return services.scores_import(
+    rows, errors = read_scores(path, year=round_.year, stage=stage, progress=progress)
+    counts = services.scores_import(
         actor=actor,
         round_=round_,
         stage=stage,
@@ -244,78 +327,6 @@ def import_scores_file(
         source=source or Path(path).name,
         ip=ip,
     )
-
-
-# --- organizations ----------------------------------------------------------------------------
-
-ORGANIZATION_COLUMNS = {
-    "code": ("区划代码", "代码", "组织代码"),
-    "name": ("名称", "组织名称"),
-    "kind": ("类型", "组织类型"),
-    "parent_code": ("上级代码", "上级区划代码", "上级组织代码"),
-    "party_body": ("党组织类型", "党组织设置"),
-    "secretary_name": ("书记姓名", "书记", "党组织书记"),
-    "member_count": ("党员人数",),
-}
-REQUIRED_COLUMNS = ("code", "name", "kind", "parent_code")
-
-
-def read_organizations(path: str | Path) -> tuple[list[OrganizationRow], list[dict]]:
-    """Read the organization sheet (the first sheet that is not the instructions): one row per
-    township or village, columns found by their header labels."""
-    wb = _open(path)
-    rows: list[OrganizationRow] = []
-    errors: list[dict] = []
-    try:
-        names = [n for n in wb.sheetnames if n != INSTRUCTIONS_SHEET]
-        if not names:
-            return rows, [_file_error("", None, "", _("文件中没有工作表"))]
-        name = names[0]
-        lines = wb[name].iter_rows(values_only=True)
-        header = [_code_text(v) for v in (next(lines, None) or ())]
-        positions: dict[str, int] = {}
-        for field, labels in ORGANIZATION_COLUMNS.items():
-            for index, label in enumerate(header):
-                if label in labels:
-                    positions[field] = index
-                    break
-        missing = [ORGANIZATION_COLUMNS[f][0] for f in REQUIRED_COLUMNS if f not in positions]
-        if missing:
-            errors.append(
-                _file_error(name, 1, "", _("缺少必需的列：%(cols)s") % {"cols": "、".join(missing)})
-            )
-            return rows, errors
-        for number, values in enumerate(lines, start=2):
-            if not values or all(v is None or str(v).strip() == "" for v in values):
-                continue
-
-            def cell(field: str, values=values) -> Any:
-                index = positions.get(field)
-                return values[index] if index is not None and index < len(values) else None
-
-            rows.append(
-                OrganizationRow(
-                    sheet=name,
-                    row=number,
-                    code=_code_text(cell("code")),
-                    name=_code_text(cell("name")),
-                    kind=_code_text(cell("kind")),
-                    parent_code=_code_text(cell("parent_code")),
-                    party_body=_code_text(cell("party_body")),
-                    secretary_name=_code_text(cell("secretary_name")),
-                    member_count=cell("member_count"),
-                    columns={f: get_column_letter(i + 1) for f, i in positions.items()},
-                )
-            )
-    finally:
-        wb.close()
-    return rows, errors
-
-
-def import_organizations_file(
-    path: str | Path, *, actor: User, source: str = "", ip: str | None = None
-) -> dict[str, int]:
-    rows, errors = read_organizations(path)
-    return organizations_import(
-        actor=actor, rows=rows, errors=errors, source=source or Path(path).name, ip=ip
-    )
+    if progress:
+        progress(95)
+    return counts

@@ -9,6 +9,7 @@ class Kind(models.TextChoices):
     EXPORT_REPORT = "export_report", _("导出年度报表")
     IMPORT_SCORES = "import_scores", _("导入评分")
     IMPORT_ORGANIZATIONS = "import_organizations", _("导入组织")
+    PREVIEW_ORGANIZATIONS = "preview_organizations", _("组织导入预览")
 
 
 COUNT_LABELS = {
@@ -24,4 +25,6 @@ COUNT_LABELS = {
     "sheets_changed": _("变动的评分表"),
     "deactivated": _("停用"),
     "rectifications": _("整改台账"),
+    "active_villages": _("全县有效村"),
+    "skipped_sheets": _("跳过的工作表"),
 }

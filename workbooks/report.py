@@ -4,7 +4,6 @@ the stored results in a constant number of queries; its numbers are those of
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import operator
 from collections.abc import Iterator
@@ -35,56 +34,9 @@ from .cells import (
     write_signatures,
     write_title,
 )
+from .report_notes import detail_print_setup, explanation, explanations
+from .report_summary import TownshipTotals, summary_row
 from .selectors import scope_q, scoped_assessments
-
-
-@dataclasses.dataclass
-class _TownshipTotals:
-    name: str
-    villages: int = 0
-    levels: dict[int, int] = dataclasses.field(default_factory=lambda: dict.fromkeys(range(6), 0))
-    assessed: int = 0
-    composite_sum: Decimal = Decimal("0")
-    at_least_70: int = 0
-    at_least_80: int = 0
-    up: int = 0
-    down: int = 0
-    same: int = 0
-    new: int = 0
-
-    def add(self, record: dict) -> None:
-        self.villages += 1
-        if record["level"] is None:
-            return
-        self.assessed += 1
-        self.levels[record["level"]] += 1
-        composite = Decimal(record["composite"])
-        self.composite_sum += composite
-        self.at_least_70 += composite >= 70
-        self.at_least_80 += composite >= 80
-        change = record["change"]
-        if change == "new":
-            self.new += 1
-        elif change > 0:
-            self.up += 1
-        elif change < 0:
-            self.down += 1
-        else:
-            self.same += 1
-
-    def merge(self, other: _TownshipTotals) -> None:
-        self.villages += other.villages
-        self.assessed += other.assessed
-        for level, n in other.levels.items():
-            self.levels[level] += n
-        self.composite_sum += other.composite_sum
-        for name in ("at_least_70", "at_least_80", "up", "down", "same", "new"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def average(self) -> Decimal | None:
-        if not self.assessed:
-            return None
-        return scoring.quantize(self.composite_sum / self.assessed)
 
 
 class _Organization:
@@ -108,6 +60,10 @@ class _Assessment:
         "total",
         "composite",
         "stars_earned",
+        "band_level",
+        "vetoed",
+        "exceptional",
+        "exceptional_reason",
     )
     __slots__ = (*FIELDS, "organization")
 
@@ -187,7 +143,14 @@ def report_export(
     }
     county: Organization = Organization.objects.get(pk=round_.county_id)
     unit = _("中共%(county)s委员会组织部") % {"county": county.name}
+    place = county.name
+    if township_code:  # a township's report is titled and signed by the township
+        township_org = Organization.objects.filter(code=township_code).first()
+        if township_org is not None:
+            place = f"{county.name}{township_org.name}"
+            unit = _("中共%(township)s委员会") % {"township": township_org.name}
     scope = scoped_assessments(round_, user, township_code)
+    notes = explanations(scope)
     total_rows = scope.count()
     # Statistical codes nest (a village's first 9 digits are its township's), so ordering by
     # the village code alone groups the townships, and sorts 650,000 points with one join less.
@@ -211,7 +174,7 @@ def report_export(
 
     wb = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     fmt = formats(wb)
-    year_title = f"{county.name}{round_.year}年度村党组织星级评定"
+    year_title = f"{place}{round_.year}年度村党组织星级评定"
     summary = wb.add_worksheet("汇总")
     roster = wb.add_worksheet("星级名单")
     detail = wb.add_worksheet("评分明细")
@@ -228,9 +191,12 @@ def report_export(
         _("星级"),
         _("达标星"),
         _("综合得分"),
+        _("说明"),
     ]
     write_title(roster, fmt, f"{year_title}结果公示名单", len(roster_labels) - 1, unit, on)
-    write_header(roster, fmt, 2, roster_labels, {0: 6, 1: 14, 2: 16, 3: 15, 4: 10, 6: 40, 7: 10})
+    write_header(
+        roster, fmt, 2, roster_labels, {0: 6, 1: 14, 2: 16, 3: 15, 4: 10, 6: 34, 7: 10, 8: 40}
+    )
     print_setup(roster, header_row=2, last_col=len(roster_labels) - 1)
 
     detail_labels = [
@@ -247,21 +213,22 @@ def report_export(
         _("星级"),
         _("上年星级"),
         _("星级变化"),
+        _("说明"),
     ]
     last_detail = len(detail_labels) - 1
     write_title(detail, fmt, f"{year_title}评分明细表", last_detail, unit, on)
     write_header(detail, fmt, 2, detail_labels, {0: 6, 1: 12, 2: 14, 3: 14})
     print_setup(detail, header_row=2, last_col=last_detail)
-    detail.freeze_panes(3, 4)
+    detail_print_setup(detail, categories, last_detail)
 
     star_names = {c.code: c.name for c in categories}
-    townships: dict[str, _TownshipTotals] = {}
+    townships: dict[str, TownshipTotals] = {}
     codes = [code for _c, code, _k in items]
     code_ids = [(code, item_meta[code].pk) for code in codes]
     item_cents = dict.fromkeys(codes, 0)  # exact sums of 2-place points, in cents
     item_zero = dict.fromkeys(codes, 0)
     points_fmt, int_fmt, text_fmt = fmt["points"], fmt["int"], fmt["text"]
-    write_number, write_blank = detail.write_number, detail.write_blank
+    write_number = detail.write_number
     write_string = detail.write_string
     new_label = _("新评")
     item_n = 0
@@ -270,12 +237,13 @@ def report_export(
     for n, (assessment, sheets) in enumerate(_merge_scores(assessments, scores), start=1):
         record = selectors.result_record(assessment)
         township = townships.setdefault(
-            record["township_code"] or "", _TownshipTotals(record["township_name"] or "")
+            record["township_code"] or "", TownshipTotals(record["township_name"] or "")
         )
         township.add(record)
         has_result = record["level"] is not None
         township_name = record["township_name"] or ""
         earned = "、".join(star_names.get(c, c) for c in record["stars_earned"] or [])
+        note = explanation(assessment, notes.get(assessment.pk, ()))
         if has_result:
             item_n += 1
             r = roster_row
@@ -284,9 +252,10 @@ def report_export(
             roster.write_string(r, 2, record["organization_name"], text_fmt)
             roster.write_string(r, 3, record["organization_code"], text_fmt)
             roster.write_string(r, 4, assessment.organization.secretary_name, text_fmt)
-            roster.write_number(r, 5, record["level"], int_fmt)
+            roster.write_string(r, 5, LEVEL_NAMES[record["level"]], text_fmt)
             roster.write_string(r, 6, earned, text_fmt)
             roster.write_number(r, 7, float(record["composite"]), points_fmt)
+            put(roster, r, 8, note, fmt["note_cell"])
             roster_row += 1
 
         # Per village: 4 + 65 + 12 cells written straight to XlsxWriter, text always as
@@ -311,13 +280,16 @@ def report_export(
             write_number(row, col + 1, float(record["composite"]), points_fmt)
             write_number(row, col + 2, len(record["stars_earned"]), int_fmt)
             write_string(row, col + 3, earned, text_fmt)
-            write_number(row, col + 4, record["level"], int_fmt)
-            put(detail, row, col + 5, record["previous_level"], int_fmt)
+            write_string(row, col + 4, LEVEL_NAMES[record["level"]], text_fmt)
+            previous = record["previous_level"]
+            put(detail, row, col + 5, None if previous is None else LEVEL_NAMES[previous], text_fmt)
             change = record["change"]
             put(detail, row, col + 6, new_label if change == "new" else change, int_fmt)
-        else:
-            for col in range(4, last_detail + 1):
-                write_blank(row, col, None, points_fmt)
+            put(detail, row, col + 7, note, fmt["note_cell"])
+        else:  # marked, not blank: a reader must not take an empty row for zero points
+            for col in range(4, last_detail):
+                write_string(row, col, "—", fmt["muted"])
+            write_string(row, last_detail, _("未评定（评分未全部提交）"), text_fmt)
         detail_row += 1
         if progress is not None and n % step == 0:
             progress(min(95, n * 95 // max(total_rows, 1)))
@@ -331,6 +303,7 @@ def report_export(
         _("镇（街道）"),
         _("村数"),
         *(LEVEL_NAMES[level] for level in range(5, -1, -1)),
+        _("未评定"),
         _("平均分"),
         _("70分以上"),
         _("80分以上"),
@@ -343,13 +316,13 @@ def report_export(
     write_title(summary, fmt, f"{year_title}结果汇总表", last_summary, unit, on)
     write_header(summary, fmt, 2, summary_labels, {0: 6, 1: 16})
     print_setup(summary, header_row=2, last_col=last_summary)
-    grand = _TownshipTotals(_("合计"))
+    grand = TownshipTotals(_("合计"))
     row = 3
     for totals in townships.values():
-        _summary_row(summary, fmt, row, row - 2, totals, fmt["int"], fmt["points"], fmt["text"])
+        summary_row(summary, fmt, row, row - 2, totals, fmt["int"], fmt["points"], fmt["text"])
         grand.merge(totals)
         row += 1
-    _summary_row(summary, fmt, row, None, grand, fmt["total"], fmt["total"], fmt["total_text"])
+    summary_row(summary, fmt, row, None, grand, fmt["total_int"], fmt["total"], fmt["total_text"])
     write_signatures(summary, fmt, row + 2, last_summary)
 
     # 短板弱项: per item, over the villages with a result.
@@ -363,6 +336,8 @@ def report_export(
         _("平均得分"),
         _("得分率"),
         _("得零分村数"),
+        _("平均扣分"),
+        _("被扣分村数"),
     ]
     write_title(weak, fmt, f"{year_title}短板弱项分析表", len(weak_labels) - 1, unit, on)
     write_header(weak, fmt, 2, weak_labels, {0: 6, 1: 10, 2: 10, 3: 50, 4: 8})
@@ -377,10 +352,20 @@ def report_export(
         put(weak, row, 3, meta.title, fmt["text"])
         put(weak, row, 4, Item.Kind(kind).label, fmt["text"])
         put(weak, row, 5, meta.max_points, fmt["points"])
+        if kind == "deduction":
+            # A deduction item's points are points taken off: 0 is the best, so neither a
+            # score rate nor a count of zeros applies; its weakness is how often it bit.
+            for col in (6, 7, 8):
+                put(weak, row, col, "—", fmt["muted"])
+            put(weak, row, 9, average, fmt["points"])
+            put(weak, row, 10, item_n - item_zero[code] if item_n else None, fmt["int"])
+            continue
         put(weak, row, 6, average, fmt["points"])
         share = None if average is None else (average / meta.max_points).quantize(Decimal("0.0001"))
         put(weak, row, 7, share, fmt["percent"])
         put(weak, row, 8, item_zero[code] if item_n else None, fmt["int"])
+        for col in (9, 10):
+            put(weak, row, col, "—", fmt["muted"])
     write_signatures(weak, fmt, 3 + len(items) + 1, len(weak_labels) - 1)
 
     ledger_rows = 0
@@ -463,16 +448,3 @@ def _item_points(
 
 def _num(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
-
-
-def _summary_row(ws, fmt, row, number, totals: _TownshipTotals, int_fmt, points_fmt, text_fmt):
-    put(ws, row, 0, number, int_fmt if number is not None else text_fmt)
-    put(ws, row, 1, totals.name, text_fmt)
-    put(ws, row, 2, totals.villages, int_fmt)
-    for col, level in enumerate(range(5, -1, -1), start=3):
-        put(ws, row, col, totals.levels[level], int_fmt)
-    put(ws, row, 9, totals.average(), points_fmt)
-    values = (totals.at_least_70, totals.at_least_80, totals.up, totals.down, totals.same)
-    for col, value in enumerate(values, start=10):
-        put(ws, row, col, value, int_fmt)
-    put(ws, row, 15, totals.new, int_fmt)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import shared_task
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from assessments.models import Round
 from assessments.services import ROLE_STAGES
@@ -22,7 +24,7 @@ from jobs.services import job_progress
 from jobs.tasks import TASK_OPTIONS, progress_of, run
 from organizations.models import Role
 
-from . import imports, report, template
+from . import imports, organizations, report, template
 from .kinds import COUNT_LABELS, Kind
 
 
@@ -73,15 +75,35 @@ def _import_scores(job: Job, tmp: Path) -> tuple[dict, str]:
         round_=round_,
         stage=job.parameters["stage"],
         source=job.parameters.get("filename", ""),
+        progress=progress_of(job),
     )
     return counts, ""
 
 
 def _import_organizations(job: Job, tmp: Path) -> tuple[dict, str]:
-    counts = imports.import_organizations_file(
-        _upload(job, tmp), actor=job.created_by, source=job.parameters.get("filename", "")
+    counts = organizations.import_organizations_file(
+        _upload(job, tmp),
+        actor=job.created_by,
+        source=job.parameters.get("filename", ""),
+        confirm=bool(job.parameters.get("confirm")),
     )
     return counts, ""
+
+
+def _preview_organizations(job: Job, tmp: Path) -> tuple[dict, str]:
+    plan = organizations.import_organizations_file(
+        _upload(job, tmp),
+        actor=job.created_by,
+        source=job.parameters.get("filename", ""),
+        preview=True,
+    )
+    return plan, ""
+
+
+def _confirm_link(job: Job) -> tuple[str, str] | None:
+    if job.kind != Kind.PREVIEW_ORGANIZATIONS or job.status != Job.Status.SUCCEEDED:
+        return None
+    return reverse("organizations_confirm", args=[job.pk]), str(_("查看变动并确认导入"))
 
 
 @shared_task(name="workbooks.export_template", **TASK_OPTIONS)
@@ -104,12 +126,18 @@ def import_organizations(job_id: int) -> str:
     return run(job_id, _import_organizations)
 
 
+@shared_task(name="workbooks.preview_organizations", **TASK_OPTIONS)
+def preview_organizations(job_id: int) -> str:
+    return run(job_id, _preview_organizations)
+
+
 # Who may start each kind; the work itself authorizes again, village by village.
 for kind, roles, task in (
     (Kind.EXPORT_TEMPLATE, set(ROLE_STAGES), export_template),
     (Kind.EXPORT_REPORT, {Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR}, export_report),
     (Kind.IMPORT_SCORES, set(ROLE_STAGES), import_scores),
     (Kind.IMPORT_ORGANIZATIONS, {Role.COUNTY_ADMIN}, import_organizations),
+    (Kind.PREVIEW_ORGANIZATIONS, {Role.COUNTY_ADMIN}, preview_organizations),
 ):
     registry.register(
         registry.JobKind(
@@ -118,5 +146,6 @@ for kind, roles, task in (
             roles=frozenset(roles),
             task=task,
             count_labels=COUNT_LABELS,
+            follow_up=_confirm_link if kind == Kind.PREVIEW_ORGANIZATIONS else None,
         )
     )

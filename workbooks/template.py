@@ -21,9 +21,18 @@ INSTRUCTIONS_SHEET = "填写说明"
 
 
 HEADER_ROWS = 4  # template: item code, title, max points, kind
+# Column A of each header row: the reader verifies the header by these, row by row.
+HEADER_LABELS = ("村代码", "指标内容", "满分", "类别/类型")
+VERSION = "2"  # the template's layout; a file of another version is refused
 
 
-META_LABELS = {"year": "评定年度", "stage": "评分阶段代码", "round": "评定轮次"}
+META_LABELS = {
+    "year": "评定年度",
+    "stage": "评分阶段代码",
+    "round": "评定轮次",
+    "township": "镇街代码",
+    "version": "模板版本",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +60,7 @@ def write_template(
     stage: str,
     items: list[TemplateItem],
     sheets: list[TemplateSheet],
+    township: str = "",
 ) -> None:
     """The score-sheet template: an instructions sheet, then one sheet per township with a
     row per village and a column per item (code, title, max and kind in the header rows),
@@ -67,6 +77,8 @@ def write_template(
         (META_LABELS["year"], year),
         (META_LABELS["stage"], stage),
         (_("评分阶段"), label),
+        (META_LABELS["township"], township or _("全部")),
+        (META_LABELS["version"], VERSION),
         ("", ""),
         (_("填写说明"), _("1. 每个镇（街道）一个工作表，每行一个村，每列一个指标。")),
         ("", _("2. 只填写黄色单元格中的得分：数字，最多两位小数，不小于0，不超过该列“满分”。")),
@@ -79,6 +91,10 @@ def write_template(
     for row, (key, value) in enumerate(lines):
         put(info, row, 0, key)
         put(info, row, 1, value, fmt["note"])
+    # One printed page: A4 portrait, the two columns scaled to its width.
+    info.set_paper(9)
+    info.fit_to_pages(1, 1)
+    info.print_area(0, 0, len(lines) - 1, 1)
 
     for sheet in sheets:
         ws = wb.add_worksheet(sheet_name(sheet.name, used))
@@ -87,10 +103,10 @@ def write_template(
         ws.set_column(2, 1 + len(items), 10)
         ws.set_row(1, 60)
         header = [
-            [_("村代码"), *(i.code for i in items)],
-            [_("指标内容"), *(i.title for i in items)],
-            [_("满分"), *(i.max_points for i in items)],
-            [_("类别/类型"), *(f"{i.category}·{i.kind_label}" for i in items)],
+            [HEADER_LABELS[0], *(i.code for i in items)],
+            [HEADER_LABELS[1], *(i.title for i in items)],
+            [HEADER_LABELS[2], *(i.max_points for i in items)],
+            [HEADER_LABELS[3], *(f"{i.category}·{i.kind_label}" for i in items)],
         ]
         for row, values in enumerate(header):
             put(ws, row, 0, values[0], fmt["header"])
@@ -130,6 +146,7 @@ def write_template(
         ws.set_paper(9)
         ws.set_landscape()
         ws.repeat_rows(0, HEADER_ROWS - 1)
+        ws.repeat_columns(0, 1)  # village code and name on every printed page
         ws.set_footer("&C第&P页 共&N页")
     wb.close()
 
@@ -193,5 +210,6 @@ def template_export(
         stage=stage,
         items=items,
         sheets=list(sheets.values()),
+        township=township_code or "",
     )
     return {"sheets": len(sheets), "villages": len(rows), "items": len(items)}

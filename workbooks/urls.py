@@ -9,4 +9,10 @@ urlpatterns = [
     path("rounds/<int:round_id>/scores/", views.scores_upload, name="job_scores_upload"),
     path("rounds/<int:round_id>/report/", views.report_export, name="job_report_export"),
     path("organizations/", views.organizations_upload, name="job_organizations_upload"),
+    path(
+        "organizations/<int:job_id>/confirm/",
+        views.organizations_confirm,
+        name="organizations_confirm",
+    ),
+    path("organizations/template/", views.organizations_template, name="organizations_template"),
 ]

@@ -7,8 +7,12 @@ the job's status page (``jobs``), which htmx refreshes until the job has finishe
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import selectors
 from assessments.models import Stage
 from assessments.services import ROLE_STAGES
+from jobs import selectors as job_selectors
 from jobs import services
 from organizations.models import Role
 from organizations.selectors import townships_for_user
@@ -24,6 +29,7 @@ from starrating.client import client_ip
 from starrating.errors import DomainError
 
 from .kinds import Kind
+from .organizations import write_blank_template
 
 
 def _stages_for(user) -> list[Stage]:
@@ -74,7 +80,13 @@ def scores_upload(request: HttpRequest, round_id: int) -> HttpResponse:
         if upload is None:
             errors.append({"field": "file", "message": _("请选择要上传的Excel文件")})
         elif upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
-            errors.append({"field": "file", "message": _("文件过大")})
+            errors.append(
+                {
+                    "field": "file",
+                    "message": _("文件过大（%(size).1f MB），上限为%(max)d MB")
+                    % {"size": upload.size / 1048576, "max": context["max_mb"]},
+                }
+            )
     if errors:
         error = {"message": _("请检查填写的内容。"), "errors": errors}
         return render(
@@ -122,33 +134,117 @@ def report_export(request: HttpRequest, round_id: int) -> HttpResponse:
         )
 
 
+def _organizations_page(request: HttpRequest, context: dict, error=None, status=200):
+    return render(
+        request,
+        "workbooks/upload_organizations.html",
+        {**context, "error": error} if error else context,
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organizations_upload(request: HttpRequest) -> HttpResponse:
-    context = {"max_mb": settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+    """Upload the organization file: a preview job first; nothing changes until confirmed."""
+    max_mb = settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024)
+    context = {"max_mb": max_mb}
     if not request.user.has_role(Role.COUNTY_ADMIN):
         error = {"message": _("只有县级管理员可以导入组织机构。")}
-        return render(
-            request, "workbooks/upload_organizations.html", {**context, "error": error}, status=403
-        )
+        return _organizations_page(request, context, error, 403)
     if request.method == "GET":
-        return render(request, "workbooks/upload_organizations.html", context)
+        return _organizations_page(request, context)
     upload = request.FILES.get("file")
     if upload is None or upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
+        message = (
+            _("请选择要上传的Excel文件")
+            if upload is None
+            else _("文件过大（%(size).1f MB），上限为%(max)d MB")
+            % {"size": upload.size / 1048576, "max": max_mb}
+        )
         error = {
             "message": _("请检查填写的内容。"),
-            "errors": [{"field": "file", "message": _("请选择不超过上限的Excel文件")}],
+            "errors": [{"field": "file", "message": message}],
+        }
+        return _organizations_page(request, context, error, 400)
+    try:
+        return _start(request, Kind.PREVIEW_ORGANIZATIONS, {"filename": upload.name}, upload=upload)
+    except DomainError as exc:
+        error = {"message": exc.message, "errors": exc.errors}
+        return _organizations_page(request, context, error, exc.status_code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organizations_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The preview of an organization file (new, changed, deactivated); POST imports the
+    same file. A deactivation past the configured share needs the extra checkbox."""
+    preview = job_selectors.job_get_for_user(user=request.user, pk=job_id)
+    if preview.kind != Kind.PREVIEW_ORGANIZATIONS or preview.status != preview.Status.SUCCEEDED:
+        return redirect("job_status", pk=preview.pk)
+    plan = preview.counts
+    context = {"preview": preview, "plan": plan}
+    if request.method == "GET":
+        return render(request, "workbooks/confirm_organizations.html", context)
+    confirm = request.POST.get("confirm_deactivation") == "1"
+    if plan.get("needs_confirmation") and not confirm:
+        error = {
+            "message": _("请勾选“确认停用”：本次将停用%(n)d个村。") % {"n": plan["deactivated"]},
+            "errors": [{"field": "confirm_deactivation", "message": _("必须确认")}],
         }
         return render(
-            request, "workbooks/upload_organizations.html", {**context, "error": error}, status=400
+            request,
+            "workbooks/confirm_organizations.html",
+            {**context, "error": error},
+            status=400,
+        )
+    if not preview.upload:
+        error = {"message": _("上传的文件已过期，请重新上传。")}
+        return render(
+            request,
+            "workbooks/confirm_organizations.html",
+            {**context, "error": error},
+            status=400,
         )
     try:
-        return _start(request, Kind.IMPORT_ORGANIZATIONS, {"filename": upload.name}, upload=upload)
+        with preview.upload.open("rb") as f:
+            upload = File(f, name=preview.parameters.get("filename") or "organizations.xlsx")
+            return _start(
+                request,
+                Kind.IMPORT_ORGANIZATIONS,
+                {
+                    "filename": preview.parameters.get("filename", ""),
+                    "preview": preview.pk,
+                    "confirm": confirm,
+                },
+                upload=upload,
+            )
     except DomainError as exc:
         error = {"message": exc.message, "errors": exc.errors}
         return render(
             request,
-            "workbooks/upload_organizations.html",
+            "workbooks/confirm_organizations.html",
             {**context, "error": error},
             status=exc.status_code,
         )
+
+
+@login_required
+@require_http_methods(["GET"])
+def organizations_template(request: HttpRequest) -> HttpResponse:
+    """The blank organization file to fill (county admins)."""
+    if not request.user.has_role(Role.COUNTY_ADMIN):
+        context = {"max_mb": settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+        error = {"message": _("只有县级管理员可以导入组织机构。")}
+        return _organizations_page(request, context, error, 403)
+    out = io.BytesIO()
+    org = request.user.organization  # a county admin's organization is the county
+    write_blank_template(out, county_code=org.code if org else "")
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
+        "组织机构导入模板.xlsx"
+    )
+    return response

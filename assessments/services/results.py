@@ -15,13 +15,14 @@ from assessments.models import (
     Assessment,
     Round,
 )
+from assessments.models.tallies import contribution
 from organizations.models import AuditLog, Organization, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.bulk import bulk_update_rows
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
-from . import tallies
 from .common import current_round
+from .tallies import Deltas, add_counts, tallies_increment, tallies_rebuild
 
 
 def assessment_set_exceptional(
@@ -97,10 +98,10 @@ def results_refresh(
     now = timezone.now()
     before = {pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()}
     whole_round = assessment_ids is None
-    deltas: tallies.Deltas = {}
+    deltas: Deltas = {}
     if not whole_round:
         for a in by_pk.values():
-            tallies.add(deltas, a.organization.parent_id, tallies.contribution(a), -1)
+            add_counts(deltas, a.organization.parent_id, contribution(a), -1)
     for inp in inputs:
         assessment = by_pk[inp.key]
         apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
@@ -131,11 +132,11 @@ def results_refresh(
         )
     bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
     if whole_round:
-        tallies.tallies_rebuild(round_)
+        tallies_rebuild(round_)
     else:
         for a in by_pk.values():
-            tallies.add(deltas, a.organization.parent_id, tallies.contribution(a), +1)
-        tallies.tallies_increment(round_.pk, deltas)
+            add_counts(deltas, a.organization.parent_id, contribution(a), +1)
+        tallies_increment(round_.pk, deltas)
     if audit is None:
         audit_record_many(actor=actor, entries=entries)
     else:
@@ -151,7 +152,7 @@ def _quotas_apply(
     round_: Round,
     rules: scoring.RoundRules,
     rescored: dict[int, Assessment],
-    deltas: tallies.Deltas,
+    deltas: Deltas,
 ) -> list[tuple[Assessment, dict]]:
     """Rule 12 across the round: the rescored assessments (in memory) with every other stored
     result of the round. Sets level, change and quota steps on the rescored ones; returns the
@@ -192,14 +193,12 @@ def _quotas_apply(
     for assessment in candidates:
         assessment.round = round_
         snapshot, steps = assessment.result_snapshot(), assessment.quota_steps
-        counted = tallies.contribution(assessment, items=False)
+        counted = contribution(assessment, items=False)
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
         if assessment.result_snapshot() != snapshot or assessment.quota_steps != steps:
             changed.append((assessment, snapshot))
-            tallies.add(deltas, assessment.township_id, counted, -1)
-            tallies.add(
-                deltas, assessment.township_id, tallies.contribution(assessment, items=False), +1
-            )
+            add_counts(deltas, assessment.township_id, counted, -1)
+            add_counts(deltas, assessment.township_id, contribution(assessment, items=False), +1)
     if changed:  # the audit rows name each village
         names = Organization.objects.in_bulk([a.organization_id for a, _ in changed])
         for assessment, _snapshot in changed:

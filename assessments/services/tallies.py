@@ -14,7 +14,7 @@ from assessments.models.tallies import ZERO, Contribution, contribution
 Deltas = dict[tuple[int, str], list]  # (township id, key) → [n, total]
 
 
-def add(deltas: Deltas, township_id: int, counts: Contribution, sign: int) -> None:
+def add_counts(deltas: Deltas, township_id: int, counts: Contribution, sign: int) -> None:
     for key, (n, total) in counts.items():
         entry = deltas.setdefault((township_id, key), [0, ZERO])
         entry[0] += sign * n
@@ -45,7 +45,7 @@ def tallies_rebuild(round_: Round) -> None:
         "organization"
     )
     for assessment in stored.order_by().iterator(chunk_size=2000):
-        add(deltas, assessment.organization.parent_id, contribution(assessment), +1)
+        add_counts(deltas, assessment.organization.parent_id, contribution(assessment), +1)
     ResultTally.objects.filter(round=round_).delete()
     ResultTally.objects.bulk_create(
         [

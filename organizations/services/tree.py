@@ -1,5 +1,5 @@
-"""The organization tree from a file (Excel rows): validated whole, then created, changed and
-deactivated in one transaction (never deleted)."""
+"""The organization tree imported from a file (an Excel workbook read by ``workbooks``):
+validated as a whole, previewed, then written in one transaction and audited."""
 
 from __future__ import annotations
 
@@ -7,20 +7,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from organizations.models import (
-    TOWNSHIP_KINDS,
-    VILLAGE_KINDS,
-    AuditLog,
-    Organization,
-    Role,
-    User,
-)
+from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, AuditLog, Organization, Role, User
 from starrating.errors import InvalidInput, NotPermitted
 
 from .audit import AuditEntry, audit_record_many
+
+# The columns as people know them: errors name these, never the field names.
+FIELD_LABELS = {
+    "code": "区划代码",
+    "name": "名称",
+    "kind": "类型",
+    "parent_code": "上级代码",
+    "party_body": "党组织类型",
+    "secretary_name": "书记姓名",
+    "member_count": "党员人数",
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Deactivating more than this share of the county's active villages needs ``confirm``.
+MAX_DEACTIVATE_SHARE = 0.2
+PREVIEW_NAMES = 50  # names listed per kind of change in a preview
 
 
 @dataclass
@@ -51,11 +60,7 @@ def _choice(value: str, choices: type[models.TextChoices], aliases: dict[str, st
 
 
 KIND_ALIASES = {"区": "county", "县": "county", "乡": "township", "镇": "township"}
-
-
 PARTY_BODY_ALIASES = {"支部": "branch", "总支": "general_branch"}
-
-
 ORGANIZATION_FIELDS = ("name", "kind", "parent_id", "party_body", "secretary_name", "is_active")
 
 
@@ -66,7 +71,9 @@ def organizations_import(
     errors: Iterable[dict[str, Any]] = (),
     source: str = "",
     ip: str | None = None,
-) -> dict[str, int]:
+    confirm: bool = False,
+    preview: bool = False,
+) -> dict[str, Any]:
     """Import a county's tree (townships and villages) from a file, all or nothing.
 
     Each row: 12-digit code, name, kind, parent code, Party body type, secretary (and
@@ -75,6 +82,11 @@ def organizations_import(
     refer to them. Every problem of the file is reported at once. ``actor`` None is the
     command line, which may also create the county itself; otherwise only a county admin
     imports, within their own county. Audited per organization changed, plus the import.
+
+    ``preview`` validates and returns what would change (counts and names of the new,
+    changed and deactivated) without writing. A file without any village is refused, and
+    deactivating more than ``ORG_IMPORT_MAX_DEACTIVATE_SHARE`` of the county's active
+    villages is refused unless ``confirm`` — the web and the command line alike.
     """
     rows = list(rows)
     errors = list(errors)
@@ -89,7 +101,7 @@ def organizations_import(
                 "column": (row.columns or {}).get(field, ""),
                 "organization": row.code,
                 "organization_name": row.name,
-                "field": field,
+                "field": FIELD_LABELS.get(field, field),
                 "value": "" if value is None else str(value),
                 "message": message,
             }
@@ -124,6 +136,12 @@ def organizations_import(
             ok = False
         elif len(row.name) > 100:
             error(row, "name", row.name, _("名称最多100个字"))
+            ok = False
+        elif row.name.startswith(FORMULA_PREFIXES) or any(ord(c) < 32 for c in row.name):
+            error(row, "name", row.name, _("名称不能以 = + - @ 开头或包含控制字符（疑似公式）"))
+            ok = False
+        if row.secretary_name.startswith(FORMULA_PREFIXES):
+            error(row, "secretary_name", row.secretary_name, _("书记姓名不能以 = + - @ 开头"))
             ok = False
         kind = _choice(row.kind, Organization.Kind, KIND_ALIASES)
         if kind is None:
@@ -235,6 +253,15 @@ def organizations_import(
             and old.parent_id is not None
         ):
             error(row, "code", code, _("该区划代码已属于其他区县"))
+    if not errors and not any(_level(p["kind"]) == 2 for p in parsed.values()):
+        errors.append(
+            {
+                "sheet": rows[0].sheet if rows else "",
+                "row": None,
+                "column": "",
+                "message": _("文件中没有任何村（社区）：导入将停用全县的村，已拒绝"),
+            }
+        )
     if errors:
         errors.sort(
             key=lambda e: (e.get("row") or 0, len(e.get("column") or ""), e.get("column") or "")
@@ -243,6 +270,12 @@ def organizations_import(
             _("导入文件有%(n)d处错误，未导入任何数据。请修改后重新上传。") % {"n": len(errors)},
             errors,
         )
+
+    plan = _plan(parsed, existing, county_code)
+    if preview:
+        return plan
+    if plan["needs_confirmation"] and not confirm:
+        raise InvalidInput(_confirmation_message(plan), [])
 
     counts = {"created": 0, "updated": 0, "unchanged": 0, "deactivated": 0}
     entries: list[AuditEntry] = []
@@ -327,6 +360,79 @@ def organizations_import(
         )
         audit_record_many(actor=actor, entries=entries, ip=ip)
     return counts
+
+
+def _active_villages(county_code: str | None):
+    return Organization.objects.filter(
+        kind__in=VILLAGE_KINDS, parent__parent__code=county_code or "", is_active=True
+    )
+
+
+def _plan(
+    parsed: dict[str, dict[str, Any]], existing: dict[str, Organization], county_code: str | None
+) -> dict[str, Any]:
+    """What an import would change, by kind: counts, the first names, and whether the
+    deactivations exceed the share that needs an explicit confirmation."""
+    created, updated, unchanged = [], [], 0
+    for code, p in parsed.items():
+        old = existing.get(code)
+        if old is None:
+            created.append(f"{code} {p['name']}")
+            continue
+        parent = existing.get(p["parent_code"])
+        changed = [
+            FIELD_LABELS[f]
+            for f, new in (
+                ("name", p["name"]),
+                ("kind", p["kind"]),
+                ("party_body", p["party_body"]),
+                ("secretary_name", p["secretary_name"]),
+            )
+            if getattr(old, f) != new
+        ]
+        if _level(p["kind"]) and (parent is None or parent.pk != old.parent_id):
+            changed.append(FIELD_LABELS["parent_code"])
+        if p["member_count"] is not None and p["member_count"] != old.member_count:
+            changed.append(FIELD_LABELS["member_count"])
+        if changed or not old.is_active:
+            updated.append(f"{code} {p['name']}（{'、'.join(changed) or _('恢复有效')}）")
+        else:
+            unchanged += 1
+    active = _active_villages(county_code)
+    total = active.count()
+    gone = list(
+        active.exclude(code__in=list(parsed))
+        .order_by("code")
+        .values_list("code", "name", "parent__name")
+    )
+    share = len(gone) / total if total else 0.0
+    limit = float(getattr(settings, "ORG_IMPORT_MAX_DEACTIVATE_SHARE", MAX_DEACTIVATE_SHARE))
+    return {
+        "created": len(created),
+        "updated": len(updated),
+        "unchanged": unchanged,
+        "deactivated": len(gone),
+        "active_villages": total,
+        "deactivate_share": round(share, 4),
+        "deactivate_limit": limit,
+        "needs_confirmation": bool(gone) and share > limit,
+        "created_names": created[:PREVIEW_NAMES],
+        "updated_names": updated[:PREVIEW_NAMES],
+        "deactivated_names": [f"{c} {n}（{t}）" for c, n, t in gone[:PREVIEW_NAMES]],
+    }
+
+
+def _confirmation_message(plan: dict[str, Any]) -> str:
+    return _(
+        "本次导入将停用%(n)d个村（占全县有效村%(total)d个的%(share).0f%%），超过%(limit).0f%%，"
+        "需要明确确认。请核对文件是否为全县完整名单；确认无误后在网页上勾选“确认停用”，"
+        "或在命令行加 --confirm-deactivation。"
+    ) % {
+        "n": plan["deactivated"],
+        "total": plan["active_villages"],
+        "share": plan["deactivate_share"] * 100,
+        "limit": plan["deactivate_limit"] * 100,
+    }
 
 
 def _level(kind: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from assessments.models import Score
 from jobs import services as job_services
 from jobs import tasks as job_tasks
 from jobs.models import Job
+from organizations.models import Organization
 from starrating.errors import NotPermitted
 from tests.support.excel import fill, template_for
 from workbooks import tasks
@@ -216,20 +218,165 @@ def test_job_pages_check_who_is_asking(
     assert client.delete(status).status_code == 405
 
 
-def test_organization_upload_page(
-    client, county_admin, county, township_a, tmp_path, django_capture_on_commit_callbacks
+def _org_file(
+    tmp_path, rows, header=("区划代码", "名称", "类型", "上级代码", "党组织类型", "书记姓名")
 ):
     wb = openpyxl.Workbook()
-    wb.active.append(["区划代码", "名称", "类型", "上级代码", "党组织类型", "书记姓名"])
-    wb.active.append(["220602100203", "新村", "村", township_a.code, "党支部", "钱书记"])
-    wb.save(tmp_path / "o.xlsx")
+    wb.active.append(list(header))
+    for row in rows:
+        wb.active.append(row)
+    path = tmp_path / "o.xlsx"
+    wb.save(path)
+    return path
+
+
+def _post_file(client, url, path, callbacks):
+    with callbacks(execute=True), path.open("rb") as f:
+        return client.post(url, {"file": f})
+
+
+def test_organization_upload_previews_then_imports_on_confirmation(
+    client, county_admin, county, township_a, tmp_path, django_capture_on_commit_callbacks
+):
+    path = _org_file(tmp_path, [["220602100203", "新村", "村", township_a.code, "党支部", "钱"]])
     client.force_login(county_admin)
-    with django_capture_on_commit_callbacks(execute=True), (tmp_path / "o.xlsx").open("rb") as f:
-        response = client.post(reverse("job_organizations_upload"), {"file": f})
+
+    response = _post_file(
+        client, reverse("job_organizations_upload"), path, django_capture_on_commit_callbacks
+    )
+
     assert response.status_code == 302
-    job = Job.objects.get()
+    preview = Job.objects.get()
+    assert preview.kind == Kind.PREVIEW_ORGANIZATIONS
+    assert preview.status == Job.Status.SUCCEEDED, preview.error_message
+    assert not Organization.objects.filter(code="220602100203").exists()  # nothing yet
+    confirm = reverse("organizations_confirm", args=[preview.pk])
+    assert confirm in client.get(response.url).content.decode()
+    page = client.get(confirm).content.decode()
+    assert "新增 <strong>1</strong>" in page and "220602100203 新村" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm)
+
+    job = Job.objects.get(kind=Kind.IMPORT_ORGANIZATIONS)
+    assert response.status_code == 302
     assert job.status == Job.Status.SUCCEEDED, job.error_message
     assert job.counts["created"] == 1
+    assert Organization.objects.filter(code="220602100203", is_active=True).exists()
+
+
+def test_a_header_only_organization_file_changes_nothing_on_the_web(
+    client,
+    county_admin,
+    county,
+    village_a1,
+    village_a2,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(county_admin)
+    _post_file(
+        client,
+        reverse("job_organizations_upload"),
+        _org_file(tmp_path, []),
+        django_capture_on_commit_callbacks,
+    )
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert "没有任何组织数据" in job.errors[0]["message"]
+    assert (
+        Organization.objects.filter(pk__in=[village_a1.pk, village_a2.pk], is_active=True).count()
+        == 2
+    )
+
+
+def test_deactivating_most_of_a_county_needs_the_explicit_checkbox(
+    client,
+    county_admin,
+    county,
+    township_a,
+    village_a1,
+    village_a2,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    path = _org_file(tmp_path, [[village_a1.code, village_a1.name, "村", township_a.code, "", ""]])
+    client.force_login(county_admin)
+    _post_file(
+        client, reverse("job_organizations_upload"), path, django_capture_on_commit_callbacks
+    )
+    preview = Job.objects.get()
+    assert preview.counts["deactivated"] == 1 and preview.counts["needs_confirmation"] is True
+    confirm = reverse("organizations_confirm", args=[preview.pk])
+    assert "confirm_deactivation" in client.get(confirm).content.decode()
+
+    refused = client.post(confirm)
+
+    assert refused.status_code == 400 and "确认停用" in refused.content.decode()
+    village_a2.refresh_from_db()
+    assert village_a2.is_active is True
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm, {"confirm_deactivation": "1"})
+    village_a2.refresh_from_db()
+    assert village_a2.is_active is False
+
+
+def test_organization_errors_name_columns_in_chinese_and_refuse_formula_names(
+    client,
+    county_admin,
+    county,
+    township_a,
+    village_a1,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    path = _org_file(
+        tmp_path,
+        [[village_a1.code, '=HYPERLINK("http://x","点我")', "村", township_a.code, "", "", -1]],
+        header=("区划代码", "名称", "类型", "上级代码", "党组织类型", "书记姓名", "党员人数"),
+    )
+    client.force_login(county_admin)
+    response = _post_file(
+        client, reverse("job_organizations_upload"), path, django_capture_on_commit_callbacks
+    )
+    job = Job.objects.get()
+    fields = {e["field"] for e in job.errors}
+    assert fields == {"名称", "党员人数"}
+    text = client.get(response.url).content.decode()
+    assert "member_count" not in text and "党员人数" in text
+    village_a1.refresh_from_db()
+    assert not village_a1.name.startswith("=")
+
+
+def test_the_blank_organization_template_downloads(client, county_admin, county, assessor_a):
+    client.force_login(county_admin)
+    response = client.get(reverse("organizations_template"))
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in wb["组织机构"][1]] == [
+        "区划代码",
+        "名称",
+        "类型",
+        "上级代码",
+        "党组织类型",
+        "书记姓名",
+        "党员人数",
+    ]
+    assert county.code in str(wb["填写说明"]["A3"].value)
+    client.force_login(assessor_a)
+    assert client.get(reverse("organizations_template")).status_code == 403
+
+
+def test_an_oversize_upload_states_the_limit(settings, client, township_round, assessor_a):
+    settings.EXCEL_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(assessor_a)
+    big = SimpleUploadedFile("big.xlsx", b"PK" + b"0" * (2 * 1024 * 1024))
+    response = client.post(
+        reverse("job_scores_upload", args=[township_round.pk]),
+        {"stage": "township", "action": "import", "file": big},
+    )
+    assert response.status_code == 400
+    assert "上限为1 MB" in response.content.decode()
 
 
 def test_the_upload_page_offers_only_the_stages_the_user_may_score(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
@@ -50,9 +52,40 @@ def test_import_organizations(county, township_a, village_a1, village_a2, tmp_pa
     wb.active.append([township_a.code, township_a.name, "镇", county.code, "党委", ""])
     wb.active.append([village_a1.code, village_a1.name, "村", township_a.code, "党支部", "张三"])
     wb.save(tmp_path / "o.xlsx")
-    call_command("import_organizations", str(tmp_path / "o.xlsx"))
+    # Half the county's villages would go: refused without the explicit confirmation.
+    with pytest.raises(CommandError, match="需要明确确认"):
+        call_command("import_organizations", str(tmp_path / "o.xlsx"))
+    village_a2.refresh_from_db()
+    assert village_a2.is_active is True
+    call_command("import_organizations", str(tmp_path / "o.xlsx"), confirm_deactivation=True)
     village_a2.refresh_from_db()
     assert village_a2.is_active is False
+
+
+def test_import_organizations_dry_run_changes_nothing(
+    county, township_a, village_a1, village_a2, tmp_path
+):
+    wb = openpyxl.Workbook()
+    wb.active.append(["区划代码", "名称", "类型", "上级代码"])
+    wb.active.append([township_a.code, township_a.name, "镇", township_a.parent.code])
+    wb.active.append([village_a1.code, "新名称村", "村", township_a.code])
+    wb.active.append([village_a2.code, village_a2.name, "村", township_a.code])
+    wb.save(tmp_path / "o.xlsx")
+    out = io.StringIO()
+    call_command("import_organizations", str(tmp_path / "o.xlsx"), dry_run=True, stdout=out)
+    assert "修改：220602100201 新名称村（名称" in out.getvalue()
+    village_a1.refresh_from_db()
+    assert village_a1.name != "新名称村"
+
+
+def test_import_organizations_refuses_a_header_only_file(county, village_a1, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["区划代码", "名称", "类型", "上级代码"])
+    wb.save(tmp_path / "o.xlsx")
+    with pytest.raises(CommandError, match="没有任何组织数据"):
+        call_command("import_organizations", str(tmp_path / "o.xlsx"))
+    village_a1.refresh_from_db()
+    assert village_a1.is_active is True
 
 
 def test_generate_synthetic_is_reproducible(db):
@@ -105,3 +138,21 @@ def test_the_same_seed_makes_the_same_data(db):
 def test_expire_jobs_command(db, capsys):
     call_command("expire_jobs")
     assert "已清理 0 个" in capsys.readouterr().out
+
+
+def test_export_results_csv_does_not_write_formulas():
+    from workbooks.management.commands.export_results import FIELDS, render
+
+    record = dict.fromkeys(FIELDS)
+    record.update(
+        organization_code="220602100201",
+        organization_name='=HYPERLINK("http://x","点我")',
+        total="-1.50",
+        change=-1,
+    )
+
+    text = render([record], "csv")
+
+    row = text.splitlines()[1]
+    assert row.startswith("220602100201,\"'=HYPERLINK(")
+    assert ",-1.50," in row and row.endswith(",-1")

@@ -37,7 +37,7 @@ def test_the_tree_is_created_updated_and_absent_villages_deactivated(
         ],
     )
 
-    counts = imports.import_organizations_file(path, actor=county_admin)
+    counts = imports.import_organizations_file(path, actor=county_admin, confirm=True)
 
     assert counts == {"created": 2, "updated": 2, "unchanged": 0, "deactivated": 1}
     village_a1.refresh_from_db()

@@ -14,6 +14,7 @@ from assessments.selectors import result_records
 from ledgers.models import Rectification
 from tests.support.excel import submit_county_sheets
 from workbooks import report
+from workbooks.cells import LEVEL_NAMES
 
 SHEETS = ["汇总", "星级名单", "评分明细", "短板弱项", "整改台账"]
 
@@ -60,10 +61,16 @@ def test_report_has_the_five_sheets_and_government_print_setup(scored_round, tmp
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == "9"  # A4
+        assert ws.print_title_rows == "$3:$3"
+        if ws.title == "评分明细":  # 81 columns: a category per page, never one page wide
+            assert not ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.page_setup.scale == 70
+            assert ws.print_title_cols == "$A:$D"
+            assert len(ws.col_breaks.brk) == 6  # 4 between 5 categories, totals, 说明
+            continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth in (1, None)  # 1 is the default, may be omitted
         assert ws.page_setup.fitToHeight == 0
-        assert ws.print_title_rows == "$3:$3"
         assert ws.oddFooter.center.text == "第&P页 共&N页"
         assert ws.freeze_panes in ("A4", "E4")
         merged = [str(r) for r in ws.merged_cells.ranges]
@@ -90,7 +97,7 @@ def test_report_numbers_equal_result_records(scored_round, tmp_path):
         assert row[total_col] == float(record["total"])
         assert isinstance(row[total_col], float | int)
         assert row[composite_col] == float(record["composite"])
-        assert row[level_col] == record["level"]
+        assert row[level_col] == LEVEL_NAMES[record["level"]]  # 四星, not a bare digit
         assert row[change_col] == ("新评" if record["change"] == "new" else record["change"])
         for offset, (code, value) in enumerate(record["category_scores"].items()):
             assert row[header.index("SJ01") + 65 + offset] == float(value), code
@@ -103,6 +110,9 @@ def test_report_numbers_equal_result_records(scored_round, tmp_path):
     assert total_row[2] == 3
     levels = [r["level"] for r in records.values()]
     assert list(total_row[3:9]) == [levels.count(level) for level in range(5, -1, -1)]
+    assert total_row[2] == sum(total_row[3:10])  # 村数 = the star columns + 未评定
+    total_cells = next(r for r in wb["汇总"].iter_rows() if r[1].value == "合计")
+    assert total_cells[2].number_format == "0"  # a count, not "3.00"
     assert len(summary) == 2  # two townships (the 合计 row has no 序号)
 
     roster = _rows(wb["星级名单"])
@@ -156,7 +166,8 @@ def test_the_ledger_sheet_is_left_out_when_there_is_no_ledger(
     assert wb.sheetnames == SHEETS[:4]
     detail = _rows(wb["评分明细"])
     no_result = [r for r in detail if r[3] != "七道江村"]
-    assert all(v is None for v in no_result[0][4:69])  # villages without a result: no points
+    assert all(v == "—" for v in no_result[0][4:69])  # marked, not blank
+    assert no_result[0][-1].startswith("未评定")
 
 
 def test_with_stage_weights_the_item_points_are_the_engines_weighted_points(
@@ -192,3 +203,62 @@ def test_with_stage_weights_the_item_points_are_the_engines_weighted_points(
     assert row[header.index("SJ01")] == pytest.approx(0.3 * 1.5 + 0.7 * 3)  # 2.55
     assessment.refresh_from_db()
     assert row[header.index("总分")] == float(assessment.total)
+
+
+def test_the_explanation_says_why_a_village_has_fewer_stars():
+    from types import SimpleNamespace
+
+    from indicators.models import Item
+    from workbooks.report_notes import explanation
+
+    five = ["a", "b", "c", "d", "e"]
+    vetoed = SimpleNamespace(
+        level=0, vetoed=True, stars_earned=five, band_level=5, exceptional=False
+    )
+    assert explanation(vetoed, [(Item.Kind.VETO, "FJ01 发生严重违纪")]) == "否决：FJ01 发生严重违纪"
+    capped = SimpleNamespace(
+        level=3, vetoed=False, stars_earned=five, band_level=3, exceptional=False
+    )
+    assert explanation(capped, []).startswith("封顶：综合得分所在分数段最高三星")
+    deducted = SimpleNamespace(
+        level=4, vetoed=False, stars_earned=five, band_level=5, exceptional=False
+    )
+    assert explanation(deducted, [(Item.Kind.STAR_DEDUCTION, "JX01 信访")]) == "减星：JX01 信访"
+    plain = SimpleNamespace(
+        level=5, vetoed=False, stars_earned=five, band_level=5, exceptional=False
+    )
+    assert explanation(plain, []) == ""
+
+
+def test_a_vetoed_village_is_explained_in_the_roster(scored_round, village_a1, tmp_path):
+    scored_round.assessments.filter(organization=village_a1).update(vetoed=True, level=0)
+
+    wb = openpyxl.load_workbook(_export(tmp_path, scored_round))
+
+    roster = wb["星级名单"]
+    header = [c.value for c in roster[3]]
+    row = next(r for r in _rows(roster) if r[3] == village_a1.code)
+    assert row[header.index("星级")] == "零星"
+    assert row[header.index("说明")].startswith("否决")
+
+
+def test_a_townships_report_is_titled_and_signed_by_the_township(
+    scored_round, township_a, tmp_path
+):
+    wb = openpyxl.load_workbook(_export(tmp_path, scored_round, township_code=township_a.code))
+
+    summary = wb["汇总"]
+    assert summary["A1"].value.startswith(f"浑江区{township_a.name}2024年度")
+    assert summary["A2"].value == f"填报单位：中共{township_a.name}委员会"
+
+
+def test_deduction_items_are_not_ranked_by_a_score_rate(scored_round, tmp_path):
+    wb = openpyxl.load_workbook(_export(tmp_path, scored_round))
+
+    weak = wb["短板弱项"]
+    header = [c.value for c in weak[3]]
+    deductions = [r for r in _rows(weak) if r[header.index("类型")] == "减分项"]
+    assert deductions
+    for row in deductions:
+        assert row[header.index("得分率")] == "—"
+        assert isinstance(row[header.index("被扣分村数")], int)

@@ -4,11 +4,13 @@ import csv
 import io
 import json
 import sys
+from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand
 
 from assessments.management.options import round_for
 from assessments.selectors import result_records
+from workbooks.cells import is_formula_like
 
 FIELDS = [
     "organization_code",
@@ -45,6 +47,24 @@ class Command(BaseCommand):
             sys.stdout.write(text)
 
 
+def _cell(value) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a
+    leading apostrophe (OWASP's CSV-injection advice); numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and is_formula_like(value) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
 def render(records: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
@@ -61,5 +81,5 @@ def render(records: list[dict], fmt: str) -> str:
         row["stars_earned"] = (
             "" if record["stars_earned"] is None else " ".join(record["stars_earned"])
         )
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
