@@ -21,3 +21,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("dashboards.urls")),
 ]
+
+handler404 = "starrating.handlers.not_found"
