@@ -23,6 +23,7 @@ from assessments.views.common import (
 )
 from dashboards.forms import DashboardFilterForm
 from dashboards.selectors import dashboard_summary, ranking_for_user
+from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.pages import require_role
 
@@ -142,9 +143,15 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         org = villages_for_user(request.user).select_related("parent").get(pk=org_id)
     except Exception as exc:  # DoesNotExist, or a malformed id
         raise Http404 from exc
-    assessments = Assessment.objects.filter(
-        organization=org, round__county_id=request.user.county_id
-    ).select_related("round", "round__catalogue")
+    # Through the assessments selector, not the county: an evaluation group member sees only
+    # the villages of their own groups (DOMAIN.md §1), published or not.
+    assessments = (
+        selectors.assessments_for_user(request.user)
+        .filter(organization=org)
+        .select_related("round", "round__catalogue")
+    )
+    if request.user.has_role(Role.EVALUATOR) and not assessments.exists():
+        raise Http404
     if not request.user.has_role(*COUNTY_STAFF):
         assessments = assessments.filter(
             round__status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED]
