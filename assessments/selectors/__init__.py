@@ -12,6 +12,7 @@ from .assessments import (
     sheet_scores,
     sheets_by_assessment,
 )
+from .history import score_history
 from .results import (
     CHANGE_KINDS,
     catalogue_categories,
@@ -54,6 +55,7 @@ __all__ = [
     "round_progress",
     "round_rules",
     "rounds_for_user",
+    "score_history",
     "scoring_inputs",
     "sheet_projection",
     "sheet_scores",

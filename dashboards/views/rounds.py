@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments import advice, selectors
-from assessments.models import Assessment, Round
+from assessments import advice, policies, selectors
+from assessments.models import Round
 from assessments.views.common import (
     COUNTY_STAFF,
     DASHBOARD_ROLES,
@@ -179,6 +179,16 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             }
     for row in rows:
         row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+    # Score history: only the stages whose sheets the reader may see (a village secretary
+    # does not see the county stage's working values before they are published).
+    visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)
+    history = []
+    for line in selectors.score_history(org):
+        sheet = line["sheet"]
+        if sheet.pk not in visible:
+            visible[sheet.pk] = policies.can_view_sheet(request.user, sheet.assessment, sheet.stage)
+        if visible[sheet.pk]:
+            history.append(line)
     return render(
         request,
         "dashboards/village.html",
@@ -187,6 +197,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "rows": rows,
             "category_names": category_names,
             "latest": latest_advice,
+            "history": history,
         },
     )
 

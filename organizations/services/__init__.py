@@ -4,6 +4,7 @@ from here: ``from organizations import services``."""
 from .audit import (
     AuditEntry,
     account_event_record,
+    audit_export_record,
     audit_purge,
     audit_record,
     audit_record_many,
@@ -21,6 +22,7 @@ __all__ = [
     "api_token_create",
     "api_token_hash",
     "api_token_revoke",
+    "audit_export_record",
     "audit_purge",
     "audit_record",
     "audit_record_many",

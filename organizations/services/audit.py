@@ -220,3 +220,17 @@ def audit_purge(*, days: int, actor: User | None = None) -> int:
             after={"deleted": deleted, "days": days},
         )
     return deleted
+
+
+def audit_export_record(*, actor: User, filters: dict[str, Any], rows: int, ip: str | None) -> None:
+    """Reading the audit log out of the system is itself audited (who took which rows)."""
+    AuditLog.objects.create(
+        **_actor_fields(actor),
+        action=AuditLog.Action.EXPORT,
+        object_type=AuditLog._meta.label,
+        object_id="",
+        object_repr=str(AuditLog._meta.verbose_name),
+        after={"rows": rows, **{k: str(v) for k, v in filters.items() if v}},
+        ip_address=ip,
+        county_id=actor.county_id,
+    )
