@@ -283,8 +283,10 @@ def _build_rounds(county, townships, users, seed) -> None:
         )
 
     reviewer = users["reviewer"]
+    # The petitions bureau's written conclusion, entered by the organization department on its
+    # behalf (a department reviewer records only as their own department).
     veto = services.finding_create(
-        actor=reviewer,
+        actor=admin,
         assessment=a24[villages[9].pk],
         item_code="FJ04",
         evidence="2024年8月该村发生越级集体上访，经区信访局认定属实。",

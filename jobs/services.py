@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.models import User
+from organizations.models import AuditLog, User
+from organizations.services import audit_record
 from starrating.errors import InvalidInput, NotPermitted
 
 from . import registry
@@ -39,6 +40,14 @@ def job_create(
         job = Job.objects.create(kind=kind, parameters=dict(parameters), created_by=actor)
         if upload is not None:
             job.upload.save(getattr(upload, "name", "upload.xlsx").split("/")[-1], upload)
+        # 等保2.0 安全审计: every export and import is recorded with who and from where.
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.IMPORT if upload is not None else AuditLog.Action.EXPORT,
+            obj=job,
+            after={"kind": kind, "parameters": dict(parameters)},
+            ip=ip,
+        )
         transaction.on_commit(lambda: registered.task.delay(job.pk))
     return job
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import tokens
+from .views import audit, tokens
 
 urlpatterns = [
     path(
@@ -26,6 +26,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("audit/", audit.audit_log, name="audit_log"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/new/", tokens.token_create, name="token_create"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),

@@ -1,5 +1,8 @@
 """Who is on the other end of a request, for the audit log."""
 
+from contextvars import ContextVar
+from typing import Any
+
 
 def client_ip(request) -> str | None:
     """The client's address as the server saw it (behind a proxy, configure it to set
@@ -7,3 +10,8 @@ def client_ip(request) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+# The request being served, for audit rows written where no request is passed (a password or
+# role changed through Django's own views or the admin). Set by organizations' AuditMiddleware.
+current_request: ContextVar[Any] = ContextVar("current_request", default=None)

@@ -1,4 +1,6 @@
-"""Language selection: the pages are Chinese only, the API also speaks English.
+"""Request plumbing of the project: language selection, and no caching of personal data.
+
+Language selection: the pages are Chinese only, the API also speaks English.
 
 The web templates are written in Chinese; letting a browser's Accept-Language switch model labels
 (stage and status names) to English would mix two languages on one page. The API honours
@@ -17,3 +19,20 @@ class ApiLocaleMiddleware(LocaleMiddleware):
         translation.activate(settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer to a signed-in user and on every API answer:
+    scores, names and audit rows must not linger in a browser's or a proxy's cache (等保2.0
+    剩余信息保护; OWASP ASVS 14.3). Static files are answered by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response

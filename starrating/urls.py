@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from starrating.health import healthz
 
@@ -18,9 +18,12 @@ urlpatterns = [
         for app in ("organizations", "indicators", "assessments", "dashboards")
     ],
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # The web pages (server-rendered, Chinese).
     path("", include("organizations.urls")),
     path("", include("assessments.urls")),
     path("", include("dashboards.urls")),
 ]
+
+handler404 = "starrating.handlers.not_found"

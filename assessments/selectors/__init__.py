@@ -15,6 +15,7 @@ from .assessments import (
     sheet_scores,
     sheets_by_assessment,
 )
+from .history import score_history
 from .results import (
     catalogue_categories,
     category_codes,
@@ -55,6 +56,7 @@ __all__ = [
     "round_progress",
     "round_rules",
     "rounds_for_user",
+    "score_history",
     "scoring_inputs",
     "sheet_projection",
     "sheet_scores",

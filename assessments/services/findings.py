@@ -15,7 +15,7 @@ from assessments.models import (
     Round,
 )
 from indicators.models import Item
-from organizations.models import AuditLog, Department, User
+from organizations.models import AuditLog, Department, Role, User
 from organizations.services import audit_record
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
@@ -29,6 +29,35 @@ def ensure_findings_open(round_: Round) -> None:
             _("本轮当前状态（%(status)s）不能登记或修改联审问题和满意度测评。")
             % {"status": round_.get_status_display()}
         )
+
+
+def acting_department(actor: User, department: str | None) -> str:
+    """The department a finding or clearance is recorded under. A department reviewer acts
+    only as their own department and an evaluation group as the organization department,
+    whatever the request says; only the county admin may record on behalf of a department
+    (entering its written conclusion). Naming another department is refused, not ignored, so
+    nobody believes they recorded for someone else."""
+    own = actor.department if actor.role == Role.DEPARTMENT_REVIEWER else "organization"
+    if actor.role != Role.COUNTY_ADMIN:
+        if department and department != own:
+            raise NotPermitted(
+                _("您只能以本部门（%(own)s）的名义登记，不能代%(other)s登记。")
+                % {
+                    "own": Department(own).label,
+                    "other": Department(department).label
+                    if department in Department.values
+                    else department,
+                },
+                [{"field": "department", "value": department, "message": _("不是您的部门")}],
+            )
+        return own
+    department = department or own
+    if department not in Department.values:
+        raise InvalidInput(
+            _("部门不存在。"),
+            [{"field": "department", "value": department, "message": _("部门不存在")}],
+        )
+    return department
 
 
 def finding_create(
@@ -57,7 +86,7 @@ def finding_create(
         )
     if not (evidence or "").strip():
         errors.append({"field": "evidence", "message": _("请填写问题事实与依据")})
-    department = department or actor.department or "organization"
+    department = acting_department(actor, department)
     if errors:
         raise InvalidInput(_("登记联审问题失败。"), errors)
     with transaction.atomic():
@@ -166,12 +195,7 @@ def clearance_record(
     if not policies.can_record_finding(actor, assessment):
         raise NotPermitted(_("您无权为该村登记联审结论。"))
     ensure_findings_open(assessment.round)
-    department = department or actor.department or "organization"
-    if department not in Department.values:
-        raise InvalidInput(
-            _("部门不存在。"),
-            [{"field": "department", "value": department, "message": _("部门不存在")}],
-        )
+    department = acting_department(actor, department)
     org_name = assessment.organization.name
     label = Department(department).label
     open_findings = assessment.findings.filter(department=department).exclude(

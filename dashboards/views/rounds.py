@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments import advice, selectors
-from assessments.models import Assessment, Round
+from assessments import advice, policies, selectors
+from assessments.models import Round
 from assessments.views.common import (
     COUNTY_STAFF,
     DASHBOARD_ROLES,
@@ -23,6 +23,7 @@ from assessments.views.common import (
 )
 from dashboards.forms import DashboardFilterForm
 from dashboards.selectors import dashboard_summary, ranking_for_user
+from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.pages import require_role
 
@@ -142,9 +143,15 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         org = villages_for_user(request.user).select_related("parent").get(pk=org_id)
     except Exception as exc:  # DoesNotExist, or a malformed id
         raise Http404 from exc
-    assessments = Assessment.objects.filter(
-        organization=org, round__county_id=request.user.county_id
-    ).select_related("round", "round__catalogue")
+    # Through the assessments selector, not the county: an evaluation group member sees only
+    # the villages of their own groups (DOMAIN.md §1), published or not.
+    assessments = (
+        selectors.assessments_for_user(request.user)
+        .filter(organization=org)
+        .select_related("round", "round__catalogue")
+    )
+    if request.user.has_role(Role.EVALUATOR) and not assessments.exists():
+        raise Http404
     if not request.user.has_role(*COUNTY_STAFF):
         assessments = assessments.filter(
             round__status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED]
@@ -172,6 +179,16 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             }
     for row in rows:
         row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+    # Score history: only the stages whose sheets the reader may see (a village secretary
+    # does not see the county stage's working values before they are published).
+    visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)
+    history = []
+    for line in selectors.score_history(org):
+        sheet = line["sheet"]
+        if sheet.pk not in visible:
+            visible[sheet.pk] = policies.can_view_sheet(request.user, sheet.assessment, sheet.stage)
+        if visible[sheet.pk]:
+            history.append(line)
     return render(
         request,
         "dashboards/village.html",
@@ -180,6 +197,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "rows": rows,
             "category_names": category_names,
             "latest": latest_advice,
+            "history": history,
         },
     )
 

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("audit-log/", views.AuditLogListView.as_view(), name="api-audit-log"),
     path("tokens/", views.ApiTokenListView.as_view(), name="api-tokens"),
     path("tokens/<id:pk>/", views.ApiTokenDetailView.as_view(), name="api-token"),
     path("organizations/", views.OrganizationListView.as_view(), name="api-organizations"),

@@ -7,13 +7,13 @@ import django_filters
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations import selectors, services
-from organizations.models import ApiToken, Organization
+from organizations.models import ApiToken, AuditLog, Organization, Role
 from starrating.api import IdFilter
 from starrating.client import client_ip
 
@@ -80,6 +80,49 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
         read_only_fields = fields
 
 
+class AuditDiffSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class AuditLogSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    object_type_label = serializers.SerializerMethodField()
+    village_name = serializers.CharField(source="village.name", read_only=True, allow_null=True)
+    diff = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditLog
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "ip_address",
+            "action",
+            "action_label",
+            "object_type",
+            "object_type_label",
+            "object_id",
+            "object_repr",
+            "village",
+            "village_name",
+            "before",
+            "after",
+            "diff",
+            "reason",
+        ]
+        read_only_fields = fields
+
+    def get_object_type_label(self, entry: AuditLog) -> str:
+        return selectors.object_type_label(entry.object_type)
+
+    @extend_schema_field(AuditDiffSerializer(many=True))
+    def get_diff(self, entry: AuditLog) -> list[dict[str, str]]:
+        return selectors.audit_diff(entry)
+
+
 # --- filters -------------------------------------------------------------------------------
 
 
@@ -98,6 +141,24 @@ class OrganizationFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class AuditLogFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(method="filter_rows", label=_("操作人（姓名或用户名）"))
+    action = django_filters.ChoiceFilter(choices=AuditLog.Action.choices, method="filter_rows")
+    object_type = django_filters.CharFilter(
+        method="filter_rows", label=_("对象类型，如assessments.Sheet")
+    )
+    village = IdFilter(method="filter_rows", label=_("村（社区）ID"))
+    date_from = django_filters.DateFilter(method="filter_rows", label=_("起始日期（含，北京时间）"))
+    date_to = django_filters.DateFilter(method="filter_rows", label=_("截止日期（含，北京时间）"))
+
+    class Meta:
+        model = AuditLog
+        fields = ["actor", "action", "object_type", "village", "date_from", "date_to"]
+
+    def filter_rows(self, queryset, name, value):
+        return selectors.audit_filter(queryset, **{name: value}) if value else queryset
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -188,3 +249,22 @@ class ApiTokenDetailView(APIView):
             raise Http404
         services.api_token_revoke(actor=request.user, token=token, ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IsAuditor(permissions.BasePermission):
+    """The audit log's API is the security auditor's (and the IT administrator's)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return user.is_authenticated and (user.is_superuser or user.has_role(Role.AUDITOR))
+
+
+class AuditLogListView(generics.ListAPIView):
+    """The audit log of the auditor's county, newest first, filtered, paginated; read only."""
+
+    serializer_class = AuditLogSerializer
+    filterset_class = AuditLogFilter
+    permission_classes = [permissions.IsAuthenticated, IsAuditor]
+
+    def get_queryset(self):
+        return selectors.audit_for_user(self.request.user).select_related("village")

@@ -33,6 +33,36 @@
     }
   });
 
+  // <select data-autosubmit>: choosing a value submits its form (was onchange="…").
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.submit();
+    }
+  });
+
+  // <button data-print>: print the page (was onclick="window.print()").
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      window.print();
+    }
+  });
+
+  // <span data-width="42">: a bar's length in percent, set through the CSSOM, which the
+  // Content-Security-Policy allows (style="" attributes it does not). Run on the page and on
+  // every fragment htmx swaps in (a job's progress).
+  function applyWidths(root) {
+    var bars = root.querySelectorAll ? root.querySelectorAll("[data-width]") : [];
+    Array.prototype.forEach.call(bars, function (bar) {
+      bar.style.width = bar.getAttribute("data-width") + "%";
+    });
+  }
+  applyWidths(document);
+  document.addEventListener("htmx:load", function (event) {
+    applyWidths(event.detail.elt);
+  });
+
   // htmx reads the CSRF token from the page for its POSTs.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]");

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Round, Sheet
 from indicators.models import Item
@@ -39,7 +40,8 @@ def test_assessor_fills_and_submits_a_sheet_and_sees_the_total(
     for code in codes[1:]:
         page.fill(f"#p_{code}", scores[code])
     # The live subtotals come from the server's engine (htmx), not from page script.
-    page.wait_for_function("document.querySelector('#sheet-total').textContent.trim() === '90.00'")
+    # (expect, not wait_for_function: the page's CSP forbids the eval the latter relies on)
+    expect(page.locator("#sheet-total")).to_have_text("90.00")
     assert page.inner_text("#sub-SJ").strip() == "小计 18.00"
     assert no_horizontal_scroll(page)
     screenshot(page, "sheet-1366", full_page=False)
@@ -76,7 +78,7 @@ def test_sheet_on_a_phone(page, live_server, secretary_a1, assessment_a1):
     login(page, live_server, "secretary_a1")
     page.goto(f"{live_server.url}/assessments/{assessment_a1.pk}/sheet/self/")
     page.fill("#p_SJ01", "2.5")
-    page.wait_for_function("document.querySelector('#sub-SJ').textContent.includes('2.50')")
+    expect(page.locator("#sub-SJ")).to_contain_text("2.50")
     assert no_horizontal_scroll(page)
     box = page.locator("#p_SJ01").bounding_box()
     assert box["height"] >= 44 and box["width"] > 250  # one column, large inputs

@@ -104,7 +104,7 @@ def test_production_behind_nginx_defaults_to_https():
     result = boot_print(HTTPS, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "(('HTTP_X_FORWARDED_PROTO', 'https'), True, 0, False, True, True)"
+        "(('HTTP_X_FORWARDED_PROTO', 'https'), True, 31536000, True, True, True)"
     )
 
 

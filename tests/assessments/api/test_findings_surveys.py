@@ -157,3 +157,16 @@ def test_survey_is_locked_after_publication(api, a1, county_admin, round_2024):
 
     assert response.status_code == 409
     assert not SatisfactionSurvey.objects.exists()
+
+
+def test_a_reviewer_naming_another_department_is_refused(api, a1, reviewer):
+    response = api.as_(reviewer).post(
+        f"/api/v1/assessments/{a1.pk}/findings/",
+        {"item": "FJ03", "evidence": "村委委员受到党纪处分", "department": "petitions"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert "只能以本部门（纪检监察）的名义登记" in response.json()["message"]
+    assert [e["field"] for e in problems(response)] == ["department"]
+    assert not Finding.objects.exists()

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from assessments import services
-from assessments.models import Assessment, Finding, Round, SatisfactionSurvey
+from assessments.models import (
+    Assessment,
+    DepartmentClearance,
+    Finding,
+    Round,
+    SatisfactionSurvey,
+)
 from organizations.models import AuditLog
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 from tests.conftest import assessment_of, audit_rows, move_to, submit_county
@@ -55,11 +61,48 @@ def test_reviewer_records_a_pending_finding_with_audit(reviewer, round_2024, vil
     assert entry.after["assessment"] == assessment.pk
 
 
-def test_department_may_be_named(reviewer, round_2024, village_b1):
-    finding = record(reviewer, assessment_of(round_2024, village_b1), department="petitions")
+def test_a_reviewer_cannot_record_as_another_department(reviewer, round_2024, village_b1):
+    assessment = assessment_of(round_2024, village_b1)
+
+    with pytest.raises(NotPermitted, match="只能以本部门（纪检监察）的名义登记") as refused:
+        record(reviewer, assessment, department="petitions")
+
+    assert refused.value.errors[0]["field"] == "department"
+    assert not Finding.objects.exists()
+
+
+def test_a_reviewer_naming_their_own_department_is_fine(reviewer, round_2024, village_b1):
+    finding = record(reviewer, assessment_of(round_2024, village_b1), department="discipline")
+
+    assert finding.department == "discipline"
+
+
+def test_an_evaluator_records_as_the_organization_department_only(
+    evaluator, round_2024, village_a1
+):
+    assessment = assessment_of(round_2024, village_a1)
+
+    with pytest.raises(NotPermitted):
+        record(evaluator, assessment, "JX02", department="tax")
+    finding = record(evaluator, assessment, "JX02")
+
+    assert finding.department == "organization"
+
+
+def test_the_county_admin_may_record_for_a_department(county_admin, round_2024, village_b1):
+    finding = record(county_admin, assessment_of(round_2024, village_b1), department="petitions")
 
     finding.refresh_from_db()
     assert finding.department == "petitions"
+
+
+def test_a_reviewer_cannot_clear_as_another_department(reviewer, round_2024, village_b1):
+    assessment = assessment_of(round_2024, village_b1)
+
+    with pytest.raises(NotPermitted):
+        services.clearance_record(actor=reviewer, assessment=assessment, department="tax")
+
+    assert not DepartmentClearance.objects.exists()
 
 
 def test_county_admin_records_a_finding(county_admin, round_2024, village_a2):

@@ -243,3 +243,15 @@ def test_refused_write_does_not_show_the_page_behind_it(client, reviewer, assess
     assert response.status_code == 403
     html = response.content.decode()
     assert "只有县级管理员可以设置破格" in html and "review-table" not in html
+
+
+def test_a_reviewer_cannot_clear_for_another_department_from_the_page(
+    client, reviewer, assessment_a1
+):
+    response = as_user(client, reviewer).post(
+        reverse("clearance_create", args=[assessment_a1.pk]), {"department": "tax"}
+    )
+
+    assert response.status_code == 403
+    assert "只能以本部门（纪检监察）的名义登记" in response.content.decode()
+    assert not DepartmentClearance.objects.exists()

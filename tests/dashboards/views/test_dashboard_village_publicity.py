@@ -129,6 +129,18 @@ def test_village_scope_and_roles(
     assert client.post(reverse("village", args=[village_a1.pk])).status_code == 405
 
 
+def test_an_evaluator_opens_only_the_villages_of_their_groups(
+    client, evaluator, with_2023, village_a1, village_a2, village_b1
+):
+    """2023 is published for the whole county, yet village B1 was never in the evaluator's
+    group: its page is not found; village A1 (their group in 2024) opens."""
+    as_user(client, evaluator)
+
+    assert client.get(reverse("village", args=[village_b1.pk])).status_code == 404
+    assert client.get(reverse("village", args=[village_a2.pk])).status_code == 404  # 2023 published
+    assert client.get(reverse("village", args=[village_a1.pk])).status_code == 200
+
+
 # --- publicity ------------------------------------------------------------------------------
 
 

@@ -78,6 +78,7 @@ ADMIN_ONLY_ROUND = {"county_admin": (200, 404)} | {
 TABLE = [
     Row("organizations", "get", "/api/v1/organizations/", ALL_READ),
     Row("organization tree", "get", "/api/v1/organizations/tree/", ALL_READ),
+    Row("audit log", "get", "/api/v1/audit-log/", {"auditor": (200, 200)}),
     Row(
         "organization detail",
         "get",

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from assessments.management.options import round_for, user_of
+from organizations.models import AuditLog
+from organizations.services import audit_record
 from workbooks.report import report_export
 
 
@@ -19,15 +21,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         round_ = round_for(options["round"], options["county"])
+        user = user_of(options["user"])
         try:
             counts = report_export(
                 options["output"],
                 round_=round_,
-                user=user_of(options["user"]),
+                user=user,
                 township_code=options["township"],
             )
         except Http404 as exc:
             raise CommandError(str(exc)) from exc
+        audit_record(
+            actor=user,
+            action=AuditLog.Action.EXPORT,
+            obj=round_,
+            after={"report": options["output"], "township": options["township"], **counts},
+            reason="manage.py export_report",
+        )
         self.stdout.write(
             f"已导出 {counts['villages']} 个村（{counts['with_result']} 个有结果）、"
             f"{counts['townships']} 个镇（街道）到 {options['output']}"

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 
 from assessments.management.options import round_for
 from assessments.selectors import result_records
+from organizations.models import AuditLog
+from organizations.services import audit_record
 from workbooks.cells import is_formula_like
 
 FIELDS = [
@@ -39,6 +41,13 @@ class Command(BaseCommand):
         round_ = round_for(options["round"], options["county"])
         records = [{k: r[k] for k in FIELDS} for r in result_records(round_)]
         text = render(records, options["format"])
+        audit_record(
+            actor=None,
+            action=AuditLog.Action.EXPORT,
+            obj=round_,
+            after={"results": len(records), "format": options["format"]},
+            reason="manage.py export_results",
+        )
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as f:
                 f.write(text)
