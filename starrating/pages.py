@@ -4,6 +4,7 @@ message (400 / 403 / 409)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
 from starrating.errors import DomainError, NotPermitted
@@ -23,3 +24,9 @@ def forbid_if_not_permitted(error: DomainError) -> None:
 
 def error_context(error: DomainError) -> dict:
     return {"message": error.message, "errors": error.errors, "extra": error.extra}
+
+
+def paginate(request, items, *, per_page: int = 50) -> Page:
+    """One page of a long list (``?page=``; out of range gives the last page). The page
+    partial ``_pagination.html`` keeps every other query parameter (filters stay in the URL)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

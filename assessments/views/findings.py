@@ -18,7 +18,7 @@ from organizations.models import Department, Role
 from organizations.selectors import townships_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError
-from starrating.pages import error_context, forbid_if_not_permitted, require_role
+from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
 
 from .common import FINDINGS_ROLES, int_or_none, round_context
 
@@ -30,7 +30,8 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     total = assessments.count()
     if township_id:
         assessments = assessments.filter(organization__parent_id=township_id)
-    assessments = list(assessments.order_by("organization__code"))
+    page = paginate(request, assessments.order_by("organization__code"))
+    assessments = list(page)
     ids = [a.pk for a in assessments]
     findings = list(
         Finding.objects.filter(assessment__round=round_, assessment_id__in=ids)
@@ -97,6 +98,7 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     return {
         **round_context(request, round_, "findings"),
         "rows": rows,
+        "page": page,
         "progress": progress,
         "pending": sum(1 for f in findings if f.status == Finding.Status.PENDING),
         "finding_form": FindingForm(items=items),

@@ -17,7 +17,7 @@ from assessments.models import Round, Stage
 from organizations.models import Organization, Role
 from starrating.client import client_ip
 from starrating.errors import DomainError, InvalidInput, NotPermitted
-from starrating.pages import error_context, forbid_if_not_permitted, require_role
+from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
 
 from .common import (
     COUNTY_STAFF,
@@ -42,11 +42,12 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
     township_id = int_or_none(request.GET.get("township"))
     assessments = selectors.assessments_for_user(user, round_=round_)
     show_villages = not user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER) or township_id
-    villages = []
+    villages, page = [], None
     if show_villages:
         if township_id:
             assessments = assessments.filter(organization__parent_id=township_id)
-        assessments = list(assessments.order_by("organization__code"))
+        page = paginate(request, assessments.order_by("organization__code"))
+        assessments = list(page)
         sheets = selectors.sheets_by_assessment(a.pk for a in assessments)
         for a in assessments:
             stages = []
@@ -69,6 +70,7 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         "stages": [(s, Stage(s).label) for s in round_stages(round_)],
         "deadlines": round_deadlines(round_),
         "villages": villages,
+        "page": page,
         "township_id": township_id,
         "can_manage": policies.can_manage_round(user, round_.county_id),
         "can_review": user.has_role(

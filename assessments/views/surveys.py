@@ -15,7 +15,7 @@ from assessments.models import Round
 from organizations.selectors import townships_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError
-from starrating.pages import error_context, forbid_if_not_permitted, require_role
+from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
 
 from .common import SURVEY_ROLES, int_or_none, round_context
 
@@ -26,17 +26,19 @@ def _surveys_context(request: HttpRequest, round_: Round) -> dict:
     assessments = selectors.assessments_for_user(user, round_=round_).select_related("survey")
     if township_id:
         assessments = assessments.filter(organization__parent_id=township_id)
+    page = paginate(request, assessments.order_by("organization__code"))
     rows = [
         {
             "assessment": a,
             "survey": getattr(a, "survey", None),
             "may_enter": policies.can_enter_survey(user, a) and round_.findings_open,
         }
-        for a in assessments.order_by("organization__code")
+        for a in page
     ]
     return {
         **round_context(request, round_, "surveys"),
         "rows": rows,
+        "page": page,
         "townships": townships_for_user(user).order_by("code"),
         "township_id": township_id,
     }

@@ -25,9 +25,7 @@ from dashboards.forms import DashboardFilterForm
 from dashboards.selectors import dashboard_summary, ranking_for_user
 from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
-from starrating.pages import require_role
-
-HISTOGRAM_BINS = [(Decimal(lo), Decimal(lo + 5)) for lo in range(50, 100, 5)]
+from starrating.pages import paginate, require_role
 
 
 def _percent(value: Decimal | None) -> str | None:
@@ -53,24 +51,11 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     summary = dashboard_summary(round_, request.user)
 
-    # With the primary key, so that equal scores of two villages are two values (DISTINCT).
-    composites = [
-        c
-        for _pk, c in ranking_for_user(round_, request.user)
-        .order_by()
-        .values_list("pk", "composite")
-        if c is not None
-    ]
+    bins = summary["histogram"]
     histogram = [
-        {
-            "label": f"<{HISTOGRAM_BINS[0][0]}",
-            "count": sum(1 for c in composites if c < HISTOGRAM_BINS[0][0]),
-        }
+        {"label": label if label.startswith("<") else f"{label}–{int(label) + 5}", "count": n}
+        for label, n in bins.items()
     ]
-    for lo, hi in HISTOGRAM_BINS:
-        last = hi == 100
-        count = sum(1 for c in composites if lo <= c < hi or (last and c == hi))
-        histogram.append({"label": f"{lo}–{hi}", "count": count})
     level = filters.get("level")
     ranking = ranking_for_user(
         round_,
@@ -128,7 +113,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
             "levels": levels,
             "histogram": histogram,
             "charts": charts,
-            "ranking": ranking,
+            "ranking": paginate(request, ranking),
             "form": form,
             "targets": targets,
         },
@@ -219,12 +204,15 @@ def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("organization", "organization__parent")
         .order_by("organization__parent__code", "organization__code")
     )
+    show_all = bool(request.GET.get("all"))
     return render(
         request,
         "dashboards/publicity.html",
         {
             **round_context(request, round_, "publicity"),
-            "entries": entries,
+            # The whole list (?all=1) is the printable one; on screen it comes in pages.
+            "entries": entries if show_all else paginate(request, entries, per_page=100),
+            "all": show_all,
             "draft": not public,
         },
     )
