@@ -24,38 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+from bench.common import BENCH_DIR, ROOT, median, prepare_rounds, setup
+
 EXPORT_LIMIT = 1.5
 IMPORT_LIMIT = 2.5
 RSS_LIMIT_MB = 250
 RSS_FLAT_LIMIT = 0.15
-SEEDS = {4: 91, 2: 92, 1: 93}  # divisor of N → seed of that synthetic county
-
-
-def _setup(database_url: str | None = None) -> None:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = database_url or os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "starrating.settings")
-    os.environ.setdefault("MEDIA_ROOT", str(BENCH_DIR / "media"))
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def _median(fn, runs: int, before=None) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
 
 
 def _line(name: str, value: float, floor: float, limit: float) -> bool:
@@ -71,10 +45,10 @@ def _line(name: str, value: float, floor: float, limit: float) -> bool:
 
 def _rss_child(round_id: int, out: str) -> None:
     """Run in a fresh process: one export, then print the peak RSS in MB."""
-    from assessments import exports
     from assessments.models import Round
+    from workbooks import report
 
-    exports.report_export(out, round_=Round.objects.get(pk=round_id))
+    report.report_export(out, round_=Round.objects.get(pk=round_id))
     print(_peak_rss_mb())
 
 
@@ -151,54 +125,35 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     if args.child_export:
-        _setup()
+        setup()
         _rss_child(int(args.child_export[0]), args.child_export[1])
         return 0
     if args.runs < 3:
         parser.error("--runs must be at least 3 (medians of ≥ 3 runs)")
 
-    db_file = BENCH_DIR / "bench.sqlite3"
-    if not args.keep and "BENCH_DATABASE_URL" not in os.environ:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    _setup()
-    from django.core.management import call_command
+    setup(keep=args.keep)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    from assessments import exports, imports, synthetic
     from assessments.models import Assessment, Round, Score, Sheet, Stage
-    from organizations.models import AuditLog, Organization
+    from workbooks import imports, report
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
-    rounds: dict[int, Round] = {}
-    for divisor, seed in SEEDS.items():
-        n = args.villages // divisor
-        county = Organization.objects.filter(code=synthetic.county_code(seed)).first()
-        if county is None:
-            started = time.perf_counter()
-            made = synthetic.generate(villages=n, seed=seed)
-            print(
-                f"generate_synthetic --villages {n}: {time.perf_counter() - started:.1f} s",
-                flush=True,
-            )
-            rounds[n] = made.round
-        else:
-            rounds[n] = Round.objects.get(county=county)
+    rounds, _generated = prepare_rounds(args.villages)
     n = args.villages
     round_ = rounds[n]
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=BENCH_DIR))
     ok = True
     try:
         # --- report export --------------------------------------------------------------
-        report = work / "report.xlsx"
-        export_time, runs = _median(lambda: exports.report_export(report, round_=round_), args.runs)
-        cells = _read_cells(report)
+        report_path = work / "report.xlsx"
+        export_time, runs = median(
+            lambda: report.report_export(report_path, round_=round_), args.runs
+        )
+        cells = _read_cells(report_path)
         total_cells = sum(
             1 for rows in cells.values() for r in rows for value, _f in r if value is not None
         )
         bare = work / "bare.xlsx"
-        floor, floor_runs = _median(lambda: _bare_write(bare, cells), args.runs)
+        floor, floor_runs = median(lambda: _bare_write(bare, cells), args.runs)
         print(
             f"report: {n} villages, {total_cells} cells; "
             f"runs {_fmt(runs)}; floor runs {_fmt(floor_runs)}"
@@ -262,7 +217,7 @@ def main(argv: list[str]) -> int:
                     [round_.pk, Stage.TOWNSHIP],
                 )
             Sheet.objects.filter(assessment__round=round_, stage=Stage.TOWNSHIP).delete()
-            AuditLog.objects.filter(reason__in=["Excel导入", "Excel导入评分"]).delete()
+            # The audit rows of earlier runs stay (the log is append-only): each run adds its own.
 
         counts = {}
 
@@ -271,7 +226,7 @@ def main(argv: list[str]) -> int:
                 imports.import_scores_file(filled, actor=None, round_=round_, stage=Stage.TOWNSHIP)
             )
 
-        import_time, runs = _median(run_import, args.runs, before=clear_stage)
+        import_time, runs = median(run_import, args.runs, before=clear_stage)
         assert counts["created"] == counts["cells"] > 0, counts
 
         items = dict(
@@ -306,7 +261,7 @@ def main(argv: list[str]) -> int:
             parts.append((read, time.perf_counter() - started - read))
 
         parts: list[tuple[float, float]] = []
-        floor, floor_runs = _median(bare_import, args.runs, before=bare_setup)
+        floor, floor_runs = median(bare_import, args.runs, before=bare_setup)
         read_part = statistics.median(p[0] for p in parts)
         insert_part = statistics.median(p[1] for p in parts)
         print(
@@ -330,12 +285,12 @@ def _fmt(times: list[float]) -> str:
 def _filled_template(path: Path, round_, values: dict) -> None:
     """The template of the township stage with every village's points filled in (as a
     township would upload it), written with the app's own template writer."""
-    from assessments import exports
     from assessments.models import Stage
     from indicators.models import Item
+    from workbooks import template
 
     items = [
-        exports.TemplateItem(
+        template.TemplateItem(
             i.code, i.title, i.max_points, str(Item.Kind(i.kind).label), i.category.name
         )
         for i in Item.objects.filter(
@@ -344,13 +299,13 @@ def _filled_template(path: Path, round_, values: dict) -> None:
         .select_related("category")
         .order_by("category__position", "position")
     ]
-    sheets: dict[str, exports.TemplateSheet] = {}
+    sheets: dict[str, template.TemplateSheet] = {}
     for pk, code, name, township in round_.assessments.order_by(
         "organization__parent__code", "organization__code"
     ).values_list("pk", "organization__code", "organization__name", "organization__parent__name"):
-        sheet = sheets.setdefault(township, exports.TemplateSheet(township, []))
+        sheet = sheets.setdefault(township, template.TemplateSheet(township, []))
         sheet.villages.append((code, name, values.get(pk, {})))
-    exports.write_template(
+    template.write_template(
         path,
         round_name=round_.name,
         year=round_.year,
