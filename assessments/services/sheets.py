@@ -102,7 +102,11 @@ def scores_save(
             .first()
         )
         if sheet is None:
-            sheet = Sheet.objects.create(assessment=assessment, stage=stage)
+            # Two first saves at once: get_or_create takes the loser's IntegrityError and
+            # waits on the winner's row lock, so the loser sees its version (a conflict).
+            sheet, _created = Sheet.objects.select_for_update().get_or_create(
+                assessment=assessment, stage=stage
+            )
             assessment.round.refresh_from_db()
         else:
             assessment.round = sheet.assessment.round
