@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from assessments.models import (
     Assessment,
@@ -173,15 +173,21 @@ def _counts_of_townships(
     for t_id, t_code, t_name, n in counted:
         result[t_id] = {"id": t_id, "code": t_code, "name": t_name, **_empty_counts()}
         result[t_id]["assessments"] = n
-    items: dict[str, list] = {}
-    tallies = ResultTally.objects.filter(round=round_, township__in=townships).exclude(n=0)
-    for t_id, key, n, total in tallies.order_by().values_list("township_id", "key", "n", "total"):
-        if key.startswith("item:"):
-            entry = items.setdefault(key[5:], [0, Decimal("0")])
-            entry[0] += n
-            entry[1] += total
-        elif t_id in result:
+    tallies = ResultTally.objects.filter(round=round_, township__in=townships).order_by()
+    is_item = Q(key__startswith="item:")
+    # Per township: the counts (a score or so of keys each); the item sums only in total.
+    for t_id, key, n in (
+        tallies.exclude(is_item).exclude(n=0).values_list("township_id", "key", "n")
+    ):
+        if t_id in result:
             _count(result[t_id], key, n)
+    items = {
+        key[5:]: [n, Decimal(str(total or 0)).quantize(Decimal("0.01"))]
+        for key, n, total in tallies.filter(is_item)
+        .values("key")
+        .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
+        .values_list("key", "sum_n", "sum_total")
+    }
     return result, items
 
 
