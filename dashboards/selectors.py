@@ -31,7 +31,7 @@ from assessments.selectors import (
 )
 from indicators.models import Item
 from organizations.models import Organization, Role, User
-from organizations.selectors import COUNTY_WIDE_ROLES, townships_in_county
+from organizations.selectors import COUNTY_WIDE_ROLES, counties_for_user, townships_in_county
 
 
 def ranking_for_user(
@@ -96,6 +96,17 @@ def _count(counts: dict, key: str, n: int) -> None:
             counts["histogram"][value] += n
 
 
+def _add_counts(total: dict, counts: dict) -> None:
+    """Add one township's (or county's) counts to ``total``."""
+    for key in ("assessments", "rated", "vetoed", "level_3_plus", "level_4_plus"):
+        total[key] += counts[key]
+    for key in ("composite_at_least_70", "composite_at_least_80"):
+        total[key] += counts[key]
+    for group in ("levels", "changes", "histogram"):
+        for key, n in counts[group].items():
+            total[group][key] += n
+
+
 def _whole_townships(user: User, round_: Round) -> QuerySet[Organization] | None:
     """The townships the user sees whole (county-wide roles, a township's assessor), or None
     when the user sees only some villages (an evaluation group, a village)."""
@@ -130,13 +141,7 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         townships, items = _counts_of_townships(round_, whole)
     overall = _empty_counts()
     for counts in townships.values():
-        for key in ("assessments", "rated", "vetoed", "level_3_plus", "level_4_plus"):
-            overall[key] += counts[key]
-        for key in ("composite_at_least_70", "composite_at_least_80"):
-            overall[key] += counts[key]
-        for group in ("levels", "changes", "histogram"):
-            for key, n in counts[group].items():
-                overall[group][key] += n
+        _add_counts(overall, counts)
     for counts in [overall, *townships.values()]:
         if "assessments" in counts:
             counts["pending"] = counts["assessments"] - counts["rated"]
@@ -153,7 +158,7 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         "target_share_3": round_.target_share_3,
         "target_share_4": round_.target_share_4,
         "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
-        "weakest_items": _weakest_items(round_, items, limit=weakest_limit),
+        "weakest_items": _weakest_items_of({round_.catalogue_id}, items, limit=weakest_limit),
     }
 
 
@@ -212,11 +217,16 @@ def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dic
     return result, items
 
 
-def _weakest_items(round_: Round, sums: dict[str, list], *, limit: int) -> list[dict]:
-    """Scored items by average share of their maximum over the results, lowest first."""
-    weakest = []
-    scored = Item.objects.filter(catalogue_id=round_.catalogue_id, kind=Item.Kind.SCORED)
-    for item in scored.select_related("category").order_by():
+def _weakest_items_of(catalogue_ids: set[int], sums: dict[str, list], *, limit: int) -> list[dict]:
+    """Scored items by average share of their maximum over the results, lowest first. Over
+    several counties (a region) an item is its code in their catalogues (a year's catalogues
+    are copies of one another); the first catalogue's title and maximum name it."""
+    weakest, seen = [], set()
+    scored = Item.objects.filter(catalogue_id__in=catalogue_ids, kind=Item.Kind.SCORED)
+    for item in scored.select_related("category").order_by("catalogue_id", "position"):
+        if item.code in seen:
+            continue
+        seen.add(item.code)
         n, total = sums.get(item.code, (0, Decimal("0")))
         if not n or not item.max_points:
             continue
@@ -301,3 +311,85 @@ def review_left(round_: Round, department: str) -> tuple[int, int]:
         .count()
     )
     return max(total - done, 0), total
+
+
+# --- a city's or province's roll-up ----------------------------------------------------------
+
+
+def region_years(user: User) -> list[int]:
+    """The years of the rounds of the user's counties, latest first."""
+    return sorted(
+        set(
+            Round.objects.filter(county__in=counties_for_user(user))
+            .order_by()
+            .values_list("year", flat=True)
+        ),
+        reverse=True,
+    )
+
+
+def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
+    """Read-only roll-ups of the counties of a city or province for one year: per county its
+    round (if any), villages, the same counts as a county's dashboard, and the shares of the
+    保三争四 targets; the region's totals; the weakest items over all its results. Four reads
+    of stored rows (counties, rounds, assessments per round, tallies) whatever the number of
+    counties or villages — no score row."""
+    counties = list(counties_for_user(user).order_by("code").values_list("pk", "code", "name"))
+    rounds = {
+        r.county_id: r
+        for r in Round.objects.filter(county_id__in=[c[0] for c in counties], year=year).exclude(
+            status=Round.Status.DRAFT
+        )
+    }
+    rows: dict[int, dict] = {}
+    for pk, code, name in counties:
+        round_ = rounds.get(pk)
+        rows[pk] = {
+            "id": pk,
+            "code": code,
+            "name": name,
+            "round": None
+            if round_ is None
+            else {"id": round_.pk, "status": round_.status, "name": round_.name},
+            "status_label": "" if round_ is None else round_.get_status_display(),
+            **_empty_counts(),
+        }
+    by_round = {r.pk: r.county_id for r in rounds.values()}
+    for round_id, n in (
+        Assessment.objects.filter(round_id__in=list(by_round))
+        .order_by()
+        .values_list("round_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[by_round[round_id]]["assessments"] = n
+    tallies = ResultTally.objects.filter(round_id__in=list(by_round)).order_by()
+    is_item = Q(key__startswith="item:")
+    for round_id, key, n in (
+        tallies.exclude(is_item)
+        .values("round_id", "key")
+        .annotate(sum_n=Sum("n"))
+        .values_list("round_id", "key", "sum_n")
+    ):
+        _count(rows[by_round[round_id]], key, n)
+    overall = _empty_counts()
+    for row in rows.values():
+        _add_counts(overall, row)
+    for counts in [overall, *rows.values()]:
+        counts["pending"] = counts["assessments"] - counts["rated"]
+        counts["share_3_plus"] = _share(counts["level_3_plus"], counts["rated"])
+        counts["share_4_plus"] = _share(counts["level_4_plus"], counts["rated"])
+    sums = {
+        key[5:]: [n, Decimal(str(total or 0)).quantize(Decimal("0.01"))]
+        for key, n, total in tallies.filter(is_item)
+        .values("key")
+        .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
+        .values_list("key", "sum_n", "sum_total")
+    }
+    catalogue_ids = {r.catalogue_id for r in rounds.values()}
+    return {
+        "year": year,
+        "region": {"id": user.organization_id, "name": user.organization.name},
+        **overall,
+        "counties": sorted(rows.values(), key=lambda r: (-(r["share_3_plus"] or -1), r["code"])),
+        "weakest_items": _weakest_items_of(catalogue_ids, sums, limit=weakest_limit),
+    }

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from .views import home, rounds
+from .views import home, region, rounds
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("rounds/<int:round_id>/dashboard/", rounds.dashboard, name="dashboard"),
     path("rounds/<int:round_id>/publicity/", rounds.publicity, name="publicity"),
     path("villages/<int:org_id>/", rounds.village, name="village"),
+    path("regions/", region.region, name="region"),
 ]

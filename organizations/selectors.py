@@ -205,3 +205,14 @@ def audit_diff(entry: AuditLog) -> list[dict[str, str]]:
             continue
         lines.append({"field": _field_label(model, key), "old": _shown(old), "new": _shown(new)})
     return lines
+
+
+def counties_for_user(user: User) -> QuerySet[Organization]:
+    """The counties whose roll-ups a city's or province's organization department reads: those
+    under its city, or under the cities of its province (codes nest: a county's code starts
+    with its city's four digits and its province's two)."""
+    if not user.has_role(Role.REGION_VIEWER) or user.organization is None:
+        return Organization.objects.none()
+    region = user.organization
+    under = Q(parent=region) | Q(parent__parent=region)
+    return Organization.objects.filter(under, kind=Organization.Kind.COUNTY, is_active=True)

@@ -62,3 +62,33 @@ class DashboardSerializer(CountsSerializer):
     target_share_4 = serializers.DecimalField(max_digits=4, decimal_places=3)
     townships = TownshipCountsSerializer(many=True)
     weakest_items = WeakItemSerializer(many=True)
+
+
+class RegionQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    weakest = serializers.IntegerField(min_value=0, max_value=100, default=10)
+
+
+class CountyRoundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+
+
+class CountyCountsSerializer(CountsSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    round = CountyRoundSerializer(allow_null=True)
+
+
+class RegionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RegionSerializer(CountsSerializer):
+    year = serializers.IntegerField()
+    region = RegionRefSerializer()
+    counties = CountyCountsSerializer(many=True)
+    weakest_items = WeakItemSerializer(many=True)

@@ -10,4 +10,5 @@ urlpatterns = [
     path(
         "rounds/<id:pk>/dashboard/", views.RoundDashboardView.as_view(), name="api-round-dashboard"
     ),
+    path("regions/summary/", views.RegionSummaryView.as_view(), name="api-region-summary"),
 ]

@@ -1,13 +1,22 @@
 """The dashboard in the API: the same summary as the page, over the user's scope."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import selectors as core
 from dashboards import selectors
+from organizations.models import Role
+from starrating.errors import NotPermitted
 
-from .serializers import DashboardQuerySerializer, DashboardSerializer
+from .serializers import (
+    DashboardQuerySerializer,
+    DashboardSerializer,
+    RegionQuerySerializer,
+    RegionSerializer,
+)
 
 
 class RoundDashboardView(APIView):
@@ -23,3 +32,26 @@ class RoundDashboardView(APIView):
         limit = params.validated_data["weakest"]
         summary = selectors.dashboard_summary(round_, request.user, weakest_limit=limit)
         return Response(DashboardSerializer(summary).data)
+
+
+class RegionSummaryView(APIView):
+    """A city's or province's roll-up of its counties (region viewers only)."""
+
+    @extend_schema(
+        responses=RegionSerializer,
+        parameters=[RegionQuerySerializer],
+        summary="所辖区县汇总（市/省组织部只读）：各区县星级分布、保三争四、升降、薄弱指标",
+    )
+    def get(self, request):
+        if not request.user.has_role(Role.REGION_VIEWER):
+            raise NotPermitted(_("只有市/省组织部可以查看所辖区县汇总。"))
+        params = RegionQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        years = selectors.region_years(request.user)
+        year = params.validated_data.get("year") or (years[0] if years else None)
+        if year is None:
+            raise Http404(_("所辖区县还没有评定轮次。"))
+        summary = selectors.region_summary(
+            request.user, year=year, weakest_limit=params.validated_data["weakest"]
+        )
+        return Response(RegionSerializer(summary).data)

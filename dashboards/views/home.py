@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -25,6 +25,8 @@ ROLE_STAGE = {
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if user.has_role(Role.REGION_VIEWER):
+        return redirect("region")  # a city or province reads its counties' roll-ups
     round_ = selectors.current_round_for_user(user)
     context: dict = {"round": round_, "role": user.role}
     if round_ is not None:

@@ -28,7 +28,7 @@ from organizations.selectors import townships_for_user, villages_for_user
 from starrating.pages import paginate, require_role
 
 
-def _percent(value: Decimal | None) -> str | None:
+def percent_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{(value * 100).quantize(Decimal('0.1'))}"
 
 
@@ -68,21 +68,21 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     targets = [
         {
             "label": _("三星及以上（保三）"),
-            "target": _percent(round_.target_share_3),
+            "target": percent_text(round_.target_share_3),
             "share": summary["share_3_plus"],
             "count": summary["level_3_plus"],
             "goal": round_.target_share_3,
         },
         {
             "label": _("四星及以上（争四）"),
-            "target": _percent(round_.target_share_4),
+            "target": percent_text(round_.target_share_4),
             "share": summary["share_4_plus"],
             "count": summary["level_4_plus"],
             "goal": round_.target_share_4,
         },
     ]
     for t in targets:
-        t["actual"] = _percent(t["share"])
+        t["actual"] = percent_text(t["share"])
         t["met"] = t["share"] is not None and t["share"] >= t["goal"]
     for t in summary["townships"]:
         t["level_list"] = [t["levels"][str(lv)] for lv in levels]

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     DEPARTMENT_REVIEWER = "department_reviewer", _("联审部门")
     AUDITOR = "auditor", _("审计（只读）")
     INDICATOR_MAINTAINER = "indicator_maintainer", _("指标维护员")
+    # A city's or province's organization department: read-only roll-ups of its counties.
+    REGION_VIEWER = "region_viewer", _("市/省组织部（汇总只读）")
 
 
 # The level of the tree each role's scope organization must be at.
@@ -31,6 +33,7 @@ ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
     Role.DEPARTMENT_REVIEWER: (Organization.Kind.COUNTY,),
     Role.AUDITOR: (Organization.Kind.COUNTY,),
     Role.INDICATOR_MAINTAINER: (Organization.Kind.COUNTY,),
+    Role.REGION_VIEWER: (Organization.Kind.PROVINCE, Organization.Kind.CITY),
 }
 
 

@@ -10,9 +10,12 @@ code_validator = RegexValidator(r"^\d{12}$", _("代码必须是12位数字的统
 
 
 class Organization(models.Model):
-    """One node of the tree: a county, a township/street, or a village/community."""
+    """One node of the tree: a province or city (an installation serving many counties), a
+    county, a township/street, or a village/community."""
 
     class Kind(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市/州")
         COUNTY = "county", _("区/县")
         TOWNSHIP = "township", _("乡/镇")
         STREET = "street", _("街道")
@@ -55,9 +58,11 @@ class Organization(models.Model):
                 condition=Q(code__regex=r"^[0-9]{12}$"),
                 name="%(app_label)s_%(class)s_code_12_digits",
             ),
+            # Only the levels above the townships may be roots: a county without its city is
+            # how a single-county installation starts (docs/deployment.md).
             models.CheckConstraint(
-                condition=Q(kind="county") | Q(parent__isnull=False),
-                name="%(app_label)s_%(class)s_parent_unless_county",
+                condition=Q(kind__in=["province", "city", "county"]) | Q(parent__isnull=False),
+                name="%(app_label)s_%(class)s_parent_unless_region",
             ),
         ]
         indexes = [models.Index(fields=["parent", "kind"])]

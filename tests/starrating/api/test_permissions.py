@@ -157,6 +157,8 @@ TABLE = [
     ),
     Row("round results", "get", "/api/v1/rounds/{r}/results/", COUNTY_READ),
     Row("round dashboard", "get", "/api/v1/rounds/{r}/dashboard/", COUNTY_READ),
+    # County roles are refused; the region viewer's own checks are in tests/dashboards.
+    Row("region summary", "get", "/api/v1/regions/summary/", {}),
     Row("assessments", "get", "/api/v1/assessments/?round={r}", ALL_READ),
     Row("assessment", "get", "/api/v1/assessments/{a}/", VILLAGE_READ),
     Row(
