@@ -75,10 +75,9 @@ class CountyRoundSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class CountyCountsSerializer(CountsSerializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+class CountyCountsSerializer(TownshipCountsSerializer):
+    """A county's counts (as a township's: id, code, name) and its round of the year."""
+
     round = CountyRoundSerializer(allow_null=True)
 
 
