@@ -6,9 +6,13 @@ and the services call them before validating input, so a refusal never leaks dat
 
 from __future__ import annotations
 
-from organizations.models import Role, User
+from organizations.models import ROLE_SCOPE_KINDS, Organization, Role, User
 
 from .models import Assessment, Finding, Stage
+
+COUNTY_LEVEL_ROLES = frozenset(
+    role for role, kinds in ROLE_SCOPE_KINDS.items() if kinds == (Organization.Kind.COUNTY,)
+)
 
 
 def is_county_admin(user: User) -> bool:
@@ -16,6 +20,10 @@ def is_county_admin(user: User) -> bool:
 
 
 def in_county(user: User, county_id: int) -> bool:
+    """Whether the account works in that county. County-level roles are scoped to the county
+    itself (no walk up the tree, no query); the others walk up from their township or village."""
+    if user.role in COUNTY_LEVEL_ROLES:
+        return user.organization_id == county_id
     return user.county_id == county_id
 
 
@@ -29,14 +37,17 @@ def can_edit_sheet(user: User, assessment: Assessment, stage: str) -> bool:
     """Village: own self-assessment; township: its villages' township stage; evaluation group:
     county stage of the villages assigned in that round; county admin: any stage in the county."""
     org = assessment.organization
-    if not user.is_active or not in_county(user, assessment.round.county_id):
+    if not user.is_active:
         return False
-    if user.role == Role.COUNTY_ADMIN:
-        return True
+    # A village's own secretary and its township's assessor are in its county by the tree.
     if user.role == Role.VILLAGE_SECRETARY:
         return stage == Stage.SELF and user.organization_id == org.pk
     if user.role == Role.TOWNSHIP_ASSESSOR:
         return stage == Stage.TOWNSHIP and user.organization_id == org.parent_id
+    if not in_county(user, assessment.round.county_id):
+        return False
+    if user.role == Role.COUNTY_ADMIN:
+        return True
     if user.role == Role.EVALUATOR:
         return stage == Stage.COUNTY and evaluator_assigned(user, assessment)
     return False

@@ -40,7 +40,8 @@ class DemoAccount:
 
 
 def load_tree(data: dict) -> Organization:
-    """Create or update the county → township → village tree from its JSON form."""
+    """Create or update the province → city → county → township → village tree from its JSON
+    form (the county and below; the province and city are Jilin and Baishan)."""
 
     def upsert(node: dict, parent: Organization | None) -> Organization:
         org, _ = Organization.objects.update_or_create(
@@ -57,7 +58,15 @@ def load_tree(data: dict) -> Organization:
         )
         return org
 
-    county = upsert(data["county"], None)
+    # Jilin province and Baishan city above the county: one installation for many counties.
+    province, _ = Organization.objects.update_or_create(
+        code="220000000000", defaults={"name": "吉林省", "kind": Organization.Kind.PROVINCE}
+    )
+    city, _ = Organization.objects.update_or_create(
+        code="220600000000",
+        defaults={"name": "白山市", "kind": Organization.Kind.CITY, "parent": province},
+    )
+    county = upsert(data["county"], city)
     for township in data["townships"]:
         t = upsert(township, county)
         for village in township["villages"]:
@@ -163,6 +172,7 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
             {},
         ),
     ]
+    specs.append(("city", Role.REGION_VIEWER, county.parent, "白山市委组织部 吴刚", False, {}))
     specs += [
         (f"township_{i}", Role.TOWNSHIP_ASSESSOR, t, f"{t.name}组织委员", False, {})
         for i, t in enumerate(townships, start=1)
