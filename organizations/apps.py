@@ -15,7 +15,15 @@ class OrganizationsConfig(AppConfig):
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
+    import time
+
+    from .middleware import LAST_SEEN, OTP_REQUIRED, SIGNED_IN_AT
+    from .selectors import otp_required
     from .services import login_record
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = time.time()
+        request.session[OTP_REQUIRED] = otp_required(user)
 
     login_record(request=request, user=user, username=user.get_username(), success=True)
 

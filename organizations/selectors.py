@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from .models import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, Role, User
+from .models import (
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
+    ApiToken,
+    AuditLog,
+    Organization,
+    Role,
+    RoleSecurityPolicy,
+    User,
+)
 
 COUNTY_WIDE_ROLES = (
     Role.COUNTY_ADMIN,
@@ -66,3 +76,112 @@ def organizations_for_user(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(
         Q(pk=user.county_id) | Q(pk__in=township_ids) | villages
     ).select_related("parent")
+
+
+# --- accounts (三员: the system and security administrators see their county's accounts) ---
+
+ACCOUNT_MANAGERS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+def county_tree_q(county_id: int | None, *, prefix: str = "") -> Q:
+    """Organizations of one county's tree: the county, its townships, their villages."""
+    if county_id is None:
+        return Q(pk__in=[])
+    return (
+        Q(**{f"{prefix}pk": county_id})
+        | Q(**{f"{prefix}parent_id": county_id})
+        | Q(**{f"{prefix}parent__parent_id": county_id})
+    )
+
+
+def county_organizations(county_id: int | None) -> QuerySet[Organization]:
+    """The whole tree of one county (an account's organization must be chosen from it)."""
+    return Organization.objects.filter(county_tree_q(county_id)).select_related("parent")
+
+
+def users_for_user(user: User) -> QuerySet[User]:
+    """The accounts ``user`` may see and manage: those of their own county, for the system and
+    security administrators; every account for the superuser created at install; their own
+    account for everyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    qs = User.objects.select_related("organization", "organization__parent")
+    if user.is_superuser:
+        return qs
+    if user.role in ACCOUNT_MANAGERS and user.county_id is not None:
+        # The install superuser is nobody's to manage but its own.
+        return qs.filter(county_tree_q(user.county_id, prefix="organization__")).filter(
+            is_superuser=False
+        )
+    return qs.filter(pk=user.pk)
+
+
+def user_get_for_user(*, user: User, pk: int) -> User:
+    try:
+        return users_for_user(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def users_search(
+    user: User,
+    *,
+    search: str = "",
+    role: str = "",
+    township: int | None = None,
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """The user-management list: search by username, name or organization; filter by role,
+    township (the township and its villages) and state."""
+    qs = users_for_user(user)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(username__icontains=search)
+            | Q(full_name__icontains=search)
+            | Q(organization__name__icontains=search)
+            | Q(organization__code__startswith=search)
+        )
+    if role:
+        qs = qs.filter(role=role)
+    if township:
+        qs = qs.filter(Q(organization_id=township) | Q(organization__parent_id=township))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("username", "pk")
+
+
+def audit_log_for_user(user: User) -> QuerySet[AuditLog]:
+    """Audit rows a reader may see: those written by accounts of their county (the superuser
+    sees all). Only the audit roles read the log (三员: who changes scores does not)."""
+    if not user.is_authenticated or not user.is_active:
+        return AuditLog.objects.none()
+    if user.is_superuser:
+        return AuditLog.objects.all()
+    if user.role not in (Role.AUDIT_ADMIN, Role.AUDITOR) or user.county_id is None:
+        return AuditLog.objects.none()
+    return AuditLog.objects.filter(county_tree_q(user.county_id, prefix="actor__organization__"))
+
+
+def api_tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """Tokens of the accounts ``user`` may manage (their own only, for everyone else)."""
+    return ApiToken.objects.filter(user__in=users_for_user(user).values("pk")).select_related(
+        "user"
+    )
+
+
+def role_policies_for_user(user: User) -> QuerySet[RoleSecurityPolicy]:
+    if not user.is_authenticated or user.county_id is None:
+        return RoleSecurityPolicy.objects.none()
+    if user.is_superuser:
+        return RoleSecurityPolicy.objects.all()
+    return RoleSecurityPolicy.objects.filter(county_id=user.county_id)
+
+
+def otp_required(user: User) -> bool:
+    """Whether the county's security policy requires a second factor for ``user``'s role."""
+    if not user.role or user.county_id is None:
+        return False
+    return RoleSecurityPolicy.objects.filter(
+        county_id=user.county_id, role=user.role, require_otp=True
+    ).exists()

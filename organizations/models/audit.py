@@ -27,6 +27,11 @@ class AuditLog(models.Model):
         EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        ACCOUNT_UNLOCK = "account_unlock", _("解除锁定")
+        SESSIONS_REVOKE = "sessions_revoke", _("注销全部会话")
+        POLICY_CHANGE = "policy_change", _("修改安全策略")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
