@@ -64,7 +64,9 @@ class PasswordHistoryValidator:
                 : self.count
             ]
         )
-        current = user._meta.model.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        current = (
+            user._meta.model.objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        )
         if current:
             hashes.append(current)
         if any(check_password(password, h) for h in hashes if h):
