@@ -13,6 +13,9 @@ class IsAuthenticatedInGoodStanding(IsAuthenticated):
 
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
+            # DRF checks permissions before throttles: without this an anonymous flood would
+            # only ever meet 401s and never the per-address rate.
+            view.check_throttles(request)
             return False
         if password_change_required(request.user):
             raise exceptions.PermissionDenied(password_change_message())
