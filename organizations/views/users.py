@@ -149,7 +149,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            row = user_row_from_post(request.POST | {"username": target.username})
+            row = user_row_from_post(request.POST)
             services.user_update(
                 actor=request.user,
                 user=target,
