@@ -99,6 +99,13 @@ def county_organizations(county_id: int | None) -> QuerySet[Organization]:
     return Organization.objects.filter(county_tree_q(county_id)).select_related("parent")
 
 
+def organizations_for_accounts(user: User) -> QuerySet[Organization]:
+    """Where ``user`` may place accounts: their county's tree (anywhere, for the superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return Organization.objects.select_related("parent")
+    return county_organizations(user.county_id)
+
+
 def users_for_user(user: User) -> QuerySet[User]:
     """The accounts ``user`` may see and manage: those of their own county, for the system and
     security administrators; every account for the superuser created at install; their own

@@ -119,6 +119,12 @@ class User(AbstractUser):
                 condition=~Q(role="department_reviewer") | ~Q(department=""),
                 name="%(app_label)s_%(class)s_reviewer_needs_department",
             ),
+            # 三员: the superuser is the system administrator created at install, never a
+            # business role (which would both change scores and read the audit log).
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role__in=["", "system_admin"]),
+                name="%(app_label)s_%(class)s_superuser_is_the_system_admin",
+            ),
         ]
 
     def __str__(self) -> str:

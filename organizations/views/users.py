@@ -43,7 +43,7 @@ def _choices(request: HttpRequest) -> dict:
         "roles": [c for c in Role.choices if c[0] in allowed],
         "all_roles": Role.choices,
         "departments": Department.choices,
-        "organizations": selectors.county_organizations(user.county_id).order_by("code"),
+        "organizations": selectors.organizations_for_accounts(user).order_by("code"),
         "townships": selectors.townships_in_county(user.county_id).order_by("code")
         if user.county_id
         else [],

@@ -150,7 +150,7 @@ def test_a_township_assessor_marked_staff_gets_nothing(client, assessor_a):
 def test_nothing_can_be_deleted(client, county_admin, village_a1):
     superuser = UserFactory(
         username="root",
-        role=Role.COUNTY_ADMIN,
+        role=Role.SYSTEM_ADMIN,
         organization=county_admin.organization,
         is_superuser=True,
         is_staff=True,
