@@ -231,3 +231,16 @@ def test_reset_password_page_shows_it_once(client, system_admin, assessor_a):
     assessor_a.refresh_from_db()
     assert response.status_code == 200 and assessor_a.check_password(password)
     assert assessor_a.must_change_password
+
+
+def test_the_list_does_not_grow_queries_with_accounts(
+    client, system_admin, village_a1, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    for i in range(60):
+        UserFactory(username=f"bulk{i}", role=Role.VILLAGE_SECRETARY, organization=village_a1)
+    client.force_login(system_admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("user_list"))
+    assert response.status_code == 200 and len(response.context["users"]) == 50
