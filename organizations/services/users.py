@@ -97,31 +97,29 @@ def _require_target(actor: User, user: User) -> None:
 
 
 def _validate_scope(
-    actor: User, *, role: str, organization: Organization | None, department: str, prefix: str = ""
+    actor: User, *, role: str, organization: Organization | None, department: str
 ) -> list[dict[str, Any]]:
     """Role assignable by the actor, organization in the actor's county at the role's level,
     a department for a department reviewer."""
     errors: list[dict[str, Any]] = []
     if role not in Role.values:
-        errors.append({"field": "role", "message": prefix + _("角色无效")})
+        errors.append({"field": "role", "message": _("角色无效")})
     elif role not in assignable_roles(actor):
-        errors.append({"field": "role", "message": prefix + _("您不能授予该角色")})
+        errors.append({"field": "role", "message": _("您不能授予该角色")})
     if organization is None:
-        errors.append({"field": "organization", "message": prefix + _("请选择所属组织")})
+        errors.append({"field": "organization", "message": _("请选择所属组织")})
     else:
         in_county = actor.is_superuser or (
             county_organizations(actor.county_id).filter(pk=organization.pk).exists()
         )
         if not in_county:
-            errors.append({"field": "organization", "message": prefix + _("所属组织不在本区县")})
+            errors.append({"field": "organization", "message": _("所属组织不在本区县")})
         elif role in ROLE_SCOPE_KINDS and organization.kind not in ROLE_SCOPE_KINDS[role]:
-            errors.append(
-                {"field": "organization", "message": prefix + _("所属组织的层级与角色不符")}
-            )
+            errors.append({"field": "organization", "message": _("所属组织的层级与角色不符")})
     if role == Role.DEPARTMENT_REVIEWER and department not in Department.values:
-        errors.append({"field": "department", "message": prefix + _("联审部门须选择所属部门")})
+        errors.append({"field": "department", "message": _("联审部门须选择所属部门")})
     if department and department not in Department.values:
-        errors.append({"field": "department", "message": prefix + _("部门无效")})
+        errors.append({"field": "department", "message": _("部门无效")})
     return errors
 
 
@@ -132,7 +130,7 @@ def password_generate() -> str:
     """An initial password that meets every rule: 12 characters of four classes."""
     alphabet = string.ascii_letters + string.digits + "#%+=@"
     while True:
-        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        password = "".join(secrets.choice(alphabet) for _i in range(12))
         if (
             any(c.islower() for c in password)
             and any(c.isupper() for c in password)
@@ -247,26 +245,22 @@ def _row_errors(actor: User, row: UserRow, taken: set[str]) -> list[dict[str, An
 
 
 def _row_problems(actor: User, row: UserRow, taken: set[str]) -> list[dict[str, Any]]:
-    where = ""
     errors: list[dict[str, Any]] = []
     username = row.username.strip()
     if not username:
-        errors.append({"field": "username", "message": where + _("用户名必填")})
+        errors.append({"field": "username", "message": _("用户名必填")})
     elif len(username) > USERNAME_MAX or not all(c.isalnum() or c in "@.+-_" for c in username):
-        errors.append(
-            {"field": "username", "message": where + _("用户名只能包含字母、数字和@.+-_")}
-        )
+        errors.append({"field": "username", "message": _("用户名只能包含字母、数字和@.+-_")})
     elif username.lower() in taken:
-        errors.append({"field": "username", "message": where + _("用户名已存在")})
+        errors.append({"field": "username", "message": _("用户名已存在")})
     errors += _validate_scope(
         actor,
         role=row.role,
         organization=row.organization,
         department=row.department,
-        prefix=where,
     )
     if row.expires_on is not None and row.expires_on < timezone.localdate():
-        errors.append({"field": "expires_on", "message": where + _("有效期不能早于今天")})
+        errors.append({"field": "expires_on", "message": _("有效期不能早于今天")})
     return errors
 
 
@@ -407,7 +401,7 @@ def _may_end_sessions(actor: User, user: User) -> bool:
 
 @transaction.atomic
 def sessions_revoke(*, actor: User, user: User, ip: str | None = None) -> int:
-    """ "Log out everywhere": every session of ``user`` signed in before now ends at its next
+    """Log out everywhere: every session of ``user`` signed in before now ends at its next
     request, and every API token is revoked. The account itself, or the county's security
     administrator. Returns the number of tokens revoked."""
     if not _may_end_sessions(actor, user):
