@@ -34,7 +34,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def county(db):
+def county(db, request):
+    """The county of the cast. The second county (its township, village, county admin and
+    auditor) is always there beside it, so that a leak across counties shows anywhere."""
+    request.getfixturevalue("county_admin2")
+    request.getfixturevalue("auditor2")
+    request.getfixturevalue("secretary2")
     return OrganizationFactory(code="220602000000", name="浑江区", kind=Organization.Kind.COUNTY)
 
 
@@ -168,7 +173,7 @@ def village2(township2):
 @pytest.fixture
 def county_admin2(county2):
     return UserFactory(
-        username="other_admin", full_name="抚松组织部", role=Role.COUNTY_ADMIN, organization=county2
+        username="admin2", full_name="抚松组织部", role=Role.COUNTY_ADMIN, organization=county2
     )
 
 
@@ -218,8 +223,9 @@ def catalogue(db):
 
 
 @pytest.fixture
-def round_2024(county, catalogue, villages, county_admin, evaluator, village_a1):
-    """An opened 2024 round in self-assessment, with an evaluation group owning village A1."""
+def round_2024(county, catalogue, villages, county_admin, evaluator, village_a1, round2):
+    """An opened 2024 round in self-assessment, with an evaluation group owning village A1
+    (and the second county's own 2024 round beside it)."""
     round_ = services.round_create(
         actor=county_admin, county=county, year=2024, catalogue=catalogue
     )
