@@ -404,3 +404,15 @@ def test_the_policy_is_the_security_admins_and_audited(client, security_admin, c
         client.post(reverse("security_policy"), {"require_otp": ["evaluator"]}).status_code == 302
     )
     assert AuditLog.objects.filter(action=AuditLog.Action.POLICY_CHANGE).count() == 1
+
+
+def test_background_polls_do_not_keep_an_idle_session_alive(client, assessor_a, settings):
+    client.force_login(assessor_a)
+    _age_session(client, LAST_SEEN, settings.SESSION_IDLE_TIMEOUT - 60)
+    before = client.session[LAST_SEEN]
+
+    client.get(reverse("home"), HTTP_X_IDLE_POLL="1")
+
+    assert client.session[LAST_SEEN] == before
+    client.get(reverse("home"))
+    assert client.session[LAST_SEEN] > before
