@@ -1,9 +1,9 @@
 """The API's default permission: signed in, and not held at the forced password change."""
 
-from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
 
 from organizations.middleware import password_change_message, password_change_required
+from starrating.errors import NotPermitted
 
 
 class IsAuthenticatedInGoodStanding(IsAuthenticated):
@@ -18,5 +18,6 @@ class IsAuthenticatedInGoodStanding(IsAuthenticated):
             view.check_throttles(request)
             return False
         if password_change_required(request.user):
-            raise exceptions.PermissionDenied(password_change_message())
+            # A domain error, so the reason is the response's message, not one of its errors.
+            raise NotPermitted(password_change_message(), [{"code": "password_change"}])
         return True

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations import selectors, services
 from organizations.models import Department, Organization, Role, User
 from starrating.client import client_ip
+from starrating.errors import NotPermitted
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -77,12 +78,12 @@ class ActiveSerializer(serializers.Serializer):
 
 def _manager(request) -> None:
     if not services.is_account_manager(request.user):
-        raise exceptions.PermissionDenied(_("只有系统管理员可以管理用户账号。"))
+        raise NotPermitted(_("只有系统管理员可以管理用户账号。"))
 
 
 def _security(request) -> None:
     if not services.is_security_admin(request.user):
-        raise exceptions.PermissionDenied(_("只有安全管理员可以执行此操作。"))
+        raise NotPermitted(_("只有安全管理员可以执行此操作。"))
 
 
 class UserListView(generics.ListAPIView):

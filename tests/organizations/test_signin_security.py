@@ -206,6 +206,7 @@ def test_a_token_is_refused_while_the_password_must_change(new_account):
     client = APIClient()
     response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 403
+    assert "请先修改密码" in response.json()["message"]
 
 
 def test_a_reset_forces_a_change_and_revokes_tokens(client, system_admin, assessor_a):

@@ -85,3 +85,9 @@ def test_the_list_filters(api, system_admin, assessor_a, assessor_b, township_a)
     assert "assessor_a" in names and "assessor_b" not in names
     response = api.as_(system_admin).get("/api/v1/users/", {"search": "assessor_b"})
     assert [u["username"] for u in response.json()["results"]] == ["assessor_b"]
+
+
+def test_refusals_are_translated_on_request(api, county_admin):
+    response = api.as_(county_admin).get("/api/v1/users/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["message"] == "Only the system administrator may manage accounts."
