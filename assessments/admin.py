@@ -4,7 +4,9 @@ so they are read-only here; evaluation groups are edited here."""
 
 from django.contrib import admin
 
-from organizations.admin import CountyScopedAdmin, ReadOnlyAdmin
+from organizations.admin import AuditedAdmin, ReadOnlyAdmin, county_organizations_for
+from organizations.models import User
+from organizations.selectors import county_tree_q
 
 from .models import (
     Assessment,
@@ -17,6 +19,7 @@ from .models import (
     Sheet,
     StageReopening,
 )
+from .selectors import assessment_scope_q, assessments_for_user, findings_for_user, rounds_for_user
 
 
 @admin.register(Round)
@@ -24,9 +27,24 @@ class RoundAdmin(ReadOnlyAdmin):
     list_display = ["name", "year", "county", "catalogue", "status", "level_mode"]
     list_filter = ["status", "year"]
 
+    def scope(self, request, qs):
+        return qs.filter(pk__in=rounds_for_user(request.user).values("pk"))
+
+
+class AssessmentScoped(ReadOnlyAdmin):
+    """Rows of an assessment the user may see (assessments.selectors)."""
+
+    assessment_path = "assessment__"
+
+    def scope(self, request, qs):
+        return qs.filter(assessment_scope_q(request.user, prefix=self.assessment_path)).distinct()
+
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
+    def scope(self, request, qs):
+        return qs.filter(pk__in=assessments_for_user(request.user).values("pk"))
+
     list_display = ["organization", "round", "total", "composite", "level", "change", "vetoed"]
     list_filter = ["round", "level", "vetoed"]
     search_fields = ["organization__name", "organization__code"]
@@ -45,7 +63,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Sheet)
-class SheetAdmin(ReadOnlyAdmin):
+class SheetAdmin(AssessmentScoped):
     list_display = ["assessment", "stage", "status", "version", "updated_by", "updated_at"]
     list_filter = ["stage", "status", "assessment__round"]
     search_fields = ["assessment__organization__name", "assessment__organization__code"]
@@ -54,28 +72,45 @@ class SheetAdmin(ReadOnlyAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyAdmin):
+    def scope(self, request, qs):
+        return qs.filter(pk__in=findings_for_user(request.user).values("pk"))
+
     list_display = ["assessment", "item", "department", "status", "recorded_by", "recorded_at"]
     list_filter = ["status", "department", "item__kind"]
 
 
 @admin.register(SatisfactionSurvey)
-class SatisfactionSurveyAdmin(ReadOnlyAdmin):
+class SatisfactionSurveyAdmin(AssessmentScoped):
     list_display = ["assessment", "respondents", "satisfied", "recorded_by", "updated_at"]
 
 
 @admin.register(StageReopening)
 class StageReopeningAdmin(ReadOnlyAdmin):
+    def scope(self, request, qs):
+        return qs.filter(round__in=rounds_for_user(request.user).values("pk"))
+
     list_display = ["round", "stage", "reason", "new_deadline", "by", "at"]
 
 
 @admin.register(DepartmentClearance)
-class DepartmentClearanceAdmin(ReadOnlyAdmin):
+class DepartmentClearanceAdmin(AssessmentScoped):
     list_display = ["assessment", "department", "by", "at"]
 
 
 @admin.register(EvaluationGroup)
-class EvaluationGroupAdmin(CountyScopedAdmin):
-    county_path = "round__county__"
+class EvaluationGroupAdmin(AuditedAdmin):
+    """Groups of the county's rounds; members and villages chosen from the county only."""
+
+    scoped_choices = {
+        "round": lambda user: rounds_for_user(user),
+        "members": lambda user: User.objects.filter(
+            county_tree_q(user.county_id, prefix="organization__")
+        ),
+        "villages": county_organizations_for,
+    }
     list_display = ["name", "round"]
     list_filter = ["round"]
     filter_horizontal = ["members", "villages"]
+
+    def scope(self, request, qs):
+        return qs.filter(round__in=rounds_for_user(request.user).values("pk"))

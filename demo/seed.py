@@ -163,6 +163,10 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
         ),
         ("auditor", Role.AUDITOR, county, "审计 孙丽", True, {}),
         ("maintainer", Role.INDICATOR_MAINTAINER, county, "指标维护 周洋", True, {}),
+        # 三员: accounts, security policy, audit log (docs/security-accounts.md)
+        ("sysadmin", Role.SYSTEM_ADMIN, county, "系统管理员 吴刚", True, {}),
+        ("secadmin", Role.SECURITY_ADMIN, county, "安全管理员 郑华", True, {}),
+        ("auditadmin", Role.AUDIT_ADMIN, county, "安全审计员 冯静", True, {}),
         (
             "village_secretary",
             Role.VILLAGE_SECRETARY,

@@ -190,6 +190,8 @@ run_doc_block setup >"$TMP/log/setup.log" 2>&1 || { cat "$TMP/log/setup.log"; fa
 cat "$TMP/log/setup.log"
 PASSWORD=$(sed -n 's/^初始密码：\([^ ]*\) .*/\1/p' "$TMP/log/setup.log")
 [ -n "$PASSWORD" ] || fail "setup printed no initial password"
+COUNTY_PASSWORD=$(sed -n 's/^账号 countyadmin 初始密码：\([^ ]*\) .*/\1/p' "$TMP/log/setup.log")
+[ -n "$COUNTY_PASSWORD" ] || fail "setup printed no password for the county administrator"
 grep -q "65 项指标，另有 13 项否决和减星事项" "$TMP/log/setup.log" || fail "catalogue summary"
 run_doc_block setup >"$TMP/log/setup-again.log" 2>&1 || fail "setup, run again"
 grep -q "本次未做修改" "$TMP/log/setup-again.log" || fail "setup is not idempotent"
@@ -260,6 +262,16 @@ grep -q "未分配角色" "$TMP/home.html" && fail "the administrator has no rol
 grep -q "/admin/" "$TMP/home.html" || fail "no 后台管理 link for the administrator"
 code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE/admin/")
 [ "$code" = 200 ] || fail "/admin/: HTTP $code"
+
+step "Log out; log in as the county administrator made by setup (三员: the rating year is theirs)"
+"${CURL[@]}" -o /dev/null --data-urlencode "csrfmiddlewaretoken=$(csrf)" -H "Referer: $BASE/" \
+  "$BASE/logout/"
+"${CURL[@]}" -o /dev/null "$BASE/login/"  # a fresh CSRF cookie for the new session
+code=$("${CURL[@]}" -o "$TMP/home.html" -w '%{http_code}' -L \
+  --data-urlencode "csrfmiddlewaretoken=$(csrf)" --data-urlencode "username=countyadmin" \
+  --data-urlencode "password=$COUNTY_PASSWORD" -H "Referer: $BASE/login/" "$BASE/login/")
+[ "$code" = 200 ] || fail "county administrator login: $code"
+grep -q "评定轮次" "$TMP/home.html" || fail "the county administrator sees no 评定轮次"
 
 job_wait() {  # job page path → waits until finished; fails unless succeeded
   local path=$1 page

@@ -9,7 +9,16 @@ from starrating.errors import DomainError
 from .models import Catalogue, Category, Item
 from .services import catalogue_copy
 
-CATALOGUE_EDITORS = (Role.INDICATOR_MAINTAINER, Role.COUNTY_ADMIN)
+# The system administrator keeps the catalogues too (三员: accounts, roles, catalogues).
+CATALOGUE_EDITORS = (Role.INDICATOR_MAINTAINER, Role.COUNTY_ADMIN, Role.SYSTEM_ADMIN)
+
+
+class SharedCatalogueAdmin(AuditedAdmin):
+    """Catalogues are shared by every county of the installation (a round picks one), so
+    every county's staff sees the same rows."""
+
+    def scope(self, request, qs):
+        return qs
 
 
 class FrozenCatalogueMixin:
@@ -55,7 +64,7 @@ class ItemInline(FrozenCatalogueMixin, admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(FrozenCatalogueMixin, AuditedAdmin):
+class CatalogueAdmin(FrozenCatalogueMixin, SharedCatalogueAdmin):
     list_display = ["name", "year", "copied_from", "frozen", "created_at"]
     actions = ["copy_to_new_year"]
 
@@ -81,14 +90,14 @@ class CatalogueAdmin(FrozenCatalogueMixin, AuditedAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(FrozenCatalogueMixin, AuditedAdmin):
+class CategoryAdmin(FrozenCatalogueMixin, SharedCatalogueAdmin):
     list_display = ["code", "name", "catalogue", "max_points", "pass_points", "position"]
     list_filter = ["catalogue"]
     inlines = [ItemInline]
 
 
 @admin.register(Item)
-class ItemAdmin(FrozenCatalogueMixin, AuditedAdmin):
+class ItemAdmin(FrozenCatalogueMixin, SharedCatalogueAdmin):
     list_display = ["code", "title", "kind", "max_points", "category", "catalogue"]
     list_filter = ["catalogue", "kind", "category__code"]
     search_fields = ["code", "title", "guidance"]

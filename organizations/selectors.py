@@ -9,11 +9,21 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import TOWNSHIP_KINDS, VILLAGE_KINDS, AuditLog, Organization, Role, User
+from .models import (
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
+    ApiToken,
+    AuditLog,
+    Organization,
+    Role,
+    RoleSecurityPolicy,
+    User,
+)
 
 COUNTY_WIDE_ROLES = (
     Role.COUNTY_ADMIN,
@@ -79,9 +89,10 @@ def organizations_for_user(user: User) -> QuerySet[Organization]:
 
 # --- the audit log ---------------------------------------------------------------------------
 
-# Who reads the audit log (三员: the security auditor reads it; the county admin may look, read
-# only; the IT administrator, a superuser, sees every county). Nobody can write to it here.
-AUDIT_READER_ROLES = (Role.AUDITOR, Role.COUNTY_ADMIN)
+# Who reads the audit log (三员: the security auditor and the read-only auditor; the IT
+# administrator, a superuser, sees every county; who changes scores does not). Nobody can
+# write to it here.
+AUDIT_READER_ROLES = (Role.AUDITOR, Role.AUDIT_ADMIN)
 
 # Object types that are not models.
 OBJECT_TYPE_LABELS = {"http.Request": gettext_lazy("请求")}
@@ -216,3 +227,112 @@ def counties_for_user(user: User) -> QuerySet[Organization]:
     region = user.organization
     under = Q(parent=region) | Q(parent__parent=region)
     return Organization.objects.filter(under, kind=Organization.Kind.COUNTY, is_active=True)
+
+
+# --- accounts (三员: the system and security administrators see their county's accounts) ---
+
+ACCOUNT_MANAGERS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+def county_tree_q(county_id: int | None, *, prefix: str = "") -> Q:
+    """Organizations of one county's tree: the county, its townships, their villages."""
+    if county_id is None:
+        return Q(pk__in=[])
+    return (
+        Q(**{f"{prefix}pk": county_id})
+        | Q(**{f"{prefix}parent_id": county_id})
+        | Q(**{f"{prefix}parent__parent_id": county_id})
+    )
+
+
+def county_organizations(county_id: int | None) -> QuerySet[Organization]:
+    """The whole tree of one county (an account's organization must be chosen from it)."""
+    return Organization.objects.filter(county_tree_q(county_id)).select_related("parent")
+
+
+def organizations_for_accounts(user: User) -> QuerySet[Organization]:
+    """Where ``user`` may place accounts: their county's tree (anywhere, for the superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return Organization.objects.select_related("parent")
+    return county_organizations(user.county_id)
+
+
+def users_for_user(user: User) -> QuerySet[User]:
+    """The accounts ``user`` may see and manage: those of their own county, for the system and
+    security administrators; every account for the superuser created at install; their own
+    account for everyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    qs = User.objects.select_related("organization", "organization__parent")
+    if user.is_superuser:
+        return qs
+    if user.role in ACCOUNT_MANAGERS and user.county_id is not None:
+        # The install superuser is nobody's to manage but its own.
+        return qs.filter(county_tree_q(user.county_id, prefix="organization__")).filter(
+            is_superuser=False
+        )
+    return qs.filter(pk=user.pk)
+
+
+def user_get_for_user(*, user: User, pk: int) -> User:
+    try:
+        return users_for_user(user).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def users_search(
+    user: User,
+    *,
+    search: str = "",
+    role: str = "",
+    township: int | None = None,
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """The user-management list: search by username, name or organization; filter by role,
+    township (the township and its villages) and state."""
+    qs = users_for_user(user)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(username__icontains=search)
+            | Q(full_name__icontains=search)
+            | Q(organization__name__icontains=search)
+            | Q(organization__code__startswith=search)
+        )
+    if role:
+        qs = qs.filter(role=role)
+    if township:
+        qs = qs.filter(Q(organization_id=township) | Q(organization__parent_id=township))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("username", "pk")
+
+
+def audit_log_for_user(user: User) -> QuerySet[AuditLog]:
+    """The audit rows the admin panel shows ``user``: the audit page's (``audit_for_user``)."""
+    return audit_for_user(user)
+
+
+def api_tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """Tokens of the accounts ``user`` may manage (their own only, for everyone else)."""
+    return ApiToken.objects.filter(user__in=users_for_user(user).values("pk")).select_related(
+        "user"
+    )
+
+
+def role_policies_for_user(user: User) -> QuerySet[RoleSecurityPolicy]:
+    if not user.is_authenticated or user.county_id is None:
+        return RoleSecurityPolicy.objects.none()
+    if user.is_superuser:
+        return RoleSecurityPolicy.objects.all()
+    return RoleSecurityPolicy.objects.filter(county_id=user.county_id)
+
+
+def otp_required(user: User) -> bool:
+    """Whether the county's security policy requires a second factor for ``user``'s role."""
+    if not user.role or user.county_id is None:
+        return False
+    return RoleSecurityPolicy.objects.filter(
+        county_id=user.county_id, role=user.role, require_otp=True
+    ).exists()

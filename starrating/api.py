@@ -135,6 +135,7 @@ ERROR_DESCRIPTIONS = {
     "405": "不支持的请求方法",
     "409": "状态冲突：阶段已锁定、版本过期或状态不允许",
     "415": "不支持的内容类型",
+    "429": "请求过于频繁，请稍后再试（限流）",
 }
 
 
@@ -149,7 +150,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
-            codes = ["401", "403", "404", "405"]
+            codes = ["401", "403", "404", "405", "429"]
             if method in ("post", "put", "patch", "delete"):
                 codes += ["400", "409", "415"]
             elif operation.get("parameters"):

@@ -6,6 +6,7 @@ to a real broker. ``DJANGO_ENV=production`` refuses to start without ``SECRET_KE
 ``ALLOWED_HOSTS``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "organizations",
     "indicators",
     "assessments",
@@ -72,11 +76,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.AuditMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "organizations.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "starrating.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "starrating.urls"
@@ -91,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "organizations.context_processors.session_timeout",
             ],
         },
     },
@@ -113,12 +122,46 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- 身份鉴别 (identification and authentication), docs/security-accounts.md ---
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "organizations.backends.AccountBackend",  # refuses disabled and expired accounts
+]
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=8)
+PASSWORD_MIN_CLASSES = env.int("PASSWORD_MIN_CLASSES", default=3)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=3)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=0)  # rotation; 0 = off
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "organizations.passwords.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
+    {
+        "NAME": "organizations.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": PASSWORD_HISTORY_COUNT},
+    },
 ]
+
+# Lockout after failed sign-ins, keyed by username — never by IP alone: a whole township signs
+# in from behind one NAT address, and one mistyping secretary must not lock out the others.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=10))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Deliberate: not by IP (see above); each address is limited by LOGIN_THROTTLE_RATE instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -181,7 +224,12 @@ ORG_IMPORT_MAX_DEACTIVATE_SHARE = env.float("ORG_IMPORT_MAX_DEACTIVATE_SHARE", d
 
 # --- Security: strict in production, sensible everywhere. ---
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# 会话: an idle session ends after SESSION_IDLE_TIMEOUT seconds (the page warns shortly before),
+# any session after SESSION_ABSOLUTE_SECONDS (organizations.middleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=SESSION_ABSOLUTE_SECONDS)
 CSRF_COOKIE_HTTPONLY = False  # the score sheet's htmx requests read the token from the cookie
 X_FRAME_OPTIONS = "DENY"
 # /healthz may be polled by monitoring on the server itself, over plain http to gunicorn.
@@ -232,7 +280,7 @@ REST_FRAMEWORK = {
         "organizations.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["organizations.api.permissions.IsAuthenticatedInGoodStanding"],
     "DEFAULT_PARSER_CLASSES": ["starrating.api.DecimalJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -241,7 +289,24 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "starrating.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # 资源控制: per user, per anonymous address, and tighter on the token endpoints.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "tokens": env.str("API_THROTTLE_TOKENS", default="20/hour"),
+    },
 }
+LOGIN_THROTTLE_RATE = env.str("LOGIN_THROTTLE_RATE", default="30/min")  # per client address
+
+# Throttle counters and lockouts: a shared cache in production (CACHE_URL=redis://…).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Second factor (TOTP): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="星级评定")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "村党组织星级评定系统 API",
@@ -281,5 +346,5 @@ LOGGING = {
     "formatters": {"plain": {"()": "starrating.logs.OffsetFormatter", "tz": TIME_ZONE}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

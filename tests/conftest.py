@@ -1,5 +1,7 @@
 """The fixed cast every test can use (STYLE.md): a county with two townships, one account per
-role, the real 2024 catalogue and an opened 2024 round."""
+role, the real 2024 catalogue and an opened 2024 round; and a second county (issue 9: many
+counties in one system) with its own township, village and accounts, so every protection is
+tested against the other county too."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from assessments import services
 from assessments.models import Assessment, EvaluationGroup, Round, Stage
@@ -22,8 +25,21 @@ CATALOGUE_FILE = ROOT / "fixtures" / "catalogue_2024.json"
 pytest_plugins = ["tests.support.api", "tests.support.web", "tests.support.excel"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
-def county(db):
+def county(db, request):
+    """The county of the cast. The second county (its township, village, county admin and
+    auditor) is always there beside it, so that a leak across counties shows anywhere."""
+    request.getfixturevalue("county_admin2")
+    request.getfixturevalue("auditor2")
+    request.getfixturevalue("secretary2")
     return OrganizationFactory(code="220602000000", name="浑江区", kind=Organization.Kind.COUNTY)
 
 
@@ -111,13 +127,105 @@ def evaluator(county):
 
 
 @pytest.fixture
+def system_admin(county):
+    """三员: accounts, roles, catalogues of the county."""
+    return UserFactory(
+        username="sysadmin", role=Role.SYSTEM_ADMIN, organization=county, is_staff=True
+    )
+
+
+@pytest.fixture
+def security_admin(county):
+    """三员: policies, unlocks, sessions of the county."""
+    return UserFactory(
+        username="secadmin", role=Role.SECURITY_ADMIN, organization=county, is_staff=True
+    )
+
+
+@pytest.fixture
+def audit_admin(county):
+    """三员: reads the audit log, nothing else."""
+    return UserFactory(
+        username="auditadmin", role=Role.AUDIT_ADMIN, organization=county, is_staff=True
+    )
+
+
+# --- the second county -------------------------------------------------------------------
+
+
+@pytest.fixture
+def county2(db):
+    return OrganizationFactory(code="220621000000", name="抚松县", kind=Organization.Kind.COUNTY)
+
+
+@pytest.fixture
+def township2(county2):
+    return OrganizationFactory(
+        code="220621100000", name="抚松镇", kind=Organization.Kind.TOWNSHIP, parent=county2
+    )
+
+
+@pytest.fixture
+def village2(township2):
+    return OrganizationFactory(code="220621100201", name="东岗村", parent=township2)
+
+
+@pytest.fixture
+def county_admin2(county2):
+    return UserFactory(
+        username="admin2", full_name="抚松组织部", role=Role.COUNTY_ADMIN, organization=county2
+    )
+
+
+@pytest.fixture
+def auditor2(county2):
+    return UserFactory(username="auditor2", role=Role.AUDITOR, organization=county2)
+
+
+@pytest.fixture
+def assessor2(township2):
+    return UserFactory(username="assessor2", role=Role.TOWNSHIP_ASSESSOR, organization=township2)
+
+
+@pytest.fixture
+def secretary2(village2):
+    return UserFactory(username="secretary2", role=Role.VILLAGE_SECRETARY, organization=village2)
+
+
+@pytest.fixture
+def system_admin2(county2):
+    return UserFactory(
+        username="sysadmin2", role=Role.SYSTEM_ADMIN, organization=county2, is_staff=True
+    )
+
+
+@pytest.fixture
+def security_admin2(county2):
+    return UserFactory(
+        username="secadmin2", role=Role.SECURITY_ADMIN, organization=county2, is_staff=True
+    )
+
+
+@pytest.fixture
+def round2(county2, catalogue, village2, county_admin2):
+    """An opened 2024 round of the second county."""
+    round_ = services.round_create(
+        actor=county_admin2, county=county2, year=2024, catalogue=catalogue
+    )
+    services.round_open(actor=county_admin2, round_=round_)
+    round_.refresh_from_db()
+    return round_
+
+
+@pytest.fixture
 def catalogue(db):
     return catalogue_load_file(CATALOGUE_FILE)
 
 
 @pytest.fixture
-def round_2024(county, catalogue, villages, county_admin, evaluator, village_a1):
-    """An opened 2024 round in self-assessment, with an evaluation group owning village A1."""
+def round_2024(county, catalogue, villages, county_admin, evaluator, village_a1, round2):
+    """An opened 2024 round in self-assessment, with an evaluation group owning village A1
+    (and the second county's own 2024 round beside it)."""
     round_ = services.round_create(
         actor=county_admin, county=county, year=2024, catalogue=catalogue
     )

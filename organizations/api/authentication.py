@@ -39,6 +39,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("API令牌无效或已撤销。"))
+        if token.user.is_expired():
+            raise exceptions.AuthenticationFailed(_("账号已过有效期，API令牌不能使用。"))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from organizations import selectors, services
@@ -217,9 +219,12 @@ class OrganizationTreeView(APIView):
 
 
 class ApiTokenListView(generics.ListAPIView):
-    """The user's own tokens; creating one returns its key once."""
+    """The user's own tokens; creating one returns its key once. Throttled more tightly than
+    the rest of the API (``tokens`` rate) on top of the per-user rate."""
 
     serializer_class = ApiTokenSerializer
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_scope = "tokens"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -242,6 +247,9 @@ class ApiTokenListView(generics.ListAPIView):
 
 
 class ApiTokenDetailView(APIView):
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, ScopedRateThrottle]
+    throttle_scope = "tokens"
+
     @extend_schema(responses={204: None}, summary="撤销API令牌")
     def delete(self, request, pk: int):
         token = ApiToken.objects.filter(user=request.user, pk=pk).first()

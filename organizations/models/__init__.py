@@ -1,12 +1,26 @@
 """The tree, the accounts and the audit log. Split by entity; import from here."""
 
-from .accounts import ROLE_SCOPE_KINDS, ApiToken, Department, Role, User
+from .accounts import (
+    ADMIN_ROLES,
+    BUSINESS_ROLES,
+    ROLE_SCOPE_KINDS,
+    STAFF_ROLES,
+    ApiToken,
+    Department,
+    PasswordHistory,
+    Role,
+    RoleSecurityPolicy,
+    User,
+)
 from .audit import AUDIT_RETENTION_DAYS, AppendOnlyError, AuditLog
 from .tree import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, code_validator
 
 __all__ = [
+    "ADMIN_ROLES",
     "AUDIT_RETENTION_DAYS",
+    "BUSINESS_ROLES",
     "ROLE_SCOPE_KINDS",
+    "STAFF_ROLES",
     "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
     "ApiToken",
@@ -14,7 +28,9 @@ __all__ = [
     "AuditLog",
     "Department",
     "Organization",
+    "PasswordHistory",
     "Role",
+    "RoleSecurityPolicy",
     "User",
     "code_validator",
 ]

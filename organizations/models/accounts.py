@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .tree import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization
@@ -22,6 +23,24 @@ class Role(models.TextChoices):
     INDICATOR_MAINTAINER = "indicator_maintainer", _("指标维护员")
     # A city's or province's organization department: read-only roll-ups of its counties.
     REGION_VIEWER = "region_viewer", _("市/省组织部（汇总只读）")
+    # 三员 (GB/T 22239-2019 level 3, separation of duties): none of them touches the business
+    # data, and no business role touches accounts, security policy or the audit log.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("安全审计员")
+
+
+# The three separated administrator roles (三员) and the business roles (DOMAIN.md §1).
+ADMIN_ROLES: tuple[str, ...] = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+BUSINESS_ROLES: tuple[str, ...] = tuple(r for r in Role.values if r not in ADMIN_ROLES)
+# Roles that work in the admin panel: their accounts get ``is_staff`` from the role, so no one
+# grants admin access by hand.
+STAFF_ROLES: tuple[str, ...] = (
+    Role.COUNTY_ADMIN,
+    Role.AUDITOR,
+    Role.INDICATOR_MAINTAINER,
+    *ADMIN_ROLES,
+)
 
 
 # The level of the tree each role's scope organization must be at.
@@ -34,6 +53,9 @@ ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: (Organization.Kind.COUNTY,),
     Role.INDICATOR_MAINTAINER: (Organization.Kind.COUNTY,),
     Role.REGION_VIEWER: (Organization.Kind.PROVINCE, Organization.Kind.CITY),
+    Role.SYSTEM_ADMIN: (Organization.Kind.COUNTY,),
+    Role.SECURITY_ADMIN: (Organization.Kind.COUNTY,),
+    Role.AUDIT_ADMIN: (Organization.Kind.COUNTY,),
 }
 
 
@@ -72,6 +94,20 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员新建账号或重置密码后为“是”，用户修改密码后清除。"),
+    )
+    expires_on = models.DateField(
+        _("账号有效期至"), null=True, blank=True, help_text=_("过期后不能登录（网页和API）。")
+    )
+    sessions_revoked_at = models.DateTimeField(
+        _("会话注销时间"),
+        null=True,
+        blank=True,
+        help_text=_("此前登录的所有会话均已失效（“退出所有设备”）。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -86,6 +122,12 @@ class User(AbstractUser):
                 condition=~Q(role="department_reviewer") | ~Q(department=""),
                 name="%(app_label)s_%(class)s_reviewer_needs_department",
             ),
+            # 三员: the superuser is the system administrator created at install, never a
+            # business role (which would both change scores and read the audit log).
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role__in=["", "system_admin"]),
+                name="%(app_label)s_%(class)s_superuser_is_the_system_admin",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +139,10 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+    def is_expired(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.expires_on is not None and self.expires_on < today
 
     @property
     def county_id(self) -> int | None:
@@ -137,3 +183,53 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an account's previous passwords, so a new one may not repeat the last few
+    (等保2.0 身份鉴别; ``organizations.passwords.PasswordHistoryValidator``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class RoleSecurityPolicy(models.Model):
+    """Per-county, per-role policy set by the county's security administrator: whether a
+    second factor (TOTP) is required at sign-in."""
+
+    county = models.ForeignKey(
+        Organization,
+        verbose_name=_("区县"),
+        on_delete=models.PROTECT,
+        related_name="role_policies",
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    require_otp = models.BooleanField(_("要求动态口令（TOTP）"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("角色安全策略")
+        verbose_name_plural = _("角色安全策略")
+        ordering = ["county", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "role"], name="%(app_label)s_%(class)s_one_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

@@ -87,6 +87,9 @@ class AuditLog(models.Model):
         PASSWORD_RESET = "password_reset", _("管理员重置密码")
         ROLE_CHANGE = "role_change", _("角色或权限变更")
         AUDIT_PURGE = "audit_purge", _("清理过期审计日志")
+        ACCOUNT_UNLOCK = "account_unlock", _("解除锁定")
+        SESSIONS_REVOKE = "sessions_revoke", _("注销全部会话")
+        POLICY_CHANGE = "policy_change", _("修改安全策略")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

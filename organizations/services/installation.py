@@ -1,5 +1,7 @@
-"""First-run setup of an installation: the county at the root of the tree and its system
-administrator (county-admin role, staff and superuser: the product's pages and /admin/ alike).
+"""First-run setup of an installation: the province, city and county at the top of the tree,
+the system administrator (the superuser of the install, role 系统管理员), the two other
+administrators of 三员 (security and audit) and the county's first business administrator (the
+organization department's account that runs the rating year).
 
 Run by ``manage.py setup`` (which also loads the catalogue, an app above this one).
 Idempotent: run again with the same answers it changes nothing. It refuses to run over real
@@ -10,6 +12,7 @@ on a working server cannot re-root the tree.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
@@ -22,12 +25,21 @@ from starrating.errors import Conflict, InvalidInput
 
 from .audit import audit_record
 
+# The accounts setup makes beside the system administrator: username, role, name.
+OTHER_ACCOUNTS = (
+    ("secadmin", Role.SECURITY_ADMIN, "安全管理员"),
+    ("auditadmin", Role.AUDIT_ADMIN, "安全审计员"),
+    ("countyadmin", Role.COUNTY_ADMIN, "县级管理员（组织部）"),
+)
+
 
 @dataclass
 class SetupResult:
     county: Organization
     admin: User
     created: list[str] = field(default_factory=list)  # what this run created, for the report
+    # username → initial password of the other accounts this run created (shown once)
+    passwords: dict[str, str] = field(default_factory=dict)
 
 
 def _code12(value: str, *, field_name: str, label: str, digits: int) -> tuple[str, list[dict]]:
@@ -110,12 +122,19 @@ def installation_setup(
                 _("系统已初始化为“%(county)s”，不能再初始化为其他区县。") % {"county": others[0]},
                 [{"field": "county_code", "message": _("已有其他区县的数据。")}],
             )
-        if Organization.objects.exclude(kind=Organization.Kind.COUNTY).exists():
+        if Organization.objects.exclude(
+            kind__in=[
+                Organization.Kind.COUNTY,
+                Organization.Kind.CITY,
+                Organization.Kind.PROVINCE,
+            ]
+        ).exists():
             raise Conflict(
                 _("系统中已有乡镇和村的数据，初始化只能在新安装的系统上运行。"),
                 [{"field": "county_code", "message": _("已录入组织机构。")}],
             )
-        if User.objects.exclude(username=username).filter(role__gt="").exists():
+        ours = [username, *(name for name, _role, _label in OTHER_ACCOUNTS)]
+        if User.objects.exclude(username__in=ours).filter(role__gt="").exists():
             raise Conflict(
                 _("系统中已有其他有角色的账号，初始化只能在新安装的系统上运行。"),
                 [{"field": "username", "message": _("已有其他账号。")}],
@@ -124,8 +143,20 @@ def installation_setup(
         result_county = next(iter(existing), None)
         created: list[str] = []
         if result_county is None:
+            province_org, _new = Organization.objects.get_or_create(
+                code=province,
+                defaults={"name": province_name.strip(), "kind": Organization.Kind.PROVINCE},
+            )
+            city_org, _new = Organization.objects.get_or_create(
+                code=city,
+                defaults={
+                    "name": city_name.strip(),
+                    "kind": Organization.Kind.CITY,
+                    "parent": province_org,
+                },
+            )
             result_county = Organization.objects.create(
-                code=county, name=county_name, kind=Organization.Kind.COUNTY
+                code=county, name=county_name, kind=Organization.Kind.COUNTY, parent=city_org
             )
             audit_record(
                 actor=None,
@@ -158,7 +189,7 @@ def installation_setup(
                     [{"field": "password", "message": m} for m in exc.messages],
                 ) from exc
             user.set_password(password)
-            user.role = Role.COUNTY_ADMIN
+            user.role = Role.SYSTEM_ADMIN
             user.organization = result_county
             user.is_staff = user.is_superuser = True
             user.save()
@@ -166,7 +197,7 @@ def installation_setup(
                 actor=None,
                 action=AuditLog.Action.CREATE,
                 obj=user,
-                after={"username": username, "role": Role.COUNTY_ADMIN, "is_staff": True},
+                after={"username": username, "role": Role.SYSTEM_ADMIN, "is_staff": True},
                 reason=_("系统初始化"),
             )
             created.append("admin")
@@ -174,9 +205,9 @@ def installation_setup(
             # A superuser made with createsuperuser before setup gets its role here, so it can
             # also use the product's pages ("未分配角色" otherwise).
             changed = {}
-            if admin.role != Role.COUNTY_ADMIN or admin.organization_id != result_county.pk:
-                changed = {"role": Role.COUNTY_ADMIN, "organization": result_county.pk}
-                admin.role, admin.organization = Role.COUNTY_ADMIN, result_county
+            if admin.role != Role.SYSTEM_ADMIN or admin.organization_id != result_county.pk:
+                changed = {"role": Role.SYSTEM_ADMIN, "organization": result_county.pk}
+                admin.role, admin.organization = Role.SYSTEM_ADMIN, result_county
             if not (admin.is_staff and admin.is_superuser and admin.is_active):
                 changed.update(is_staff=True, is_superuser=True, is_active=True)
                 admin.is_staff = admin.is_superuser = admin.is_active = True
@@ -190,4 +221,32 @@ def installation_setup(
                     reason=_("系统初始化"),
                 )
                 created.append("admin-role")
-    return SetupResult(county=result_county, admin=admin or user, created=created)
+        passwords = _other_accounts(result_county, created)
+    return SetupResult(
+        county=result_county, admin=admin or user, created=created, passwords=passwords
+    )
+
+
+def _other_accounts(county: Organization, created: list[str]) -> dict[str, str]:
+    """The security and audit administrators and the first county administrator, each with a
+    new random password (returned once, to be handed over and changed), if not there yet."""
+    passwords = {}
+    for username, role, label in OTHER_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        user = User(
+            username=username, full_name=label, role=role, organization=county, is_staff=True
+        )
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=None,
+            action=AuditLog.Action.CREATE,
+            obj=user,
+            after={"username": username, "role": role},
+            reason=_("系统初始化"),
+        )
+        created.append(username)
+        passwords[username] = password
+    return passwords

@@ -47,7 +47,8 @@ def test_setup_twice_changes_nothing(capsys):
     call_command("setup", *ARGS)
 
     assert "本次未做修改" in capsys.readouterr().out
-    assert User.objects.count() == 1 and Catalogue.objects.count() == 1
+    # the system administrator, the two other administrators and the county administrator
+    assert User.objects.count() == 4 and Catalogue.objects.count() == 1
 
 
 def test_setup_with_a_bad_code_fails_with_a_chinese_message():

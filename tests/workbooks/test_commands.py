@@ -16,22 +16,36 @@ from tests.support.excel import fill
 def test_export_template_then_import_scores(township_round, assessor_a, village_a1, tmp_path):
     out = tmp_path / "t.xlsx"
     call_command(
-        "export_template", round=2024, stage="township", township="220602100000", output=str(out)
+        "export_template",
+        round=2024,
+        county="220602000000",
+        stage="township",
+        township="220602100000",
+        output=str(out),
     )
     assert openpyxl.load_workbook(out).sheetnames == ["填写说明", "七道江镇"]
     fill(out, {(village_a1.code, "SJ01"): 2})
 
-    call_command("import_scores", str(out), round=2024, stage="township", user="assessor_a")
+    call_command(
+        "import_scores",
+        str(out),
+        round=2024,
+        county="220602000000",
+        stage="township",
+        user="assessor_a",
+    )
 
     assert Score.objects.get(sheet__assessment__organization=village_a1).points == 2
 
 
 def test_import_scores_lists_every_error(township_round, village_a1, tmp_path):
     out = tmp_path / "t.xlsx"
-    call_command("export_template", round=2024, stage="township", output=str(out))
+    call_command(
+        "export_template", round=2024, county="220602000000", stage="township", output=str(out)
+    )
     fill(out, {(village_a1.code, "SJ01"): 9, (village_a1.code, "SJ02"): "x"})
     with pytest.raises(CommandError) as caught:
-        call_command("import_scores", str(out), round=2024, stage="township")
+        call_command("import_scores", str(out), round=2024, county="220602000000", stage="township")
     text = str(caught.value)
     assert "2处错误" in text
     assert "第5行 C列" in text and "第5行 D列" in text
@@ -40,10 +54,16 @@ def test_import_scores_lists_every_error(township_round, village_a1, tmp_path):
 
 def test_export_report(township_round, tmp_path):
     out = tmp_path / "r.xlsx"
-    call_command("export_report", round=2024, output=str(out))
+    call_command("export_report", round=2024, county="220602000000", output=str(out))
     assert openpyxl.load_workbook(out, read_only=True).sheetnames[0] == "汇总"
     with pytest.raises(CommandError):
-        call_command("export_report", round=2024, township="220602999000", output=str(out))
+        call_command(
+            "export_report",
+            round=2024,
+            county="220602000000",
+            township="220602999000",
+            output=str(out),
+        )
 
 
 def test_import_organizations(county, township_a, village_a1, village_a2, tmp_path):

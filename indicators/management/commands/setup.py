@@ -1,4 +1,5 @@
-"""First run of a new installation: the county, its system administrator and the catalogue.
+"""First run of a new installation: the province, city and county, the 三员 administrators and
+the first county administrator, and the catalogue.
 
 Lives in ``indicators`` because it loads the catalogue and the app order lets indicators call
 organizations, not the other way round; the work is ``organizations.installation`` and
@@ -22,7 +23,8 @@ DEFAULT_CATALOGUE = Path(settings.BASE_DIR) / "fixtures" / "catalogue_2024.json"
 
 class Command(BaseCommand):
     help = (
-        "系统首次初始化：创建区县、系统管理员（县级管理员角色，可登录后台），导入指标体系。"
+        "系统首次初始化：创建省、市、区县，系统管理员和另外两名三员管理员、首个县级管理员，"
+        "导入指标体系。"
         "可重复运行；系统中已有乡镇、村或其他账号时拒绝运行。"
     )
 
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         else:
             out("系统此前已初始化，本次未做修改。")
         out(f"区县：{result.county}")
-        out(f"系统管理员：{result.admin.username}（县级管理员，可登录后台管理）")
+        out(f"系统管理员：{result.admin.username}（管理账号、角色和指标体系，可登录后台管理）")
         if "admin" in result.created:
             shown = (
                 "（取自 SETUP_ADMIN_PASSWORD）"
@@ -77,16 +79,22 @@ class Command(BaseCommand):
                 else password
             )
             out(f"初始密码：{shown}  请登录后立即修改。")
+        for username, initial in result.passwords.items():
+            out(f"账号 {username} 初始密码：{initial}  请交给本人，登录后立即修改。")
         out(catalogue_summary(catalogue))
         out("")
         out("下一步：")
-        out("  1. 用系统管理员账号通过 https:// 网址登录，修改密码；")
+        out(
+            "  1. 各管理员通过 https:// 网址登录并修改密码：系统管理员（admin）管理账号，"
+            "安全管理员（secadmin）管理登录与会话策略，安全审计员（auditadmin）查看审计日志，"
+            "县级管理员（countyadmin）开展评定工作；"
+        )
         out(
             "  2. 导入乡镇和村：“导入导出” → “导入组织机构”（Excel），"
             "或 manage.py import_organizations 文件.xlsx；"
         )
         out(
-            "  3. 在“后台管理”中为镇街评分员、村书记、考评组等创建账号"
-            "（每个账号一个角色和所属组织）；"
+            "  3. 系统管理员在“用户管理”中为镇街评分员、村书记、考评组等创建账号"
+            "（可用Excel批量创建；每个账号一个角色和所属组织）；"
         )
         out("  4. 在“评定轮次”中新建本年度评定并开启。")

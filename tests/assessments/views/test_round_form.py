@@ -226,7 +226,7 @@ def test_duplicate_year_refused(client, county_admin, round_2024, catalogue):
     assert response.status_code == 400
     assert "2024年度评定轮次已存在" in response.content.decode()
     assert response.context["form"].errors["year"] == ["已存在"]
-    assert Round.objects.count() == 1
+    assert Round.objects.filter(county=round_2024.county).count() == 1
 
 
 def test_unparsable_input_named_by_field(client, county_admin, round_2024):

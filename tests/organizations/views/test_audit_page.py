@@ -97,8 +97,12 @@ def test_pages_of_fifty(client, auditor, county_admin, village_a1):
     assert "action=update&amp;page=2" in first.content.decode()
 
 
-def test_the_county_admin_may_read(client, county_admin, rows):
-    assert as_user(client, county_admin).get(reverse("audit_log")).status_code == 200
+def test_the_audit_administrator_reads_and_the_county_admin_does_not(
+    client, audit_admin, county_admin, rows
+):
+    """三员: who runs the rating year (and changes scores) does not read the audit log."""
+    assert as_user(client, audit_admin).get(reverse("audit_log")).status_code == 200
+    assert as_user(client, county_admin).get(reverse("audit_log")).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["assessor_a", "reviewer", "secretary_a1", "evaluator"])

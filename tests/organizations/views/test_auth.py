@@ -60,7 +60,7 @@ def test_password_change_bad_input_shows_the_message(client, county_admin):
         reverse("password_change"),
         {"old_password": "nope", "new_password1": "a", "new_password2": "b"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     county_admin.refresh_from_db()
     assert county_admin.check_password("test-pass-123")
-    assert "errorlist" in response.content.decode()
+    assert "两次输入的新密码不一致" in response.content.decode()

@@ -17,8 +17,8 @@ import pytest
 
 from assessments import services
 from assessments.models import Assessment, Round, Sheet
+from organizations.models import AuditLog
 from tests.conftest import move_to
-from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,9 @@ ROLES = [
     "auditor",
     "maintainer",
     "evaluator",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
     "county_admin",
 ]
 R, W = "read", "write"
@@ -74,6 +77,9 @@ ADMIN_ONLY_VILLAGE = {
 ADMIN_ONLY_ROUND = {"county_admin": (200, 404)} | {
     role: (403, 404) for role in ROLES if role not in ("anonymous", "county_admin")
 }
+
+ALL_SELF = {role: (204, 204) for role in ROLES if role != "anonymous"}
+SYSTEM_ADMIN_ONLY = {"system_admin": (200, 404)}
 
 TABLE = [
     Row("organizations", "get", "/api/v1/organizations/", ALL_READ),
@@ -283,6 +289,22 @@ TABLE = [
     ),
     Row("tokens", "get", "/api/v1/tokens/", ALL_READ),
     Row("me", "get", "/api/v1/me/", ALL_READ),
+    Row("logout everywhere", "post", "/api/v1/me/logout-everywhere/", ALL_SELF),
+    # Accounts (三员): "own" is an account of the user's county, "other" one of the other county.
+    Row("users", "get", "/api/v1/users/", {"system_admin": (200, 200)}),
+    Row("user", "get", "/api/v1/users/{u}/", SYSTEM_ADMIN_ONLY),
+    Row("user update", "patch", "/api/v1/users/{u}/", SYSTEM_ADMIN_ONLY, body={"phone": "0439"}),
+    Row(
+        "user active", "post", "/api/v1/users/{u}/active/", SYSTEM_ADMIN_ONLY, body={"active": True}
+    ),
+    Row("user reset password", "post", "/api/v1/users/{u}/reset-password/", SYSTEM_ADMIN_ONLY),
+    Row("user unlock", "post", "/api/v1/users/{u}/unlock/", {"security_admin": (204, 404)}),
+    Row(
+        "user sessions revoke",
+        "post",
+        "/api/v1/users/{u}/sessions/revoke/",
+        {"security_admin": (204, 404)},
+    ),
 ]
 
 
@@ -300,16 +322,12 @@ def cast(
     village_a1,
     village_b1,
     catalogue,
+    system_admin,
+    security_admin,
+    audit_admin,
+    round2,
+    secretary2,
 ):
-    other_county = OrganizationFactory(
-        code="220621000000", name="抚松县", kind="county", parent=None
-    )
-    other_admin = UserFactory(
-        username="other_admin", role="county_admin", organization=other_county
-    )
-    other_round = services.round_create(
-        actor=other_admin, county=other_county, year=2024, catalogue=catalogue
-    )
     return {
         "users": {
             "anonymous": None,
@@ -320,10 +338,14 @@ def cast(
             "auditor": auditor,
             "maintainer": maintainer,
             "evaluator": evaluator,
+            "system_admin": system_admin,
+            "security_admin": security_admin,
+            "audit_admin": audit_admin,
             "county_admin": county_admin,
         },
         "round": round_2024,
-        "other_round": other_round,
+        "other_round": round2,
+        "accounts": {"own": secretary_a1, "other": secretary2},
         "own": Assessment.objects.get(round=round_2024, organization=village_a1),
         "other": Assessment.objects.get(round=round_2024, organization=village_b1),
         "catalogue": catalogue,
@@ -338,6 +360,18 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
         sheet = Sheet.objects.filter(assessment=target, stage=stage).first()
         return sheet.version if sheet else 0
     return value
+
+
+THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
+VILLAGE_KEYS = ("{a}", "{v}", "{f}")
+
+
+def default(role: str, row: Row) -> tuple[int, int]:
+    """Roles a row does not list: a wrong role is a 403; the 三员 administrators have no
+    village in their scope at all, so a village's records are not found for them."""
+    if role in THREE_ADMINS and any(k in row.path for k in VILLAGE_KEYS):
+        return (404, 404)
+    return (403, 403)
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[row.name for row in TABLE])
@@ -355,7 +389,7 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
 
     failures = []
     for role in ROLES:
-        expected = (401, 401) if role == "anonymous" else row.expect.get(role, (403, 403))
+        expected = (401, 401) if role == "anonymous" else row.expect.get(role, default(role, row))
         for scope, want in zip(("own", "other"), expected, strict=True):
             target = cast[scope]
             ids = {
@@ -366,6 +400,7 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 "c": cast["catalogue"].pk,
                 "i": item.pk,
                 "k": item.category_id,
+                "u": cast["accounts"][scope].pk,
             }
             url = row.path.format(**ids)
             client = api.as_(cast["users"][role])
@@ -394,10 +429,54 @@ def test_every_route_is_in_the_table():
     tabled = set()
     for row in TABLE:
         path = row.path.split("?")[0].removeprefix("/api/v1/")
-        for key in "arfcvik":
+        for key in "arfcvuik":
             path = path.replace("{" + key + "}", "<id:pk>")
         path = path.replace("sheets/self/", "sheets/<str:stage>/")
         path = path.replace("sheets/township/", "sheets/<str:stage>/")
         path = path.replace("sheets/county/", "sheets/<str:stage>/")
         tabled.add(path)
     assert routes - tabled - waived == set()
+
+
+VILLAGE_ROWS = [row for row in TABLE if any(k in row.path for k in VILLAGE_KEYS)]
+
+
+@pytest.mark.parametrize("row", VILLAGE_ROWS, ids=[row.name for row in VILLAGE_ROWS])
+def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, village2):
+    """Two counties in one system: every village-level endpoint, for every role of the first
+    county, on the second county's village, assessment and finding is a 404 (a role refused
+    outright may be told 403 first); nothing is written."""
+    round2 = cast["other_round"]
+    if row.status != round2.status:
+        move_to(round2, row.status)
+    target = Assessment.objects.get(round=round2, organization=village2)
+    finding = services.finding_create(
+        actor=county_admin2, assessment=target, item_code="FJ01", evidence="经查"
+    )
+    item = cast["catalogue"].items.get(code="SJ01")
+    ids = {
+        "a": target.pk,
+        "v": village2.pk,
+        "r": round2.pk,
+        "f": finding.pk,
+        "c": cast["catalogue"].pk,
+        "i": item.pk,
+        "k": item.category_id,
+        "u": cast["accounts"]["other"].pk,
+    }
+    audited = AuditLog.objects.count()
+    failures = []
+    for role in ROLES[1:]:
+        refused = row.expect.get(role, default(role, row)) == (403, 403)
+        allowed = {403, 404} if refused else {404}
+        client = api.as_(cast["users"][role])
+        kwargs = {"format": "json"} if row.body is not None else {}
+        response = getattr(client, row.method)(
+            row.path.format(**ids), _fill(row.body, target, ids), **kwargs
+        )
+        if response.status_code not in allowed:
+            failures.append(f"{role}: {response.status_code} ∉ {allowed}")
+    assert not failures, failures
+    finding.refresh_from_db()
+    assert finding.status == finding.Status.PENDING
+    assert AuditLog.objects.count() == audited  # nothing was written

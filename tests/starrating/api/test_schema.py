@@ -66,7 +66,16 @@ def test_swagger_ui_uses_only_local_assets(api):
 
 
 @pytest.fixture
-def fuzz_world(round_2024, county_admin, maintainer, secretary_a1, catalogue, village_a1):
+def fuzz_world(
+    round_2024,
+    county_admin,
+    maintainer,
+    secretary_a1,
+    catalogue,
+    village_a1,
+    system_admin,
+    evaluator,
+):
     """Real ids for the path parameters, so that fuzzing reaches the views' validation
     instead of stopping at 404s, and a token per user."""
     a1 = Assessment.objects.get(round=round_2024, organization=village_a1)
@@ -77,11 +86,17 @@ def fuzz_world(round_2024, county_admin, maintainer, secretary_a1, catalogue, vi
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
     _, secretary_key = api_token_create(actor=secretary_a1, name="fuzz")
+    _, sysadmin_key = api_token_create(actor=system_admin, name="fuzz")
+    # "Log out everywhere" revokes the caller's tokens: fuzzed with a key nobody else uses.
+    _, burner_key = api_token_create(actor=evaluator, name="fuzz")
     return {
         "admin": admin_key,
         "maintainer": maintainer_key,
         "secretary": secretary_key,
+        "sysadmin": sysadmin_key,
+        "burner": burner_key,
         "ids": {
+            "/api/v1/users/": secretary_a1.pk,
             "/api/v1/assessments/": a1.pk,
             "/api/v1/rounds/": round_2024.pk,
             "/api/v1/findings/": finding.pk,
@@ -137,6 +152,10 @@ def test_fuzz_every_operation(fuzz_world, keep_test_connection):
             "/api/v1/items/",
         )
         writer = fuzz_world["maintainer" if catalogue_write else "admin"]
+        if prefix == "/api/v1/users/":
+            writer = fuzz_world["sysadmin"]
+        if operation.path.endswith("logout-everywhere/"):
+            writer = fuzz_world["burner"]
         # The widest role with positive and negative data; a village secretary (mostly 403s
         # and 404s, which must be documented too) with a few positive examples.
         passes = [

@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .models import AuditLog
+from organizations import selectors
+from organizations.models import AuditLog
 
 
 class AuditFilterForm(forms.Form):
