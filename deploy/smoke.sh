@@ -303,7 +303,13 @@ wb.save(sys.argv[1])
 EOF
 job=$("${CURL[@]}" -o /dev/null -w '%{redirect_url}' -H "Referer: $BASE/jobs/organizations/" \
   -F "csrfmiddlewaretoken=$(csrf)" -F "file=@$TMP/orgs.xlsx" "$BASE/jobs/organizations/")
-[[ $job == "$BASE/jobs/"* ]] || fail "organization import did not start a job: '$job'"
+[[ $job == "$BASE/jobs/"* ]] || fail "organization import did not start a preview job: '$job'"
+job_wait "${job#"$BASE"}"
+# The preview lists what would change; confirming imports the same file (a second job).
+preview_id=$(basename "$job")
+job=$("${CURL[@]}" -o /dev/null -w '%{redirect_url}' -H "Referer: $BASE$job" \
+  --data-urlencode "csrfmiddlewaretoken=$(csrf)" "$BASE/jobs/organizations/$preview_id/confirm/")
+[[ $job == "$BASE/jobs/"* ]] || fail "confirming the organization import started no job: '$job'"
 job_wait "${job#"$BASE"}"
 
 step "A failed job is logged with its id and reason"
@@ -312,10 +318,10 @@ job=$("${CURL[@]}" -o /dev/null -w '%{redirect_url}' -H "Referer: $BASE/jobs/org
   -F "csrfmiddlewaretoken=$(csrf)" -F "file=@$TMP/bad.xlsx" "$BASE/jobs/organizations/")
 job_id=$(basename "$job")
 for _ in $(seq 30); do
-  grep -q "job $job_id (import_organizations, user [0-9]*) failed: " "$TMP/log/starrating-worker.log" && break
+  grep -q "job $job_id (preview_organizations, user [0-9]*) failed: " "$TMP/log/starrating-worker.log" && break
   sleep 1
 done
-grep "job $job_id (import_organizations" "$TMP/log/starrating-worker.log" ||
+grep "job $job_id (preview_organizations" "$TMP/log/starrating-worker.log" ||
   fail "no log line for the failed job $job_id"
 
 step "API token, a round, a saved sheet"
