@@ -30,6 +30,7 @@ from assessments.selectors import (
     sheets_by_assessment,
 )
 from indicators.models import Item
+from ledgers import selectors as ledger_selectors
 from organizations.models import Organization, Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES, townships_in_county
 
@@ -295,3 +296,12 @@ def review_left(round_: Round, department: str) -> tuple[int, int]:
         .count()
     )
     return max(total - done, 0), total
+
+
+def followup_counts(user) -> dict:
+    """The year-round follow-up at a glance (issue 13): ledger entries by status, overdue and
+    due within 7 days; visits per township and per visitor. A fixed number of queries."""
+    return {
+        "ledger": ledger_selectors.ledger_counts(user),
+        "visits": ledger_selectors.visit_counts(user),
+    }

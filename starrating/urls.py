@@ -15,12 +15,13 @@ urlpatterns = [
     path("jobs/", include("workbooks.urls")),  # Excel imports and exports start jobs
     *[
         path("api/v1/", include(f"{app}.api.urls"))
-        for app in ("organizations", "indicators", "assessments", "dashboards")
+        for app in ("organizations", "indicators", "assessments", "ledgers", "dashboards")
     ],
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # The web pages (server-rendered, Chinese).
     path("", include("organizations.urls")),
     path("", include("assessments.urls")),
+    path("", include("ledgers.urls")),
     path("", include("dashboards.urls")),
 ]
