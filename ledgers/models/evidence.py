@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Finding
@@ -21,16 +21,19 @@ from .rectifications import Rectification
 from .visits import SupervisionVisit
 
 
-class _PrivateStorage(LazyObject):
-    """MEDIA_ROOT/private, read at first use (tests move MEDIA_ROOT); no base URL."""
+class PrivateStorage(FileSystemStorage):
+    """MEDIA_ROOT/private, followed when MEDIA_ROOT changes (tests); no URL of its own: a file
+    is only ever served by the scoped download view."""
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=Path(settings.MEDIA_ROOT) / "private", base_url=None
-        )
+    @cached_property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "private")
+
+    def url(self, name):
+        raise ValueError("Evidence files have no public URL.")
 
 
-evidence_storage = _PrivateStorage()
+evidence_storage = PrivateStorage()
 
 
 def _storage():
