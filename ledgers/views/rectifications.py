@@ -49,6 +49,10 @@ def _list_context(request: HttpRequest) -> dict:
         "sources": Rectification.Source.choices,
         "filters": {"township": township, "status": status, "source": source},
         "may_record": may_record,
+        "may_export": user.has_role(*policies.EXPORT_ROLES),
+        "township_code": next((t.code for t in townships_for_user(user) if t.pk == township), "")
+        if township
+        else "",
         "form": {k: request.POST.get(k, "") for k in (*FIELDS, "organization")},
         "today": timezone.localdate(),
     }
