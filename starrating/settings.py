@@ -245,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "organizations.models.Organization.Kind",
         "ItemKindEnum": "indicators.models.Item.Kind",
         "StageEnum": "assessments.models.Stage",
+        "RectificationStatusEnum": "ledgers.models.Rectification.Status",
+        "RectificationSourceEnum": "ledgers.models.Rectification.Source",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,11 +22,17 @@ class RectificationSerializer(serializers.ModelSerializer):
     effective_status = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(
-        source="recorded_by.display_name", read_only=True, default=None
+        source="recorded_by.display_name", read_only=True, default=None, allow_null=True
     )
-    closed_by = serializers.CharField(source="closed_by.display_name", read_only=True, default=None)
-    item_code = serializers.CharField(source="item.code", read_only=True, default=None)
-    category_code = serializers.CharField(source="category.code", read_only=True, default=None)
+    closed_by = serializers.CharField(
+        source="closed_by.display_name", read_only=True, default=None, allow_null=True
+    )
+    item_code = serializers.CharField(
+        source="item.code", read_only=True, default=None, allow_null=True
+    )
+    category_code = serializers.CharField(
+        source="category.code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Rectification
@@ -94,7 +100,7 @@ class CloseSerializer(serializers.Serializer):
     closure_evidence = serializers.CharField(allow_blank=True, max_length=5000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class LedgerReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 
 

@@ -19,11 +19,11 @@ from starrating.errors import InvalidInput, NotPermitted
 
 from .serializers import (
     CloseSerializer,
+    LedgerReopenSerializer,
     NoteSerializer,
     NoteWriteSerializer,
     PairingSerializer,
     ReadSerializer,
-    ReasonSerializer,
     RectificationDetailSerializer,
     RectificationSerializer,
     RectificationUpdateSerializer,
@@ -152,10 +152,10 @@ class RectificationCloseView(RoleMixin, APIView):
 
 
 class RectificationReopenView(RoleMixin, APIView):
-    @extend_schema(request=ReasonSerializer, responses=RectificationSerializer)
+    @extend_schema(request=LedgerReopenSerializer, responses=RectificationSerializer)
     def post(self, request, pk: int):
         entry = _entry(request, pk)
-        body = ReasonSerializer(data=request.data)
+        body = LedgerReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.rectification_reopen(
             actor=request.user, entry=entry, ip=client_ip(request), **body.validated_data

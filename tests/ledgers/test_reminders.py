@@ -95,3 +95,16 @@ def test_unassigned_visit_problems_remind_the_recorder(county_admin, village_a1,
     )
     services.reminders_build(today=today)
     assert Reminder.objects.filter(user=county_admin, kind="visit_unassigned").count() == 2
+
+
+def test_build_reminders_command(entry, today):
+    import io
+
+    from django.core.management import call_command
+
+    Rectification.objects.filter(pk=entry.pk).update(deadline=today)
+    out = io.StringIO()
+    call_command("build_reminders", stdout=out)
+    call_command("build_reminders", stdout=out)
+    assert "新增提醒 0 条" in out.getvalue()
+    assert Reminder.objects.filter(kind="ledger_due").count() == 1  # the assessor of A
