@@ -151,7 +151,7 @@ def finding_followup(context, user, finding):
     from ledgers.models import Rectification
 
     entry = (
-        selectors.rectifications_for_user(user).filter(finding=finding).only("pk", "status").first()
+        selectors.rectifications_for_user(user).filter(finding=finding).first()
         if finding.status == "confirmed"
         else None
     )

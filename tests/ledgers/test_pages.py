@@ -172,3 +172,47 @@ def test_dashboard_and_home_show_the_counts(client, county_admin, round_2024, en
     assert 'id="followup-counts"' in home and 'id="notification-centre"' in home
     dash = client.get(reverse("dashboard", args=[round_2024.pk])).content.decode()
     assert 'id="visits-per-township"' in dash
+
+
+def test_from_a_finding_on_the_findings_page(
+    client, county_admin, reviewer, assessor_b, round_2024, village_a1
+):
+    from assessments import services as assessment_services
+    from tests.conftest import assessment_of
+
+    finding = assessment_services.finding_create(
+        actor=reviewer,
+        assessment=assessment_of(round_2024, village_a1),
+        item_code="JX01",
+        evidence="被通报批评",
+    )
+    assessment_services.finding_confirm(actor=county_admin, finding=finding)
+    page = reverse("findings", args=[round_2024.pk])
+    url = reverse("ledger_from_finding", args=[finding.pk])
+    assert f'action="{url}"' in as_user(client, county_admin).get(page).content.decode()
+    assert as_user(client, assessor_b).post(url).status_code == 404
+    response = as_user(client, county_admin).post(url)
+    assert response.status_code == 302
+    assert "整改台账：待整改" in client.get(page).content.decode()
+    assert client.post(url).status_code == 409
+
+
+def test_one_click_from_a_weak_category_on_the_village_page(
+    client, county_admin, round_2024, village_a1
+):
+    from tests.conftest import assessment_of
+
+    a1 = assessment_of(round_2024, village_a1)
+    a1.category_scores = {"SJ": "10.00"}
+    a1.item_points = {}
+    a1.level = 2
+    a1.save()
+    html = (
+        as_user(client, county_admin).get(reverse("village", args=[village_a1.pk])).content.decode()
+    )
+    assert "列入整改台账" in html
+    response = client.post(reverse("ledger_from_weakness", args=[a1.pk]), {"code": "SJ"})
+    assert response.status_code == 302
+    assert Rectification.objects.get().source == "weak_category"
+    response = client.post(reverse("ledger_from_weakness", args=[a1.pk]), {"code": "XX"})
+    assert response.status_code == 400 and "不是本轮的类别或指标代码" in response.content.decode()
