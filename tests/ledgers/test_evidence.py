@@ -166,3 +166,36 @@ def test_upload_page_for_an_item_and_its_listing_on_the_sheet(
         {"target": "item", "target_id": a1.pk, "item": "SJ01", "file": upload("x.jpg", b"GIF89a")},
     )
     assert response.status_code == 400 and "按文件内容识别" in response.content.decode()
+
+
+def test_an_archived_round_refuses_item_evidence(client, secretary_a1, round_2024, village_a1):
+    from tests.conftest import assessment_of, move_to
+
+    move_to(round_2024, "archived")
+    a1 = assessment_of(round_2024, village_a1)
+    response = as_user(client, secretary_a1).post(
+        reverse("evidence_upload"),
+        {"target": "item", "target_id": a1.pk, "item": "SJ01", "file": upload("a.pdf", b"%PDF-1")},
+    )
+    assert response.status_code == 409 and "已归档" in response.content.decode()
+    assert not EvidenceFile.objects.exists()
+
+
+def test_visit_evidence_and_withdrawal(client, county_admin, assessor_a, village_a1, today):
+    visit = services.visit_create(
+        actor=county_admin,
+        visited_on=today,
+        visitors="王部长",
+        organizations=[village_a1],
+        method="on_site",
+    )
+    evidence = services.evidence_upload(
+        actor=county_admin, upload=upload("记录.pdf", b"%PDF-1.4"), visit=visit
+    )
+    assert evidence.organization == village_a1
+    url = reverse("evidence_withdraw", args=[evidence.pk])
+    assert as_user(client, assessor_a).post(url).status_code == 403  # not the uploader
+    assert as_user(client, county_admin).post(url).status_code == 302
+    evidence.refresh_from_db()
+    assert not evidence.is_active
+    assert client.get(reverse("evidence_download", args=[evidence.pk])).status_code == 404
