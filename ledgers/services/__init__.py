@@ -1,7 +1,7 @@
 """Writes of the ledgers, one module per entity. Callers import from here:
 ``from ledgers import services``."""
 
-from .evidence import evidence_deactivate, evidence_upload, sniff
+from .evidence import evidence_deactivate, evidence_download_record, evidence_upload, sniff
 from .pairings import PairingRow, pairing_save, pairings_import, read_pairing_rows
 from .rectifications import (
     rectification_close,
@@ -20,6 +20,7 @@ __all__ = [
     "PairingRow",
     "ReminderSender",
     "evidence_deactivate",
+    "evidence_download_record",
     "evidence_upload",
     "pairing_save",
     "pairings_import",

@@ -244,3 +244,14 @@ def evidence_deactivate(*, actor: User, evidence: EvidenceFile, ip: str | None =
             after={"is_active": False},
             ip=ip,
         )
+
+
+def evidence_download_record(*, actor: User, evidence: EvidenceFile, ip: str | None = None) -> None:
+    """Who fetched which file, when and from where: evidence can be personal data."""
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        obj=evidence,
+        after={"name": evidence.name, "sha256": evidence.sha256},
+        ip=ip,
+    )

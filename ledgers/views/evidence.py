@@ -91,6 +91,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    services.evidence_download_record(actor=request.user, evidence=evidence, ip=client_ip(request))
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -120,6 +120,10 @@ def test_download_is_an_attachment_for_those_in_scope_only(
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == office("docx")
     assert client.post(url).status_code == 405
+    downloads = AuditLog.objects.filter(
+        object_type="ledgers.EvidenceFile", action=AuditLog.Action.EXPORT
+    )
+    assert downloads.count() == 3 and downloads.first().after["name"] == "整改方案.docx"
 
 
 def test_upload_to_another_townships_objects_is_a_404(client, assessor_b, entry, round_2024):
