@@ -9,6 +9,8 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from assessments.selectors import assessments_for_user
+from indicators.models import Category, Item
 from organizations.models import Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES, village_scope_q
 
@@ -242,3 +244,38 @@ def reminders_for_user(user: User) -> QuerySet[Reminder]:
 
 def unread_reminder_count(user: User) -> int:
     return reminders_for_user(user).filter(read_at__isnull=True).count()
+
+
+def weak_villages(user: User, round_, code: str) -> list[dict]:
+    """短板弱项 of one category or item over the round's villages the user may see: those below
+    the pass line (a category) or 60 % of the maximum (an item), weakest first, with whether an
+    open entry already tracks it. Two queries whatever the size."""
+    category = Category.objects.filter(catalogue_id=round_.catalogue_id, code=code).first()
+    item = (
+        None
+        if category is not None
+        else Item.objects.filter(catalogue_id=round_.catalogue_id, code=code).first()
+    )
+    if category is None and item is None:
+        raise Http404
+    line = float(category.pass_points) if category else 0.6 * float(item.max_points)
+    rows = []
+    for a in assessments_for_user(user, round_=round_).order_by("organization__code"):
+        values = (a.category_scores if category else a.item_points) or {}
+        got = values.get(code)
+        if got is not None and float(got) < line:
+            rows.append({"assessment": a, "points": got})
+    tracked = set(
+        Rectification.objects.filter(
+            assessment__round=round_,
+            assessment_id__in=[r["assessment"].pk for r in rows],
+            category=category,
+            item=item,
+        )
+        .exclude(status=Rectification.Status.CLOSED)
+        .values_list("assessment_id", flat=True)
+    )
+    for r in rows:
+        r["tracked"] = r["assessment"].pk in tracked
+    rows.sort(key=lambda r: float(r["points"]))
+    return [{"subject": category or item, "line": line, **r} for r in rows]

@@ -20,6 +20,11 @@ urlpatterns = [
         rectifications.ledger_from_weakness,
         name="ledger_from_weakness",
     ),
+    path(
+        "rounds/<int:round_id>/weak/<str:code>/",
+        rectifications.weak_list,
+        name="ledger_weak_list",
+    ),
     path("visits/", visits.visit_list, name="visit_list"),
     path("visits/new/", visits.visit_create, name="visit_create"),
     path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),

@@ -235,3 +235,34 @@ def ledger_from_weakness(request: HttpRequest, pk: int) -> HttpResponse:
         template="ledgers/ledger_list.html",
         context=lambda: _list_context(request),
     )
+
+
+@login_required
+@require_GET
+def weak_list(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
+    """短板弱项 of one category or item: the villages below the line, one click each."""
+    require_role(request.user, LEDGER_ROLES)
+    round_ = assessment_selectors.round_get_for_user(user=request.user, pk=round_id)
+    rows = selectors.weak_villages(request.user, round_, code[:16])
+    may = request.user.has_role(*policies.LEDGER_WRITERS)
+    for r in rows:
+        r["may_record"] = may and policies.can_record_ledger(
+            request.user, r["assessment"].organization
+        )
+    return render(
+        request,
+        "ledgers/weak_list.html",
+        {
+            "round": round_,
+            "code": code,
+            "rows": rows,
+            "subject_label": _subject_label(rows),
+        },
+    )
+
+
+def _subject_label(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    subject = rows[0]["subject"]
+    return getattr(subject, "title", None) or subject.name

@@ -216,3 +216,30 @@ def test_one_click_from_a_weak_category_on_the_village_page(
     assert Rectification.objects.get().source == "weak_category"
     response = client.post(reverse("ledger_from_weakness", args=[a1.pk]), {"code": "XX"})
     assert response.status_code == 400 and "不是本轮的类别或指标代码" in response.content.decode()
+
+
+def test_weak_list_from_the_dashboard(
+    client, county_admin, assessor_b, maintainer, round_2024, village_a1
+):
+    from tests.conftest import assessment_of
+
+    a1 = assessment_of(round_2024, village_a1)
+    a1.item_points = {"SJ01": "0.50"}
+    a1.save()
+    url = reverse("ledger_weak_list", args=[round_2024.pk, "SJ01"])
+    response = as_user(client, county_admin).get(url)
+    assert response.status_code == 200
+    assert [r["assessment"].pk for r in response.context["rows"]] == [a1.pk]
+    assert response.context["rows"][0]["may_record"]
+    assert "政治素质好" in response.content.decode()
+    assert as_user(client, assessor_b).get(url).context["rows"] == []
+    assert as_user(client, maintainer).get(url).status_code == 403
+    assert (
+        as_user(client, county_admin)
+        .get(reverse("ledger_weak_list", args=[round_2024.pk, "NOPE"]))
+        .status_code
+        == 404
+    )
+    assert client.post(url).status_code == 405
+    client.logout()
+    assert client.get(url).status_code == 302
