@@ -261,11 +261,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='登记人'),
         ),
         migrations.AddField(
-            model_name='supervisionvisit',
-            name='visitor_users',
-            field=models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督导人员账号'),
-        ),
-        migrations.AddField(
             model_name='evidencefile',
             name='visit',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='ledgers.supervisionvisit', verbose_name='督导记录'),

@@ -22,9 +22,6 @@ class SupervisionVisit(models.Model):
     )
     visited_on = models.DateField(_("督导日期"))
     visitors = models.CharField(_("督导人员"), max_length=200)
-    visitor_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("督导人员账号"), blank=True, related_name="+"
-    )
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("督导村（社区）"), related_name="supervision_visits"
     )
