@@ -200,6 +200,16 @@ def pairings_for_user(user: User) -> QuerySet[Pairing]:
     )
 
 
+def pairing_departments(user: User, year: int) -> list[str]:
+    return list(
+        pairings_for_user(user)
+        .filter(year=year)
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+
+
 def pairing_of(village_id: int, year: int) -> Pairing | None:
     """The village's pairing of ``year``, or the latest earlier one."""
     return (

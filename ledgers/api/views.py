@@ -63,6 +63,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("village", int, description="村 id"),
     OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
     OpenApiParameter("source", str, enum=list(Rectification.Source.values)),
+    OpenApiParameter("department", str, description="包保部门（本年度结对）"),
 ]
 
 
@@ -87,6 +88,7 @@ class RectificationListView(RoleMixin, generics.ListAPIView):
             village=_int(p.get("village")),
             status=p.get("status", "") if p.get("status") in selectors.STATUS_FILTERS else "",
             source=p.get("source", "") if p.get("source") in Rectification.Source.values else "",
+            department=p.get("department", "")[:100],
         )
 
     @extend_schema(parameters=LIST_PARAMETERS)

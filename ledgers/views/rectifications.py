@@ -47,7 +47,13 @@ def _list_context(request: HttpRequest) -> dict:
         "villages": villages_for_user(user).order_by("code") if may_record else [],
         "statuses": [*Rectification.Status.choices, (OVERDUE, OVERDUE_LABEL)],
         "sources": Rectification.Source.choices,
-        "filters": {"township": township, "status": status, "source": source},
+        "filters": {
+            "township": township,
+            "status": status,
+            "source": source,
+            "department": params.get("department", "")[:100],
+        },
+        "departments": selectors.pairing_departments(user, timezone.localdate().year),
         "may_record": may_record,
         "may_export": user.has_role(*policies.EXPORT_ROLES),
         "township_code": next((t.code for t in townships_for_user(user) if t.pk == township), "")

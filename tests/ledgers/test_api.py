@@ -109,3 +109,13 @@ def test_reminders_and_pairings_api(api, county_admin, secretary_a1):
     assert api.as_(county_admin).get("/api/v1/pairings/?year=2026").status_code == 200
     response = api.as_(secretary_a1).post("/api/v1/reminders/read/", {}, format="json")
     assert response.status_code == 200 and response.json() == {"read": 0}
+
+
+def test_filter_by_the_paired_department(api, county_admin, entry, entry_b, village_b1, today):
+    from ledgers.models import Pairing
+
+    Pairing.objects.create(
+        organization=village_b1, year=today.year, leader_name="钱", department="区财政局"
+    )
+    body = api.as_(county_admin).get(LIST, {"department": "区财政局"}).json()
+    assert [r["id"] for r in body["results"]] == [entry_b.pk]
