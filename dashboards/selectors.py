@@ -30,6 +30,7 @@ from assessments.selectors import (
     sheets_by_assessment,
 )
 from indicators.models import Item
+from ledgers import selectors as ledger_selectors
 from organizations.models import Organization, Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES, counties_for_user, townships_in_county
 
@@ -392,4 +393,13 @@ def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
         **overall,
         "counties": sorted(rows.values(), key=lambda r: (-(r["share_3_plus"] or -1), r["code"])),
         "weakest_items": _weakest_items_of(catalogue_ids, sums, limit=weakest_limit),
+    }
+
+
+def followup_counts(user) -> dict:
+    """The year-round follow-up at a glance (issue 13): ledger entries by status, overdue and
+    due within 7 days; visits per township and per visitor. A fixed number of queries."""
+    return {
+        "ledger": ledger_selectors.ledger_counts(user),
+        "visits": ledger_selectors.visit_counts(user),
     }

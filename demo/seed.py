@@ -20,7 +20,10 @@ from assessments import services
 from assessments.models import Assessment, EvaluationGroup, Round, Stage
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
+from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
+
+from .followup import build_followup
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -145,6 +148,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
         users = {a.username: u for a, u in accounts}
         if not Round.objects.filter(county=county).exists():
             _build_rounds(county, townships, users, seed)
+        if not SupervisionVisit.objects.filter(county=county).exists():
+            build_followup(county, townships, users, seed=seed, year=2024)
     return [a for a, _ in accounts]
 
 

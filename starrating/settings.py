@@ -208,7 +208,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 )
 CELERY_BEAT_SCHEDULE = {
     "jobs-expire": {"task": "jobs.expire", "schedule": 60 * 60},
+    # Idempotent: a second run of the day adds nothing (ledgers.Reminder is unique a day).
+    "ledgers-reminders": {"task": "ledgers.reminders_build", "schedule": 6 * 60 * 60},
 }
+
+# --- Ledgers: evidence files and reminders (issue 13). ---
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=15 * 1024 * 1024)
+# Where reminders go besides the notification centre: a dotted path to a class with
+# ``send(reminders)`` (an SMS or 政务微信 gateway later); by default they are logged.
+REMINDER_SENDER = env.str("REMINDER_SENDER", default="ledgers.services.reminders.LoggingSender")
 
 # --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---
 JOB_RESULT_TTL_HOURS = env.int("JOB_RESULT_TTL_HOURS", default=72)
@@ -330,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "organizations.models.Organization.Kind",
         "ItemKindEnum": "indicators.models.Item.Kind",
         "StageEnum": "assessments.models.Stage",
+        "RectificationStatusEnum": "ledgers.models.Rectification.Status",
+        "RectificationSourceEnum": "ledgers.models.Rectification.Source",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -15,7 +15,7 @@ urlpatterns = [
     path("jobs/", include("workbooks.urls")),  # Excel imports and exports start jobs
     *[
         path("api/v1/", include(f"{app}.api.urls"))
-        for app in ("organizations", "indicators", "assessments", "dashboards")
+        for app in ("organizations", "indicators", "assessments", "ledgers", "dashboards")
     ],
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
@@ -23,6 +23,7 @@ urlpatterns = [
     # The web pages (server-rendered, Chinese).
     path("", include("organizations.urls")),
     path("", include("assessments.urls")),
+    path("", include("ledgers.urls")),
     path("", include("dashboards.urls")),
 ]
 

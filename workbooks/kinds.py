@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     IMPORT_SCORES = "import_scores", _("导入评分")
     IMPORT_ORGANIZATIONS = "import_organizations", _("导入组织")
     PREVIEW_ORGANIZATIONS = "preview_organizations", _("组织导入预览")
+    EXPORT_LEDGER = "export_ledger", _("导出整改台账")
 
 
 COUNT_LABELS = {

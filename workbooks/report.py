@@ -34,6 +34,7 @@ from .cells import (
     write_signatures,
     write_title,
 )
+from .ledger import ledger_entries, write_ledger_sheet
 from .report_notes import detail_print_setup, explanation, explanations
 from .report_summary import TownshipTotals, summary_row
 from .selectors import scope_q, scoped_assessments
@@ -179,7 +180,9 @@ def report_export(
     roster = wb.add_worksheet("星级名单")
     detail = wb.add_worksheet("评分明细")
     weak = wb.add_worksheet("短板弱项")
-    ledger_qs = Rectification.objects.filter(assessment__in=scope.values("pk"))
+    # Every entry of the villages the report covers, whatever the year it was found: open
+    # entries carry into the next round.
+    ledger_qs = Rectification.objects.filter(organization__in=scope.values("organization_id"))
     ledger = wb.add_worksheet("整改台账") if ledger_qs.exists() else None
 
     roster_labels = [
@@ -370,39 +373,14 @@ def report_export(
 
     ledger_rows = 0
     if ledger is not None:
-        ledger_labels = [
-            _("序号"),
-            _("镇（街道）"),
-            _("村（社区）"),
-            _("存在问题"),
-            _("整改措施"),
-            _("整改标准"),
-            _("整改时限"),
-            _("责任人"),
-            _("状态"),
-        ]
-        write_title(ledger, fmt, f"{year_title}整改台账", len(ledger_labels) - 1, unit, on)
-        write_header(
-            ledger, fmt, 2, ledger_labels, {0: 6, 1: 12, 2: 14, 3: 36, 4: 36, 5: 24, 6: 12}
+        ledger_rows = write_ledger_sheet(
+            ledger,
+            fmt,
+            ledger_entries(ledger_qs).iterator(chunk_size=2000),
+            title=f"{year_title}整改台账",
+            unit=unit,
+            on=on,
         )
-        print_setup(ledger, header_row=2, last_col=len(ledger_labels) - 1)
-        entries = ledger_qs.select_related(
-            "assessment__organization", "assessment__organization__parent"
-        ).order_by("assessment__organization__code", "deadline", "pk")
-        for n, entry in enumerate(entries.iterator(chunk_size=2000), start=1):
-            org = entry.assessment.organization
-            row = 2 + n
-            put(ledger, row, 0, n, fmt["int"])
-            put(ledger, row, 1, org.parent.name if org.parent else "", fmt["text"])
-            put(ledger, row, 2, org.name, fmt["text"])
-            put(ledger, row, 3, entry.problem, fmt["text"])
-            put(ledger, row, 4, entry.measures, fmt["text"])
-            put(ledger, row, 5, entry.standard, fmt["text"])
-            ledger.write_datetime(row, 6, entry.deadline, fmt["date"])
-            put(ledger, row, 7, entry.responsible_person, fmt["text"])
-            put(ledger, row, 8, entry.get_status_display(), fmt["text"])
-            ledger_rows = n
-        write_signatures(ledger, fmt, 3 + ledger_rows + 1, len(ledger_labels) - 1)
 
     wb.close()
     if progress is not None:

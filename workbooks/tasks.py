@@ -24,7 +24,7 @@ from jobs.services import job_progress
 from jobs.tasks import TASK_OPTIONS, progress_of, run
 from organizations.models import Role
 
-from . import imports, organizations, report, template
+from . import imports, ledger, organizations, report, template
 from .kinds import COUNT_LABELS, Kind
 
 
@@ -63,6 +63,18 @@ def _export_report(job: Job, tmp: Path) -> tuple[dict, str]:
         user=job.created_by,
         township_code=township or None,
         progress=progress_of(job),
+    )
+    return counts, filename
+
+
+def _export_ledger(job: Job, tmp: Path) -> tuple[dict, str]:
+    township = job.parameters.get("township") or ""
+    filename = f"整改台账{'-' + township if township else ''}.xlsx"
+    counts = ledger.ledger_export(
+        tmp / filename,
+        user=job.created_by,
+        township_code=township or None,
+        status=job.parameters.get("status") or "",
     )
     return counts, filename
 
@@ -116,6 +128,11 @@ def export_report(job_id: int) -> str:
     return run(job_id, _export_report)
 
 
+@shared_task(name="workbooks.export_ledger", **TASK_OPTIONS)
+def export_ledger(job_id: int) -> str:
+    return run(job_id, _export_ledger)
+
+
 @shared_task(name="workbooks.import_scores", **TASK_OPTIONS)
 def import_scores(job_id: int) -> str:
     return run(job_id, _import_scores)
@@ -138,6 +155,11 @@ for kind, roles, task in (
     (Kind.IMPORT_SCORES, set(ROLE_STAGES), import_scores),
     (Kind.IMPORT_ORGANIZATIONS, {Role.COUNTY_ADMIN}, import_organizations),
     (Kind.PREVIEW_ORGANIZATIONS, {Role.COUNTY_ADMIN}, preview_organizations),
+    (
+        Kind.EXPORT_LEDGER,
+        {Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR},
+        export_ledger,
+    ),
 ):
     registry.register(
         registry.JobKind(

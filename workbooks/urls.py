@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/scores/", views.scores_upload, name="job_scores_upload"),
     path("rounds/<int:round_id>/report/", views.report_export, name="job_report_export"),
     path("audit.xlsx", views.audit_export, name="audit_export"),
+    path("ledger/", views.ledger_export, name="job_ledger_export"),
     path("organizations/", views.organizations_upload, name="job_organizations_upload"),
     path(
         "organizations/<int:job_id>/confirm/",

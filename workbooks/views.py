@@ -124,6 +124,28 @@ def scores_upload(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The 整改台账 the user may see, as Excel (a job: the file waits on the job page)."""
+    township = request.POST.get("township", "")[:12]
+    if request.user.role == Role.TOWNSHIP_ASSESSOR and request.user.organization:
+        township = request.user.organization.code  # a township sees only its own
+    try:
+        return _start(
+            request,
+            Kind.EXPORT_LEDGER,
+            {"township": township, "status": request.POST.get("status", "")[:16]},
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "jobs/list.html",
+            {"jobs": [], "error": {"message": exc.message, "errors": exc.errors}},
+            status=exc.status_code,
+        )
+
+
+@login_required
+@require_POST
 def report_export(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
     township = request.POST.get("township", "")

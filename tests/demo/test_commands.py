@@ -218,6 +218,21 @@ def test_seed_demo_builds_the_demo_county(demo):
 
 
 @pytest.mark.django_db
+def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
+    from ledgers.models import EvidenceFile, Pairing, Rectification, SupervisionVisit
+
+    assert SupervisionVisit.objects.count() == 73
+    entries = list(Rectification.objects.all())
+    assert len(entries) == 18
+    statuses = {e.effective_status for e in entries}
+    assert statuses == {"open", "in_progress", "closed", "overdue"}
+    assert any(e.reopen_reason for e in entries)
+    assert all(e.closed_by_id != e.recorded_by_id for e in entries if e.is_closed)
+    assert Pairing.objects.values("organization").distinct().count() == 55
+    assert EvidenceFile.objects.count() >= 3
+
+
+@pytest.mark.django_db
 def test_seed_demo_prints_one_account_per_role(demo):
     for role in Role:
         users = User.objects.filter(role=role, organization__isnull=False)

@@ -167,3 +167,40 @@ def test_login_page(page, live_server, county_admin):
     page.fill("#id_password", "wrong")
     page.click("button[type=submit]")
     page.wait_for_selector("text=用户名或密码不正确")
+
+
+def test_a_finding_goes_onto_the_ledger_and_is_closed_by_a_second_person(
+    page, live_server, county_admin, reviewer, assessor_a, assessment_a1, console_errors
+):
+    from assessments import services
+    from ledgers.models import Rectification
+
+    finding = services.finding_create(
+        actor=reviewer, assessment=assessment_a1, item_code="JX01", evidence="被通报批评"
+    )
+    services.finding_confirm(actor=county_admin, finding=finding)
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/rounds/{assessment_a1.round_id}/findings/")
+    page.click(f"form[action='/findings/{finding.pk}/ledger/'] button")
+    page.wait_for_selector("text=已列入整改台账")
+    entry = Rectification.objects.get()
+    assert page.locator("#ledger-close").count() == 0  # the recorder may not close it
+    assert "销号须由其他" in page.content()
+    screenshot(page, "ledger-entry")
+
+    page.context.clear_cookies()
+    login(page, live_server, "assessor_a")
+    page.goto(f"{live_server.url}/ledgers/{entry.pk}/")
+    page.fill("#n-text", "已召开专题组织生活会，制定整改方案")
+    page.click("#ledger-notes button")
+    page.wait_for_selector("text=已记录整改进展")
+    page.fill("#c-evidence", "镇党委现场核查，整改到位")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#ledger-close button")
+    page.wait_for_selector("text=已销号。")
+    entry.refresh_from_db()
+    assert entry.status == "closed" and entry.closed_by == assessor_a
+    page.goto(f"{live_server.url}/ledgers/")
+    assert no_horizontal_scroll(page)
+    screenshot(page, "ledger-list")
+    assert console_errors == []

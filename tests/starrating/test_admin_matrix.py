@@ -24,7 +24,7 @@ from assessments.models import (
     StageReopening,
 )
 from indicators.models import Catalogue, Category, Item
-from ledgers.models import Rectification
+from ledgers.models import EvidenceFile, Pairing, Rectification, SupervisionVisit
 from organizations.models import ApiToken, AuditLog, Organization, Role, RoleSecurityPolicy, User
 from organizations.services import api_token_create, role_policy_set
 from tests.conftest import full_sheet
@@ -57,6 +57,9 @@ READERS = {
     DepartmentClearance: {"county_admin", "auditor"},
     EvaluationGroup: {"county_admin", "auditor"},
     Rectification: {"county_admin", "auditor"},
+    Pairing: {"county_admin", "auditor"},
+    SupervisionVisit: {"county_admin", "auditor"},
+    EvidenceFile: {"county_admin", "auditor"},
 }
 SHARED = {Catalogue, Category, Item}
 
@@ -104,11 +107,33 @@ def _county_rows(county, admin_user, round_, village, secretary, reviewer_dept="
         ),
         EvaluationGroup: EvaluationGroup.objects.get_or_create(round=round_, name="第一考评组")[0],
         Rectification: Rectification.objects.create(
+            organization=village,
             assessment=assessment,
             problem="问题",
             measures="措施",
             deadline=date(2030, 1, 1),
             responsible_person="张三",
+            recorded_by=admin_user,
+        ),
+        Pairing: Pairing.objects.create(
+            organization=village, year=round_.year, leader_name="王", department="组织部"
+        ),
+        SupervisionVisit: SupervisionVisit.objects.create(
+            county=round_.county,
+            visited_on=date(2024, 6, 1),
+            visitors="督导组",
+            method=SupervisionVisit.Method.values[0],
+            recorded_by=admin_user,
+        ),
+        EvidenceFile: EvidenceFile.objects.create(
+            organization=village,
+            finding=finding,
+            file="evidence/2024/06/a.pdf",
+            name="a.pdf",
+            kind=EvidenceFile.Kind.values[0],
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=admin_user,
         ),
     }
 

@@ -33,6 +33,7 @@ def scored_round(round_2024, county_admin, catalogue, village_a1, village_a2, vi
     )
     a1 = round_2024.assessments.get(organization=village_a1)
     Rectification.objects.create(
+        organization=village_a1,
         assessment=a1,
         problem='=HYPERLINK("http://x","点我")',
         measures="-整改措施",
@@ -134,8 +135,8 @@ def test_formula_like_text_is_written_as_text(scored_round, village_a1, tmp_path
     ledger = wb["整改台账"]
     assert ledger["D4"].value.startswith("=HYPERLINK")
     assert ledger["D4"].data_type == "s"
-    assert ledger["E4"].value == "-整改措施"
-    assert ledger["H4"].value == "@张三"
+    assert ledger["F4"].value == "-整改措施"
+    assert ledger["I4"].value == "@张三"
     roster = wb["星级名单"]
     cell = next(row[2] for row in roster.iter_rows(min_row=4) if row[3].value == village_a1.code)
     assert cell.value == "=1+2"

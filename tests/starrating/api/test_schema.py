@@ -82,6 +82,25 @@ def fuzz_world(
     finding = services.finding_create(
         actor=county_admin, assessment=a1, item_code="FJ01", evidence="线索"
     )
+    from ledgers import services as ledger_services
+    from organizations.models import User
+
+    entry = ledger_services.rectification_create(
+        actor=User.objects.get(username="evaluator"),
+        organization=village_a1,
+        problem="p",
+        measures="m",
+        deadline="2030-01-01",
+        responsible_person="r",
+    )
+    visit = ledger_services.visit_create(
+        actor=county_admin,
+        visited_on="2024-05-01",
+        visitors="v",
+        organizations=[village_a1],
+        method="forum",
+        problems=[(village_a1, "p")],
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
@@ -105,6 +124,9 @@ def fuzz_world(
             "/api/v1/items/": editable.items.get(code="SJ01").pk,
             "/api/v1/organizations/": village_a1.pk,
             "/api/v1/tokens/": admin_token.pk,
+            "/api/v1/rectifications/": entry.pk,
+            "/api/v1/visits/": visit.pk,
+            "/api/v1/visit-problems/": visit.problems.get().pk,
         },
     }
 

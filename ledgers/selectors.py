@@ -1,0 +1,291 @@
+"""Reads of the ledgers, visits, pairings, evidence and reminders, scoped by the user: another
+township's entry or file is not found (404), never "forbidden"."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from assessments.selectors import assessments_for_user
+from indicators.models import Category, Item
+from organizations.models import Role, User
+from organizations.selectors import COUNTY_WIDE_ROLES, village_scope_q
+
+from .models import (
+    EvidenceFile,
+    Pairing,
+    Rectification,
+    Reminder,
+    SupervisionVisit,
+    VisitProblem,
+)
+from .models.rectifications import OVERDUE
+
+STATUS_FILTERS = ("open", "in_progress", "closed", OVERDUE)
+
+
+def _get(qs: QuerySet, pk):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """Not closed and past its deadline: the deadline day itself is still on time."""
+    return Q(deadline__lt=today) & ~Q(status=Rectification.Status.CLOSED)
+
+
+def rectifications_for_user(
+    user: User, *, today: datetime.date | None = None
+) -> QuerySet[Rectification]:
+    today = today or timezone.localdate()
+    return (
+        Rectification.objects.filter(village_scope_q(user, prefix="organization__"))
+        .annotate(
+            overdue=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related(
+            "organization",
+            "organization__parent",
+            "assessment__round",
+            "recorded_by",
+            "closed_by",
+            "item",
+            "category",
+        )
+    )
+
+
+def rectification_get_for_user(*, user: User, pk) -> Rectification:
+    return _get(rectifications_for_user(user), pk)
+
+
+def rectifications_filtered(
+    user: User,
+    *,
+    township: int | None = None,
+    village: int | None = None,
+    status: str = "",
+    source: str = "",
+    department: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Rectification]:
+    """The ledger list: overdue first, then by deadline."""
+    today = today or timezone.localdate()
+    qs = rectifications_for_user(user, today=today)
+    if township:
+        qs = qs.filter(organization__parent_id=township)
+    if village:
+        qs = qs.filter(organization_id=village)
+    if status == OVERDUE:
+        qs = qs.filter(overdue_q(today))
+    elif status in ("open", "in_progress"):
+        qs = qs.filter(status=status).exclude(overdue_q(today))
+    elif status == "closed":
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if department:
+        qs = qs.filter(
+            organization__pairings__department=department,
+            organization__pairings__year=today.year,
+        )
+    return qs.order_by("-overdue", "status", "deadline", "pk")
+
+
+def ledger_counts(user: User, *, today: datetime.date | None = None) -> dict[str, int]:
+    """Counts for the dashboard and the home page, in one query."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=7)
+    closed = Q(status=Rectification.Status.CLOSED)
+    counts = Rectification.objects.filter(village_scope_q(user, prefix="organization__")).aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=closed),
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_soon=Count("pk", filter=~closed & Q(deadline__gte=today, deadline__lte=soon)),
+        in_progress=Count("pk", filter=Q(status="in_progress") & ~overdue_q(today)),
+        open=Count("pk", filter=Q(status="open") & ~overdue_q(today)),
+    )
+    return counts
+
+
+def open_rectifications_of(village_id: int) -> QuerySet[Rectification]:
+    """What a village still has to fix, whatever the year it was found (carried into the next
+    round's village page). The caller has scoped the village."""
+    today = timezone.localdate()
+    return (
+        Rectification.objects.filter(organization_id=village_id)
+        .exclude(status=Rectification.Status.CLOSED)
+        .annotate(
+            overdue=Case(
+                When(overdue_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("assessment__round")
+        .order_by("-overdue", "deadline", "pk")
+    )
+
+
+# --- visits ---------------------------------------------------------------------------------
+
+
+def visits_for_user(user: User) -> QuerySet[SupervisionVisit]:
+    """County roles see the county's visits; a township or village those that went there."""
+    if not user.is_authenticated or not user.is_active or user.county_id is None:
+        return SupervisionVisit.objects.none()
+    qs = SupervisionVisit.objects.filter(county_id=user.county_id)
+    if user.role in COUNTY_WIDE_ROLES or user.role == Role.EVALUATOR:
+        return qs
+    if user.role in (Role.TOWNSHIP_ASSESSOR, Role.VILLAGE_SECRETARY):
+        ids = SupervisionVisit.organizations.through.objects.filter(
+            village_scope_q(user, prefix="organization__")
+        ).values("supervisionvisit_id")
+        return qs.filter(pk__in=ids)
+    return SupervisionVisit.objects.none()
+
+
+def visit_get_for_user(*, user: User, pk) -> SupervisionVisit:
+    return _get(visits_for_user(user), pk)
+
+
+def visit_problem_get_for_user(*, user: User, pk) -> VisitProblem:
+    qs = VisitProblem.objects.filter(
+        visit__in=visits_for_user(user).values("pk"),
+    ).filter(village_scope_q(user, prefix="organization__"))
+    return _get(qs.select_related("visit", "organization__parent", "rectification"), pk)
+
+
+def visit_counts(user: User) -> dict:
+    """Visits per township and per visitor (the visitors text, as recorded)."""
+    visits = visits_for_user(user)
+    per_township = list(
+        SupervisionVisit.organizations.through.objects.filter(
+            supervisionvisit__in=visits.values("pk")
+        )
+        .values("organization__parent__name")
+        .annotate(visits=Count("supervisionvisit", distinct=True))
+        .order_by("-visits", "organization__parent__name")
+    )
+    per_visitor = list(
+        visits.values("visitors").annotate(visits=Count("pk")).order_by("-visits", "visitors")
+    )
+    problems = VisitProblem.objects.filter(visit__in=visits.values("pk")).aggregate(
+        total=Count("pk"), unassigned=Count("pk", filter=Q(rectification__isnull=True))
+    )
+    return {
+        "visits": sum(r["visits"] for r in per_visitor),
+        "problems": problems["total"],
+        "unassigned": problems["unassigned"],
+        "per_township": per_township,
+        "per_visitor": per_visitor,
+    }
+
+
+# --- pairings -------------------------------------------------------------------------------
+
+
+def pairings_for_user(user: User) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(village_scope_q(user, prefix="organization__")).select_related(
+        "organization", "organization__parent", "leader_user"
+    )
+
+
+def pairing_departments(user: User, year: int) -> list[str]:
+    return list(
+        pairings_for_user(user)
+        .filter(year=year)
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+
+
+def pairing_of(village_id: int, year: int) -> Pairing | None:
+    """The village's pairing of ``year``, or the latest earlier one."""
+    return (
+        Pairing.objects.filter(organization_id=village_id, year__lte=year)
+        .select_related("leader_user")
+        .order_by("-year")
+        .first()
+    )
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def evidence_for_user(user: User) -> QuerySet[EvidenceFile]:
+    return (
+        EvidenceFile.objects.filter(is_active=True)
+        .filter(village_scope_q(user, prefix="organization__"))
+        .select_related("uploaded_by", "item")
+    )
+
+
+def evidence_get_for_user(*, user: User, pk) -> EvidenceFile:
+    return _get(evidence_for_user(user), pk)
+
+
+def evidence_by_item(user: User, assessment_id: int) -> dict[int, list[EvidenceFile]]:
+    """item id → files attached to that item of the assessment's sheets, in one query."""
+    found: dict[int, list[EvidenceFile]] = {}
+    for f in evidence_for_user(user).filter(assessment_id=assessment_id, item__isnull=False):
+        found.setdefault(f.item_id, []).append(f)
+    return found
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def reminders_for_user(user: User) -> QuerySet[Reminder]:
+    if not user.is_authenticated:
+        return Reminder.objects.none()
+    return Reminder.objects.filter(user=user)
+
+
+def unread_reminder_count(user: User) -> int:
+    return reminders_for_user(user).filter(read_at__isnull=True).count()
+
+
+def weak_villages(user: User, round_, code: str) -> list[dict]:
+    """短板弱项 of one category or item over the round's villages the user may see: those below
+    the pass line (a category) or 60 % of the maximum (an item), weakest first, with whether an
+    open entry already tracks it. Two queries whatever the size."""
+    category = Category.objects.filter(catalogue_id=round_.catalogue_id, code=code).first()
+    item = (
+        None
+        if category is not None
+        else Item.objects.filter(catalogue_id=round_.catalogue_id, code=code).first()
+    )
+    if category is None and item is None:
+        raise Http404
+    line = float(category.pass_points) if category else 0.6 * float(item.max_points)
+    rows = []
+    for a in assessments_for_user(user, round_=round_).order_by("organization__code"):
+        values = (a.category_scores if category else a.item_points) or {}
+        got = values.get(code)
+        if got is not None and float(got) < line:
+            rows.append({"assessment": a, "points": got})
+    tracked = set(
+        Rectification.objects.filter(
+            assessment__round=round_,
+            assessment_id__in=[r["assessment"].pk for r in rows],
+            category=category,
+            item=item,
+        )
+        .exclude(status=Rectification.Status.CLOSED)
+        .values_list("assessment_id", flat=True)
+    )
+    for r in rows:
+        r["tracked"] = r["assessment"].pk in tracked
+    rows.sort(key=lambda r: float(r["points"]))
+    return [{"subject": category or item, "line": line, **r} for r in rows]
