@@ -292,7 +292,9 @@ def users_search(
     """The user-management list: search by username, name or organization; filter by role,
     township (the township and its villages) and state."""
     qs = users_for_user(user)
-    search = (search or "").strip()
+    # NUL can be typed into a URL but cannot be stored or compared in PostgreSQL text.
+    search = (search or "").replace("\x00", "").strip()
+    role = (role or "").replace("\x00", "")
     if search:
         qs = qs.filter(
             Q(username__icontains=search)

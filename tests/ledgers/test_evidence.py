@@ -105,8 +105,9 @@ def test_wrong_role_may_not_upload(auditor, entry):
 def test_download_is_an_attachment_for_those_in_scope_only(
     client, assessor_a, assessor_b, secretary_a1, county_admin, maintainer, entry
 ):
+    content = office("docx")  # once: a ZIP carries the time it was written
     evidence = services.evidence_upload(
-        actor=assessor_a, upload=upload("整改方案.docx", office("docx")), rectification=entry
+        actor=assessor_a, upload=upload("整改方案.docx", content), rectification=entry
     )
     url = reverse("evidence_download", args=[evidence.pk])
     assert client.get(url).status_code == 302
@@ -118,7 +119,7 @@ def test_download_is_an_attachment_for_those_in_scope_only(
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment")
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert b"".join(response.streaming_content) == office("docx")
+        assert b"".join(response.streaming_content) == content
     assert client.post(url).status_code == 405
     downloads = AuditLog.objects.filter(
         object_type="ledgers.EvidenceFile", action=AuditLog.Action.EXPORT
