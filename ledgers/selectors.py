@@ -4,6 +4,7 @@ township's entry or file is not found (404), never "forbidden"."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
@@ -25,6 +26,10 @@ from .models import (
 from .models.rectifications import OVERDUE
 
 STATUS_FILTERS = ("open", "in_progress", "closed", OVERDUE)
+
+
+# An item is weak below this share of its maximum (a category: below its pass line, rule 6).
+WEAK_ITEM_SHARE = Decimal("0.6")
 
 
 def _get(qs: QuerySet, pk):
@@ -268,12 +273,16 @@ def weak_villages(user: User, round_, code: str) -> list[dict]:
     )
     if category is None and item is None:
         raise Http404
-    line = float(category.pass_points) if category else 0.6 * float(item.max_points)
+    line = (
+        category.resolved_pass_points(round_.pass_ratio)
+        if category
+        else WEAK_ITEM_SHARE * item.max_points
+    )
     rows = []
     for a in assessments_for_user(user, round_=round_).order_by("organization__code"):
         values = (a.category_scores if category else a.item_points) or {}
         got = values.get(code)
-        if got is not None and float(got) < line:
+        if got is not None and Decimal(got) < line:
             rows.append({"assessment": a, "points": got})
     tracked = set(
         Rectification.objects.filter(
@@ -287,5 +296,5 @@ def weak_villages(user: User, round_, code: str) -> list[dict]:
     )
     for r in rows:
         r["tracked"] = r["assessment"].pk in tracked
-    rows.sort(key=lambda r: float(r["points"]))
+    rows.sort(key=lambda r: Decimal(r["points"]))
     return [{"subject": category or item, "line": line, **r} for r in rows]

@@ -4,6 +4,8 @@ and evidence files beside a sheet's items, a finding, an entry or a visit."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 
@@ -100,14 +102,14 @@ def village_ledger_panel(context, village):
             "position", "code"
         ):
             got = scores.get(c.code)
-            if got is not None and float(got) < float(c.pass_points):
+            if got is not None and Decimal(got) < c.resolved_pass_points(latest.round.pass_ratio):
                 weak.append({"code": c.code, "label": f"{c.name} {got}/{c.max_points}"})
         points = latest.item_points or {}
         for it in Item.objects.filter(
             catalogue_id=latest.round.catalogue_id, kind=Item.Kind.SCORED, max_points__gt=0
         ).order_by("position", "code"):
             got = points.get(it.code)
-            if got is not None and float(got) < 0.6 * float(it.max_points):
+            if got is not None and Decimal(got) < selectors.WEAK_ITEM_SHARE * it.max_points:
                 weak.append(
                     {"code": it.code, "label": f"{it.code} {it.title} {got}/{it.max_points}"}
                 )
