@@ -12,7 +12,6 @@ on a working server cannot re-root the tree.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
@@ -24,6 +23,7 @@ from organizations.models import AuditLog, Organization, Role, User
 from starrating.errors import Conflict, InvalidInput
 
 from .audit import audit_record
+from .users import password_generate
 
 # The accounts setup makes beside the system administrator: username, role, name.
 OTHER_ACCOUNTS = (
@@ -234,7 +234,7 @@ def _other_accounts(county: Organization, created: list[str]) -> dict[str, str]:
     for username, role, label in OTHER_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
-        password = secrets.token_urlsafe(12)
+        password = password_generate()
         user = User(
             username=username, full_name=label, role=role, organization=county, is_staff=True
         )

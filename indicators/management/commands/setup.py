@@ -7,7 +7,6 @@ organizations, not the other way round; the work is ``organizations.installation
 """
 
 import os
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from indicators.services import catalogue_load_file, catalogue_summary
+from organizations.services import password_generate
 from organizations.services.installation import installation_setup
 from starrating.errors import DomainError
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if not catalogue_path.is_file():
             raise CommandError(f"指标体系文件不存在：{catalogue_path}")
         # The password from the environment (scripts), else a new random one printed once.
-        password = os.environ.get("SETUP_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        password = os.environ.get("SETUP_ADMIN_PASSWORD") or password_generate()
         try:
             with transaction.atomic():
                 result = installation_setup(
