@@ -9,11 +9,17 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from assessments.selectors import assessments_for_user
+from assessments.selectors import (
+    assessment_get_for_user,
+    assessments_for_user,
+    finding_get_for_user,
+)
 from indicators.models import Category, Item
 from organizations.models import Role, User
-from organizations.selectors import COUNTY_WIDE_ROLES, village_scope_q
+from organizations.selectors import COUNTY_WIDE_ROLES, village_scope_q, villages_for_user
+from starrating.errors import InvalidInput
 
 from .models import (
     EvidenceFile,
@@ -238,6 +244,58 @@ def evidence_for_user(user: User) -> QuerySet[EvidenceFile]:
 
 def evidence_get_for_user(*, user: User, pk) -> EvidenceFile:
     return _get(evidence_for_user(user), pk)
+
+
+def evidence_target_for_user(
+    user: User,
+    *,
+    assessment=None,
+    item: str = "",
+    finding=None,
+    rectification=None,
+    visit=None,
+    organization=None,
+) -> dict:
+    """The objects an evidence file attaches to, from their ids (an item: its code in the
+    assessment's catalogue), each through the user's scope (out of scope: 404). Whether
+    exactly one target is given is the upload service's rule."""
+    found: dict = {}
+    if assessment is not None:
+        found["assessment"] = assessment_get_for_user(user=user, pk=assessment)
+        found["item"] = Item.objects.filter(
+            catalogue_id=found["assessment"].round.catalogue_id, code=item or ""
+        ).first()
+        if found["item"] is None:
+            raise InvalidInput(
+                _("不是本轮的指标。"),
+                [{"field": "item", "value": item, "message": _("不是本轮的指标")}],
+            )
+    if finding is not None:
+        found["finding"] = finding_get_for_user(user=user, pk=finding)
+    if rectification is not None:
+        found["rectification"] = rectification_get_for_user(user=user, pk=rectification)
+    if visit is not None:
+        found["visit"] = visit_get_for_user(user=user, pk=visit)
+        found["organization"] = (
+            villages_for_user(user).filter(pk=organization).first()
+            if organization is not None
+            else None
+        )
+    return found
+
+
+def evidence_of_target(user: User, target: dict) -> QuerySet[EvidenceFile]:
+    """The active files of one target (as ``evidence_target_for_user`` returns it)."""
+    qs = evidence_for_user(user)
+    if "item" in target:
+        return qs.filter(assessment=target["assessment"], item=target["item"])
+    for name in ("finding", "rectification", "visit"):
+        if name in target:
+            qs = qs.filter(**{name: target[name]})
+            if name == "visit" and target.get("organization") is not None:
+                qs = qs.filter(organization=target["organization"])
+            return qs
+    return qs.none()
 
 
 def evidence_by_item(user: User, assessment_id: int) -> dict[int, list[EvidenceFile]]:

@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     IMPORT_ORGANIZATIONS = "import_organizations", _("导入组织")
     PREVIEW_ORGANIZATIONS = "preview_organizations", _("组织导入预览")
     EXPORT_LEDGER = "export_ledger", _("导出整改台账")
+    IMPORT_PAIRINGS = "import_pairings", _("导入包保结对")  # ledgers.services.pairings.IMPORT_KIND
 
 
 COUNT_LABELS = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from celery import shared_task
+from django.core.files import File
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from jobs import registry
 from jobs.models import Job
 from jobs.services import job_progress
 from jobs.tasks import TASK_OPTIONS, progress_of, run
+from ledgers import services as ledger_services
 from organizations.models import Role
 
 from . import imports, ledger, organizations, report, template
@@ -112,10 +114,31 @@ def _preview_organizations(job: Job, tmp: Path) -> tuple[dict, str]:
     return plan, ""
 
 
+def _import_pairings(job: Job, tmp: Path) -> tuple[dict, str]:
+    """The same reader and import as before the job: every row checked, all or nothing."""
+    with _upload(job, tmp).open("rb") as f:
+        rows = ledger_services.read_pairing_rows(File(f, name=job.parameters.get("filename")))
+    job_progress(job=job, percent=50)
+    counts = ledger_services.pairings_import(
+        actor=job.created_by, year=job.parameters["year"], rows=rows
+    )
+    return counts, ""
+
+
 def _confirm_link(job: Job) -> tuple[str, str] | None:
     if job.kind != Kind.PREVIEW_ORGANIZATIONS or job.status != Job.Status.SUCCEEDED:
         return None
     return reverse("organizations_confirm", args=[job.pk]), str(_("查看变动并确认导入"))
+
+
+def _pairings_link(job: Job) -> tuple[str, str] | None:
+    if job.status != Job.Status.SUCCEEDED:
+        return None
+    url = reverse("pairing_list") + f"?year={job.parameters.get('year', '')}"
+    return url, str(_("查看包保结对"))
+
+
+FOLLOW_UPS = {Kind.PREVIEW_ORGANIZATIONS: _confirm_link, Kind.IMPORT_PAIRINGS: _pairings_link}
 
 
 @shared_task(name="workbooks.export_template", **TASK_OPTIONS)
@@ -143,6 +166,11 @@ def import_organizations(job_id: int) -> str:
     return run(job_id, _import_organizations)
 
 
+@shared_task(name="workbooks.import_pairings", **TASK_OPTIONS)
+def import_pairings(job_id: int) -> str:
+    return run(job_id, _import_pairings)
+
+
 @shared_task(name="workbooks.preview_organizations", **TASK_OPTIONS)
 def preview_organizations(job_id: int) -> str:
     return run(job_id, _preview_organizations)
@@ -160,6 +188,7 @@ for kind, roles, task in (
         {Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR},
         export_ledger,
     ),
+    (Kind.IMPORT_PAIRINGS, {Role.COUNTY_ADMIN}, import_pairings),
 ):
     registry.register(
         registry.JobKind(
@@ -168,6 +197,6 @@ for kind, roles, task in (
             roles=frozenset(roles),
             task=task,
             count_labels=COUNT_LABELS,
-            follow_up=_confirm_link if kind == Kind.PREVIEW_ORGANIZATIONS else None,
+            follow_up=FOLLOW_UPS.get(kind),
         )
     )

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from ledgers.models import Pairing, Rectification, RectificationNote, Reminder, SupervisionVisit
+from ledgers.models import (
+    EvidenceFile,
+    Pairing,
+    Rectification,
+    RectificationNote,
+    Reminder,
+    SupervisionVisit,
+)
+from ledgers.services.pairings import IMPORT_KIND
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -175,3 +185,98 @@ class ReadSerializer(serializers.Serializer):
         default=None,
         max_length=1000,
     )
+
+
+# --- evidence files ---------------------------------------------------------------------------
+
+
+def _id(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=2**62, help_text=help_text
+    )
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    item_code = serializers.CharField(
+        source="item.code", read_only=True, default=None, allow_null=True
+    )
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "size",
+            "sha256",
+            "organization",
+            "assessment",
+            "item_code",
+            "finding",
+            "rectification",
+            "visit",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj: EvidenceFile) -> str:
+        return reverse("api-evidence-download", args=[obj.pk])
+
+
+TARGETS = ("assessment", "finding", "rectification", "visit")
+
+
+class EvidenceTargetSerializer(serializers.Serializer):
+    """Exactly one target: an item of an assessment (``assessment`` and ``item`` together), a
+    finding, a ledger entry or a visit (with ``organization`` when it visited several)."""
+
+    assessment = _id("评定对象 id（与 item 一起）")
+    item = serializers.CharField(required=False, max_length=20, help_text="指标编号，如 SJ01")
+    finding = _id("联审问题 id")
+    rectification = _id("整改台账 id")
+    visit = _id("督导记录 id")
+    organization = _id("督导涉及多个村时：村 id")
+
+    def validate(self, data):
+        if "assessment" in data and "item" not in data:
+            raise serializers.ValidationError({"item": [_("请填写指标编号")]})
+        if "item" in data and "assessment" not in data:
+            raise serializers.ValidationError({"assessment": [_("请填写评定对象")]})
+        if "organization" in data and "visit" not in data:
+            raise serializers.ValidationError({"organization": [_("仅用于督导记录")]})
+        given = [name for name in TARGETS if name in data]
+        if len(given) != 1:
+            problem = _("只能填写其中一项") if given else _("须填写其中一项")
+            raise serializers.ValidationError({name: [problem] for name in given or TARGETS})
+        return data
+
+
+class EvidenceUploadSerializer(EvidenceTargetSerializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        help_text="JPEG、PNG、PDF、DOCX、XLSX、PPTX（按内容识别）",
+    )
+
+
+# --- pairing import ---------------------------------------------------------------------------
+
+
+class PairingImportSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="年度")
+    file = serializers.FileField(
+        allow_empty_file=True, use_url=False, help_text="包保结对Excel（xlsx）"
+    )
+
+
+class JobStartedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(default=IMPORT_KIND)
+    status = serializers.CharField()
+    status_url = serializers.SerializerMethodField()
+
+    def get_status_url(self, obj) -> str:
+        return reverse("job_status", args=[obj.pk])

@@ -46,6 +46,18 @@ urlpatterns = [
         name="api-visit-problem-rectification",
     ),
     path("pairings/", views.PairingListView.as_view(), name="api-pairings"),
+    path("pairings/import/", views.PairingImportView.as_view(), name="api-pairings-import"),
+    path("evidence/", views.EvidenceListView.as_view(), name="api-evidence"),
+    path(
+        "evidence/<id:pk>/download/",
+        views.EvidenceDownloadView.as_view(),
+        name="api-evidence-download",
+    ),
+    path(
+        "evidence/<id:pk>/withdraw/",
+        views.EvidenceWithdrawView.as_view(),
+        name="api-evidence-withdraw",
+    ),
     path("reminders/", views.ReminderListView.as_view(), name="api-reminders"),
     path("reminders/read/", views.ReminderReadView.as_view(), name="api-reminders-read"),
 ]

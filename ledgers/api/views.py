@@ -4,24 +4,33 @@ atomically, audits) → serialize."""
 
 from __future__ import annotations
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments import selectors as assessment_selectors
 from ledgers import policies, selectors, services
 from ledgers.models import Rectification
+from ledgers.services.evidence import CONTENT_TYPES
 from organizations.selectors import villages_for_user
 from starrating.client import client_ip
 from starrating.errors import InvalidInput, NotPermitted
 
 from .serializers import (
     CloseSerializer,
+    EvidenceSerializer,
+    EvidenceTargetSerializer,
+    EvidenceUploadSerializer,
+    JobStartedSerializer,
     LedgerReopenSerializer,
     NoteSerializer,
     NoteWriteSerializer,
+    PairingImportSerializer,
     PairingSerializer,
     ReadSerializer,
     RectificationDetailSerializer,
@@ -255,6 +264,129 @@ class PairingListView(RoleMixin, generics.ListAPIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, description="年度")])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class PairingImportView(RoleMixin, APIView):
+    """Start the Excel import of the year's pairings (county admin) as a job: 202 with the
+    job; the rows are checked by the job, all or none, and its page lists the problems."""
+
+    roles = policies.PAIRING_ROLES
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PairingImportSerializer},
+        responses={202: JobStartedSerializer},
+        summary="导入包保结对（后台任务）",
+    )
+    def post(self, request):
+        body = PairingImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = services.pairings_import_start(
+            actor=request.user,
+            year=body.validated_data["year"],
+            upload=body.validated_data["file"],
+            ip=client_ip(request),
+        )
+        return Response(JobStartedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- evidence files ---------------------------------------------------------------------------
+
+
+def _evidence_target(request, data: dict) -> dict:
+    """The validated ids → the target objects, through the user's scope (else 404)."""
+    return selectors.evidence_target_for_user(request.user, **data)
+
+
+TARGET_PARAMETERS = [
+    OpenApiParameter("assessment", int, description="评定对象 id（与 item 一起）"),
+    OpenApiParameter("item", str, description="指标编号"),
+    OpenApiParameter("finding", int, description="联审问题 id"),
+    OpenApiParameter("rectification", int, description="整改台账 id"),
+    OpenApiParameter("visit", int, description="督导记录 id"),
+    OpenApiParameter("organization", int, description="督导记录的村 id（可选）"),
+]
+
+
+class EvidenceListView(RoleMixin, generics.ListAPIView):
+    """佐证材料 of one target (exactly one: an item of an assessment, a finding, a ledger entry
+    or a visit), newest first; uploading one is a multipart POST."""
+
+    serializer_class = EvidenceSerializer
+    filter_backends = []
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        query = EvidenceTargetSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        target = _evidence_target(self.request, dict(query.validated_data))
+        return selectors.evidence_of_target(self.request.user, target)
+
+    @extend_schema(parameters=TARGET_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer},
+        summary="上传佐证材料",
+    )
+    def post(self, request):
+        body = EvidenceUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        upload = data.pop("file")
+        evidence = services.evidence_upload(
+            actor=request.user,
+            upload=upload,
+            ip=client_ip(request),
+            **_evidence_target(request, data),
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceDownloadView(RoleMixin, APIView):
+    """The file as an attachment, for those who may see the village (else 404); audited."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file is whatever it is: an Accept naming its type must not be a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="文件")
+            for content_type in CONTENT_TYPES.values()
+        },
+        summary="下载佐证材料",
+    )
+    def get(self, request, pk: int):
+        evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+        try:
+            handle = evidence.file.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+        services.evidence_download_record(
+            actor=request.user, evidence=evidence, ip=client_ip(request)
+        )
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.name,
+            content_type=CONTENT_TYPES[evidence.kind],
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class EvidenceWithdrawView(RoleMixin, APIView):
+    @extend_schema(
+        request=None, responses={204: None}, summary="撤下佐证材料（上传人或县级管理员）"
+    )
+    def post(self, request, pk: int):
+        evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+        services.evidence_deactivate(actor=request.user, evidence=evidence, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReminderListView(generics.ListAPIView):

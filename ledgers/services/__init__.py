@@ -2,7 +2,13 @@
 ``from ledgers import services``."""
 
 from .evidence import evidence_deactivate, evidence_download_record, evidence_upload, sniff
-from .pairings import PairingRow, pairing_save, pairings_import, read_pairing_rows
+from .pairings import (
+    PairingRow,
+    pairing_save,
+    pairings_import,
+    pairings_import_start,
+    read_pairing_rows,
+)
 from .rectifications import (
     rectification_close,
     rectification_create,
@@ -24,6 +30,7 @@ __all__ = [
     "evidence_upload",
     "pairing_save",
     "pairings_import",
+    "pairings_import_start",
     "read_pairing_rows",
     "rectification_close",
     "rectification_create",

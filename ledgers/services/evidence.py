@@ -129,9 +129,14 @@ def _target_village(
     visit: SupervisionVisit | None,
     organization: Organization | None,
 ) -> Organization:
-    given = [x for x in (item, finding, rectification, visit) if x is not None]
+    targets = {"item": item, "finding": finding, "rectification": rectification, "visit": visit}
+    given = [name for name, target in targets.items() if target is not None]
     if len(given) != 1:
-        raise InvalidInput(_("佐证材料须附在一个指标、问题、整改台账或督导记录上。"))
+        problem = _("只能填写其中一项") if given else _("须填写其中一项")
+        raise InvalidInput(
+            _("佐证材料须附在一个指标、问题、整改台账或督导记录上。"),
+            [{"field": name, "message": problem} for name in given or targets],
+        )
     if item is not None:
         if assessment is None or item.catalogue_id != assessment.round.catalogue_id:
             raise InvalidInput(

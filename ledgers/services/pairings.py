@@ -10,12 +10,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jobs.models import Job
+from jobs.services import job_create
 from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
 from organizations.services import AuditEntry, audit_record_many
 from starrating.errors import InvalidInput, NotPermitted
 
 from .. import policies
 from ..models import Pairing
+
+# The Excel job that runs ``pairings_import`` (registered by ``workbooks.tasks``, which is above
+# this app: the kind is named here by its string, and a test checks the two agree).
+IMPORT_KIND = "import_pairings"
 
 HEADERS = ("区划代码", "村（社区）", "联系领导", "领导职务", "包保部门", "领导账号")
 
@@ -188,3 +194,31 @@ def pairing_save(
         ip=ip,
     )
     return Pairing.objects.get(organization=organization, year=year)
+
+
+def pairings_import_start(*, actor: User, year, upload, ip: str | None = None) -> Job:
+    """Start the import of an Excel sheet of pairings as a job (the page and the API): who
+    and what are checked now, the rows by the job (all or none, as ``pairings_import``)."""
+    if not policies.can_manage_pairings(actor):
+        raise NotPermitted(_("只有县级管理员可以维护包保结对。"))
+    errors = []
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        errors.append({"field": "year", "value": year, "message": _("年度不正确")})
+    if upload is None:
+        errors.append({"field": "file", "message": _("请选择要上传的Excel文件")})
+    elif upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
+        errors.append({"field": "file", "message": _("文件过大")})
+    if errors:
+        raise InvalidInput(_("请检查填写的内容。"), errors)
+    name = (getattr(upload, "name", "") or "pairings.xlsx").rsplit("/", 1)[-1]
+    return job_create(
+        actor=actor,
+        kind=IMPORT_KIND,
+        parameters={"year": year, "filename": name[:200]},
+        upload=upload,
+        ip=ip,
+    )

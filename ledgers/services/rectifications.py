@@ -125,6 +125,8 @@ def rectification_from_finding(
     *, actor: User, finding: Finding, ip: str | None = None, **fields
 ) -> Rectification:
     """A confirmed finding put on the ledger; its facts become the problem unless given."""
+    if not policies.can_record_ledger(actor, finding.assessment.organization):
+        raise NotPermitted(_("您无权为该村建立整改台账。"))  # before saying what state it is in
     if finding.status != Finding.Status.CONFIRMED:
         raise Conflict(_("只有已确认的联审问题可以建立整改台账。"))
     if Rectification.objects.filter(finding=finding).exists():
@@ -160,6 +162,8 @@ def rectification_from_weakness(
     *, actor: User, assessment: Assessment, code: str, ip: str | None = None, **fields
 ) -> Rectification:
     """One click on a weak category (below its pass line) or item of a round's result."""
+    if not policies.can_record_ledger(actor, assessment.organization):
+        raise NotPermitted(_("您无权为该村建立整改台账。"))  # before saying what state it is in
     catalogue_id = assessment.round.catalogue_id
     category = Category.objects.filter(catalogue_id=catalogue_id, code=code).first()
     item = None

@@ -92,6 +92,8 @@ def visit_problem_to_ledger(
     *, actor: User, problem: VisitProblem, ip: str | None = None, **fields
 ) -> Rectification:
     """Put a visit's problem on the ledger in one step (defaults for what is not given)."""
+    if not policies.can_record_ledger(actor, problem.organization):
+        raise NotPermitted(_("您无权为该村建立整改台账。"))  # before saying what state it is in
     if problem.rectification_id is not None:
         raise Conflict(_("该问题已建立整改台账。"))
     village = problem.organization

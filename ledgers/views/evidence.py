@@ -13,11 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import selectors as assessment_selectors
-from indicators.models import Item
 from ledgers import selectors, services
 from ledgers.services.evidence import CONTENT_TYPES
-from organizations.selectors import villages_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError, NotPermitted
 from starrating.pages import require_role
@@ -34,35 +31,26 @@ def _back(request: HttpRequest) -> str:
 
 def _target(request: HttpRequest) -> dict:
     """The object the file attaches to, looked up through the user's scope (else 404)."""
-    post, user = request.POST, request.user
+    post = request.POST
     kind = post.get("target", "")
     pk = int_or_none(post.get("target_id"))
+    if kind not in ("item", "finding", "rectification", "visit") or pk is None:
+        raise Http404
     if kind == "item":
-        assessment = assessment_selectors.assessment_get_for_user(user=user, pk=pk)
-        item = Item.objects.filter(
-            catalogue_id=assessment.round.catalogue_id, code=post.get("item", "")
-        ).first()
-        if item is None:
-            raise Http404
-        return {"assessment": assessment, "item": item}
-    if kind == "finding":
-        return {"finding": assessment_selectors.finding_get_for_user(user=user, pk=pk)}
-    if kind == "rectification":
-        return {"rectification": selectors.rectification_get_for_user(user=user, pk=pk)}
-    if kind == "visit":
-        visit = selectors.visit_get_for_user(user=user, pk=pk)
-        village = villages_for_user(user).filter(pk=int_or_none(post.get("organization"))).first()
-        return {"visit": visit, "organization": village}
-    raise Http404
+        return selectors.evidence_target_for_user(
+            request.user, assessment=pk, item=post.get("item", "")
+        )
+    extra = {"organization": int_or_none(post.get("organization"))} if kind == "visit" else {}
+    return selectors.evidence_target_for_user(request.user, **{kind: pk}, **extra)
 
 
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest) -> HttpResponse:
     require_role(request.user, LEDGER_ROLES)
-    target = _target(request)
     back = _back(request)
     try:
+        target = _target(request)
         services.evidence_upload(
             actor=request.user,
             upload=request.FILES.get("file"),

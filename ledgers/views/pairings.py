@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ledgers import policies, selectors, services
 from starrating.client import client_ip
-from starrating.errors import InvalidInput, NotPermitted
 from starrating.pages import require_role
 
 from .common import PAIRING_ROLES, int_or_none, write_then_redirect
@@ -40,25 +39,17 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pairing_import(request: HttpRequest) -> HttpResponse:
+    """Start the import job and follow it on the job's status page (as the organizations)."""
     require_role(request.user, PAIRING_ROLES)
 
     def write():
-        year = int_or_none(request.POST.get("year"))
-        upload = request.FILES.get("file")
-        if not policies.can_manage_pairings(request.user):
-            raise NotPermitted(_("只有县级管理员可以维护包保结对。"))
-        if upload is None:
-            raise InvalidInput(_("请选择文件。"), [{"field": "file", "message": _("请选择文件")}])
-        counts = services.pairings_import(
+        job = services.pairings_import_start(
             actor=request.user,
-            year=year or 0,
-            rows=services.read_pairing_rows(upload),
+            year=request.POST.get("year"),
+            upload=request.FILES.get("file"),
             ip=client_ip(request),
         )
-        return (
-            _("已导入包保结对：新增%(created)s，修改%(updated)s。") % counts,
-            reverse("pairing_list") + f"?year={year}",
-        )
+        return _("已开始导入包保结对。"), reverse("job_status", args=[job.pk])
 
     return write_then_redirect(
         request, write, template="ledgers/pairing_list.html", context=lambda: _context(request)

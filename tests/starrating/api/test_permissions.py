@@ -10,13 +10,19 @@ change state (a transition, a new finding).
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services
 from assessments.models import Assessment, Round, Sheet
+from ledgers import services as ledger_services
+from ledgers.models import Rectification
 from organizations.models import AuditLog
 from tests.conftest import move_to
 
@@ -42,8 +48,11 @@ R, W = "read", "write"
 @dataclass
 class Row:
     """One endpoint: method, path (``{a}`` an assessment, ``{r}`` a round, ``{f}`` a finding,
-    ``{c}`` a catalogue), body, the round status to start from, and per role the expected
-    status for the (own, other) target. Roles not listed: 403 on both (wrong role)."""
+    ``{c}`` a catalogue; of the ledgers ``{e}`` an entry, ``{s}`` a visit, ``{p}`` its problem,
+    ``{x}`` an evidence file — each recorded by the county admin for the target's village),
+    body (the same keys may be its values), the round status to start from, and per role the
+    expected status for the (own, other) target. Roles not listed: 403 on both (wrong
+    role)."""
 
     name: str
     method: str
@@ -52,6 +61,7 @@ class Row:
     body: Any = None
     status: str = Round.Status.SELF_ASSESSMENT
     setup: list[str] = field(default_factory=list)
+    format: str = "json"  # "multipart" for an upload ("{pdf}", "{xlsx}": a fresh file)
 
 
 VILLAGE_READ = {
@@ -80,6 +90,51 @@ ADMIN_ONLY_ROUND = {"county_admin": (200, 404)} | {
 
 ALL_SELF = {role: (204, 204) for role in ROLES if role != "anonymous"}
 SYSTEM_ADMIN_ONLY = {"system_admin": (200, 404)}
+
+# The ledgers (整改台账 · 督导 · 包保 · 佐证材料): every role but the maintainer and the 三员 may
+# open them (403 before any lookup); reads are scoped like villages.
+LEDGER_REFUSED = {role: (403, 403) for role in ("system_admin", "security_admin", "audit_admin")}
+LEDGER_LIST = {
+    role: (200, 200)
+    for role in (
+        "secretary_a1",
+        "assessor_a",
+        "assessor_b",
+        "reviewer",
+        "auditor",
+        "evaluator",
+        "county_admin",
+    )
+}
+LEDGER_READ = LEDGER_REFUSED | {
+    "secretary_a1": (200, 404),
+    "assessor_a": (200, 404),
+    "assessor_b": (404, 200),
+    "reviewer": (200, 200),
+    "auditor": (200, 200),
+    "evaluator": (200, 200),  # county-wide in the ledgers, like the villages
+    "county_admin": (200, 200),
+}
+
+
+def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) -> dict:
+    """A write on an entry (or file) in scope: ``ok`` for the writers, 403 for a reader, 404
+    out of scope."""
+    return LEDGER_REFUSED | {
+        "secretary_a1": (ok if secretary else 403, 404),
+        "assessor_a": (ok, 404),
+        "assessor_b": (404, ok),
+        "reviewer": (ok, ok) if reviewer else (403, 403),
+        "auditor": (403, 403),
+        "evaluator": (ok, ok),
+        "county_admin": (ok, ok),
+    }
+
+
+PAIRING_READERS = {
+    role: (200, 200)
+    for role in ("assessor_a", "assessor_b", "auditor", "evaluator", "county_admin")
+}
 
 TABLE = [
     Row("organizations", "get", "/api/v1/organizations/", ALL_READ),
@@ -305,6 +360,131 @@ TABLE = [
         "/api/v1/users/{u}/sessions/revoke/",
         {"security_admin": (204, 404)},
     ),
+    Row("rectifications", "get", "/api/v1/rectifications/", LEDGER_LIST),
+    Row(
+        "rectification create (another township's village in the body: 400)",
+        "post",
+        "/api/v1/rectifications/",
+        LEDGER_REFUSED
+        | {
+            "secretary_a1": (403, 400),
+            "assessor_a": (201, 400),
+            "assessor_b": (400, 201),
+            "reviewer": (403, 403),
+            "auditor": (403, 403),
+            "evaluator": (201, 201),
+            "county_admin": (201, 201),
+        },
+        body={
+            "organization": "{v}",
+            "problem": "村务公开栏破损",
+            "measures": "更换公开栏",
+            "deadline": "2030-01-01",
+            "responsible_person": "李书记",
+        },
+    ),
+    Row("rectification", "get", "/api/v1/rectifications/{e}/", LEDGER_READ),
+    Row(
+        "rectification update",
+        "patch",
+        "/api/v1/rectifications/{e}/",
+        ledger_write(200),
+        body={"measures": "更换公开栏并按月公开"},
+    ),
+    Row(
+        "rectification note (the village too)",
+        "post",
+        "/api/v1/rectifications/{e}/notes/",
+        ledger_write(201, secretary=True),
+        body={"text": "已订购新公开栏"},
+    ),
+    Row(
+        "rectification close (the county admin recorded it: a second person closes)",
+        "post",
+        "/api/v1/rectifications/{e}/close/",
+        ledger_write(200) | {"evaluator": (403, 403), "county_admin": (403, 403)},
+        body={"closure_evidence": "现场查看已整改"},
+    ),
+    Row(
+        "rectification reopen",
+        "post",
+        "/api/v1/rectifications/{e}/reopen/",
+        ledger_write(200)
+        | {"assessor_a": (403, 404), "assessor_b": (404, 403), "evaluator": (403, 403)},
+        body={"reason": "复查未到位"},
+        setup=["closed"],
+    ),
+    Row(
+        "finding onto the ledger (once: 409 after)",
+        "post",
+        "/api/v1/findings/{f}/rectification/",
+        ledger_write(201) | {"evaluator": (409, 404), "county_admin": (409, 409)},
+        setup=["finding", "confirmed"],
+    ),
+    Row(
+        "weakness onto the ledger (one open entry: 409 after)",
+        "post",
+        "/api/v1/assessments/{a}/rectification/",
+        ledger_write(201) | {"evaluator": (409, 404), "county_admin": (409, 409)},
+        body={"code": "SJ01"},
+    ),
+    Row("visits", "get", "/api/v1/visits/", LEDGER_LIST),
+    Row(
+        "visit create (another township's village in the body: 400)",
+        "post",
+        "/api/v1/visits/",
+        LEDGER_REFUSED
+        | {
+            "secretary_a1": (403, 400),
+            "assessor_a": (201, 400),
+            "assessor_b": (400, 201),
+            "reviewer": (403, 403),
+            "auditor": (403, 403),
+            "evaluator": (201, 201),
+            "county_admin": (201, 201),
+        },
+        body={
+            "visited_on": "2024-05-01",
+            "visitors": "县委组织部",
+            "organizations": ["{v}"],
+            "method": "forum",
+            "problems": [{"organization": "{v}", "description": "会议记录不全"}],
+        },
+    ),
+    Row("visit", "get", "/api/v1/visits/{s}/", LEDGER_READ),
+    Row(
+        "visit problem onto the ledger (once: 409 after)",
+        "post",
+        "/api/v1/visit-problems/{p}/rectification/",
+        ledger_write(201) | {"evaluator": (409, 409), "county_admin": (409, 409)},
+    ),
+    Row("pairings", "get", "/api/v1/pairings/", PAIRING_READERS),
+    Row(
+        "pairing import (a job: 202)",
+        "post",
+        "/api/v1/pairings/import/",
+        {role: (403, 403) for role in PAIRING_READERS} | {"county_admin": (202, 202)},
+        body={"year": 2026, "file": "{xlsx}"},
+        format="multipart",
+    ),
+    Row("evidence of an entry", "get", "/api/v1/evidence/?rectification={e}", LEDGER_READ),
+    Row(
+        "evidence upload",
+        "post",
+        "/api/v1/evidence/",
+        ledger_write(201, secretary=True, reviewer=True),
+        body={"rectification": "{e}", "file": "{pdf}"},
+        format="multipart",
+    ),
+    Row("evidence download", "get", "/api/v1/evidence/{x}/download/", LEDGER_READ),
+    Row(
+        "evidence withdraw (its uploader, the county admin)",
+        "post",
+        "/api/v1/evidence/{x}/withdraw/",
+        ledger_write(403) | {"county_admin": (204, 204)},
+    ),
+    Row("reminders", "get", "/api/v1/reminders/", ALL_READ),
+    Row("reminders read", "post", "/api/v1/reminders/read/", ALL_READ, body={}),
 ]
 
 
@@ -327,6 +507,7 @@ def cast(
     audit_admin,
     round2,
     secretary2,
+    media_root,
 ):
     return {
         "users": {
@@ -352,9 +533,28 @@ def cast(
     }
 
 
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+def _xlsx() -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.append(["区划代码", "联系领导", "包保部门"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def _fill(value: Any, target: Assessment, ids: dict) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, target, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, target, ids) for v in value]
+    if value == "{pdf}":
+        return SimpleUploadedFile("证明.pdf", PDF)
+    if value == "{xlsx}":
+        return SimpleUploadedFile("包保.xlsx", _xlsx())
+    if isinstance(value, str) and re.fullmatch(r"\{[a-z]\}", value):
+        return ids[value[1]]
     if isinstance(value, str) and value.startswith("{version:"):
         stage = value[len("{version:") : -1]
         sheet = Sheet.objects.filter(assessment=target, stage=stage).first()
@@ -363,7 +563,37 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
 
 
 THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
-VILLAGE_KEYS = ("{a}", "{v}", "{f}")
+VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}")
+LEDGER_KEYS = ("{e}", "{s}", "{p}", "{x}")
+
+
+def ledger_records(actor, village) -> dict:
+    """An entry, a visit with one problem and an evidence file of the entry, for ``village``,
+    recorded by ``actor`` (the county admin of its county)."""
+    entry = ledger_services.rectification_create(
+        actor=actor,
+        organization=village,
+        problem="党员活动室设施陈旧",
+        measures="更新桌椅",
+        deadline="2030-01-01",
+        responsible_person="李书记",
+    )
+    visit = ledger_services.visit_create(
+        actor=actor,
+        visited_on="2024-05-01",
+        visitors="县委组织部",
+        organizations=[village],
+        method="forum",
+        problems=[(village, "会议记录不全")],
+    )
+    evidence = ledger_services.evidence_upload(
+        actor=actor, upload=SimpleUploadedFile("证明.pdf", PDF), rectification=entry
+    )
+    return {"e": entry.pk, "s": visit.pk, "p": visit.problems.get().pk, "x": evidence.pk}
+
+
+def uses_ledger(row: Row) -> bool:
+    return any(k in row.path or k in str(row.body) for k in LEDGER_KEYS)
 
 
 def default(role: str, row: Row) -> tuple[int, int]:
@@ -385,6 +615,19 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
             findings[scope] = services.finding_create(
                 actor=county_admin, assessment=cast[scope], item_code="FJ01", evidence="经查"
             )
+            if "confirmed" in row.setup:
+                services.finding_confirm(actor=county_admin, finding=findings[scope])
+    ledger = {"own": {}, "other": {}}
+    if uses_ledger(row):
+        for scope in ledger:
+            ledger[scope] = ledger_records(county_admin, cast[scope].organization)
+    if "closed" in row.setup:
+        for scope, closer in (("own", "assessor_a"), ("other", "assessor_b")):
+            ledger_services.rectification_close(
+                actor=cast["users"][closer],
+                entry=Rectification.objects.get(pk=ledger[scope]["e"]),
+                closure_evidence="已整改",
+            )
     item = cast["catalogue"].items.get(code="SJ01")
 
     failures = []
@@ -401,10 +644,11 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 "i": item.pk,
                 "k": item.category_id,
                 "u": cast["accounts"][scope].pk,
+                **ledger[scope],
             }
             url = row.path.format(**ids)
             client = api.as_(cast["users"][role])
-            kwargs = {"format": "json"} if row.body is not None else {}
+            kwargs = {"format": row.format} if row.body is not None else {}
             body = _fill(row.body, target, ids)
             response = getattr(client, row.method)(url, body, **kwargs)
             if response.status_code != want:
@@ -429,7 +673,7 @@ def test_every_route_is_in_the_table():
     tabled = set()
     for row in TABLE:
         path = row.path.split("?")[0].removeprefix("/api/v1/")
-        for key in "arfcvuik":
+        for key in "arfcvuikespx":
             path = path.replace("{" + key + "}", "<id:pk>")
         path = path.replace("sheets/self/", "sheets/<str:stage>/")
         path = path.replace("sheets/township/", "sheets/<str:stage>/")
@@ -454,7 +698,9 @@ def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, villa
         actor=county_admin2, assessment=target, item_code="FJ01", evidence="经查"
     )
     item = cast["catalogue"].items.get(code="SJ01")
+    ledger = ledger_records(county_admin2, village2) if uses_ledger(row) else {}
     ids = {
+        **ledger,
         "a": target.pk,
         "v": village2.pk,
         "r": round2.pk,
@@ -464,13 +710,17 @@ def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, villa
         "k": item.category_id,
         "u": cast["accounts"]["other"].pk,
     }
-    audited = AuditLog.objects.count()
+
+    def written() -> int:
+        return AuditLog.objects.exclude(action=AuditLog.Action.PERMISSION_DENIED).count()
+
+    audited = written()
     failures = []
     for role in ROLES[1:]:
         refused = row.expect.get(role, default(role, row)) == (403, 403)
         allowed = {403, 404} if refused else {404}
         client = api.as_(cast["users"][role])
-        kwargs = {"format": "json"} if row.body is not None else {}
+        kwargs = {"format": row.format} if row.body is not None else {}
         response = getattr(client, row.method)(
             row.path.format(**ids), _fill(row.body, target, ids), **kwargs
         )
@@ -479,4 +729,4 @@ def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, villa
     assert not failures, failures
     finding.refresh_from_db()
     assert finding.status == finding.Status.PENDING
-    assert AuditLog.objects.count() == audited  # nothing was written
+    assert written() == audited  # nothing was written (a refusal is audited as such)

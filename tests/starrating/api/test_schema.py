@@ -10,6 +10,7 @@ import re
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
@@ -75,6 +76,7 @@ def fuzz_world(
     village_a1,
     system_admin,
     evaluator,
+    media_root,
 ):
     """Real ids for the path parameters, so that fuzzing reaches the views' validation
     instead of stopping at 404s, and a token per user."""
@@ -100,6 +102,11 @@ def fuzz_world(
         organizations=[village_a1],
         method="forum",
         problems=[(village_a1, "p")],
+    )
+    evidence = ledger_services.evidence_upload(
+        actor=county_admin,
+        upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
+        rectification=entry,
     )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
@@ -127,6 +134,7 @@ def fuzz_world(
             "/api/v1/rectifications/": entry.pk,
             "/api/v1/visits/": visit.pk,
             "/api/v1/visit-problems/": visit.problems.get().pk,
+            "/api/v1/evidence/": evidence.pk,
         },
     }
 
