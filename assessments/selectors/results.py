@@ -18,7 +18,6 @@ from indicators.models import Category, Item
 from organizations.models import User
 
 from .assessments import assessments_for_user
-from .rounds import previous_published_round
 
 
 def catalogue_categories(catalogue_id: int) -> list[Category]:
@@ -75,16 +74,6 @@ def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> 
         max_promotion=round_.max_promotion,
         first_year_max=round_.first_year_max,
         quotas={level: q for level, q in quotas.items() if q is not None},
-    )
-
-
-def previous_levels(round_: Round) -> dict[int, int]:
-    """organization id → level in the latest earlier published round (rule 10)."""
-    previous = previous_published_round(round_)
-    if previous is None:
-        return {}
-    return dict(
-        previous.assessments.filter(level__isnull=False).values_list("organization_id", "level")
     )
 
 
