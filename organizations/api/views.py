@@ -56,7 +56,9 @@ class CountyOrganizationField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         county_id = getattr(user, "county_id", None)
-        return selectors.county_organizations(county_id) if county_id else Organization.objects.none()
+        if not county_id:
+            return Organization.objects.none()
+        return selectors.county_organizations(county_id)
 
 
 class OrganizationUpdateSerializer(serializers.Serializer):

@@ -55,9 +55,7 @@ def _text_errors(name: str | None, secretary_name: str | None) -> list[dict[str,
         elif len(name) > 100:
             errors.append({"field": "name", "message": _("名称最多100个字")})
         elif name.startswith(FORMULA_PREFIXES) or any(ord(c) < 32 for c in name):
-            errors.append(
-                {"field": "name", "message": _("名称不能以 = + - @ 开头或包含控制字符")}
-            )
+            errors.append({"field": "name", "message": _("名称不能以 = + - @ 开头或包含控制字符")})
     if secretary_name is not None and (
         len(secretary_name) > 50 or secretary_name.startswith(FORMULA_PREFIXES)
     ):
@@ -89,7 +87,8 @@ def organization_create(
     elif Organization.objects.filter(code=code).exists():
         errors.append({"field": "code", "value": code, "message": _("该区划代码已存在")})
     if kind not in (*TOWNSHIP_KINDS, *VILLAGE_KINDS):
-        errors.append({"field": "kind", "value": kind, "message": _("只能新建乡镇、街道、村或社区")})
+        message = _("只能新建乡镇、街道、村或社区")
+        errors.append({"field": "kind", "value": kind, "message": message})
     else:
         errors += _parent_errors(actor, kind, parent)
     if party_body not in Organization.PartyBody.values:
