@@ -39,7 +39,9 @@ def xlsx(header: list[str], rows: list[list], name: str = "file.xlsx") -> Simple
 def users_xlsx(rows: list[list] | None = None, *, organization_code: str = "220602100201"):
     """Accounts to create; by default one village secretary with a username never used."""
     if rows is None:
-        rows = [[f"bulk{next(_serial)}", "批量书记", "village_secretary", organization_code, "", "", ""]]
+        rows = [
+            [f"bulk{next(_serial)}", "批量书记", "village_secretary", organization_code, "", "", ""]
+        ]
     return xlsx(USERS_HEADER, rows, "users.xlsx")
 
 
