@@ -215,3 +215,24 @@ def test_the_organization_template_is_the_county_admins(api, county_admin, asses
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert api.as_(assessor_a).get("/api/v1/organizations/template/").status_code == 403
+
+
+def test_an_import_into_a_stage_that_is_not_open_fails_and_writes_nothing(
+    api, township_round, county_admin, village_a1, tmp_path, run_jobs
+):
+    # The round is in township review: the county stage is still to come.
+    path = template_for(tmp_path, township_round, county_admin, stage="county")
+    fill(path, {(village_a1.code, "SJ01"): "2.5"})
+    with path.open("rb") as f:
+        response = run_jobs(
+            api.as_(county_admin),
+            f"/api/v1/rounds/{township_round.pk}/scores/import/",
+            {"stage": "county", "file": f},
+            format="multipart",
+        )
+
+    assert response.status_code == 202
+    job = api.as_(county_admin).get(response.json()["url"]).json()
+    assert job["status"] == "failed"
+    assert job["error_message"] == "“考评组评定”阶段当前未开放（本轮状态：镇街初评）。"
+    assert not Score.objects.filter(sheet__stage="county").exists()
