@@ -24,6 +24,23 @@ def catalogue_load(*, data: dict[str, Any], actor: User | None = None) -> Catalo
     if existing is not None:
         return existing
     catalogue_validate(data)
+    return _catalogue_write(data, actor=actor)
+
+
+def catalogue_create(*, actor: User, data: dict[str, Any], ip: str | None = None) -> Catalogue:
+    """A new catalogue from its JSON form (the form ``catalogue_as_data`` gives), editable
+    until a round using it opens: the indicator maintainer's (the API's counterpart of
+    ``load_catalogue``). Validated as a whole — every problem listed — then written in one
+    transaction and audited. A name already taken is a conflict, never a silent no-op."""
+    if not (actor.is_superuser or actor.has_role("indicator_maintainer")):
+        raise NotPermitted(_("只有指标维护员可以新建指标体系。"))
+    catalogue_validate(data)
+    if Catalogue.objects.filter(name=data["name"]).exists():
+        raise Conflict(_("名称为“%(n)s”的指标体系已存在。") % {"n": data["name"]})
+    return _catalogue_write(data, actor=actor, ip=ip)
+
+
+def _catalogue_write(data: dict[str, Any], *, actor: User | None, ip: str | None = None):
     with transaction.atomic():
         catalogue = Catalogue.objects.create(
             name=data["name"], year=data["year"], description=data.get("description", "")
@@ -52,6 +69,7 @@ def catalogue_load(*, data: dict[str, Any], actor: User | None = None) -> Catalo
             action=AuditLog.Action.CREATE,
             obj=catalogue,
             after={"name": catalogue.name, "items": len(items)},
+            ip=ip,
         )
     return catalogue
 
@@ -87,6 +105,10 @@ def catalogue_validate(data: dict[str, Any]) -> None:
         seen.add(code)
         maximum = points(c.get("max_points"), code)
         total += maximum
+        if maximum <= 0:
+            error(code, _("类别满分必须大于0"))
+        if c.get("pass_points") not in (None, "") and points(c["pass_points"], code) > maximum:
+            error(code, _("达标线不能超过满分"))
         scored = Decimal("0")
         for i in c.get("items") or []:
             icode = i.get("code", "?")
@@ -183,7 +205,14 @@ def catalogue_summary(catalogue: Catalogue) -> str:
     }
 
 
-def catalogue_copy(*, actor: User | None, catalogue: Catalogue, name: str, year: int) -> Catalogue:
+def catalogue_copy(
+    *,
+    actor: User | None,
+    catalogue: Catalogue,
+    name: str,
+    year: int,
+    ip: str | None = None,
+) -> Catalogue:
     """Copy a catalogue (categories and items) to a new, editable one for another year."""
     if actor is not None and not (
         actor.is_superuser or actor.has_role("indicator_maintainer", "county_admin")
@@ -191,6 +220,8 @@ def catalogue_copy(*, actor: User | None, catalogue: Catalogue, name: str, year:
         raise NotPermitted(_("只有指标维护员或县级管理员可以复制指标体系。"))
     if not name.strip():
         raise InvalidInput(_("请填写新指标体系的名称。"), [{"field": "name", "message": _("必填")}])
+    if not 2000 <= int(year) <= 2100:
+        raise InvalidInput(_("年度不正确。"), [{"field": "year", "message": _("年度不正确")}])
     if Catalogue.objects.filter(name=name).exists():
         raise Conflict(_("名称为“%(n)s”的指标体系已存在。") % {"n": name})
     with transaction.atomic():
@@ -217,6 +248,7 @@ def catalogue_copy(*, actor: User | None, catalogue: Catalogue, name: str, year:
             obj=copy,
             before={"from": catalogue.name},
             after={"name": copy.name, "year": year, "items": len(items)},
+            ip=ip,
         )
     return copy
 

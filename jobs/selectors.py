@@ -11,7 +11,12 @@ MAX_LISTED = 30
 
 
 def jobs_for_user(user) -> QuerySet[Job]:
-    return Job.objects.filter(created_by=user)[:MAX_LISTED]
+    return jobs_of_user(user)[:MAX_LISTED]
+
+
+def jobs_of_user(user) -> QuerySet[Job]:
+    """Every job ``user`` started, newest first (the API pages through them)."""
+    return Job.objects.filter(created_by=user).order_by("-created_at", "-id")
 
 
 def job_get_for_user(*, user, pk: int) -> Job:

@@ -14,7 +14,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,6 @@ from assessments import selectors
 from assessments.models import Stage
 from assessments.services import ROLE_STAGES
 from jobs import selectors as job_selectors
-from jobs import services
 from organizations import services as audit_services
 from organizations.forms import audit_rows_for
 from organizations.models import Role
@@ -33,6 +31,7 @@ from organizations.selectors import can_read_audit, townships_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError
 
+from . import services
 from .audit import audit_log_export
 from .kinds import Kind
 from .organizations import write_blank_template
@@ -41,17 +40,6 @@ from .organizations import write_blank_template
 def _stages_for(user) -> list[Stage]:
     allowed = ROLE_STAGES.get(user.role, set())
     return [s for s in Stage if s.value in allowed]
-
-
-def _start(request: HttpRequest, kind: str, parameters: dict, upload=None) -> HttpResponse:
-    job = services.job_create(
-        actor=request.user,
-        kind=kind,
-        parameters=parameters,
-        upload=upload,
-        ip=client_ip(request),
-    )
-    return redirect("job_status", pk=job.pk)
 
 
 @login_required
@@ -100,18 +88,18 @@ def scores_upload(request: HttpRequest, round_id: int) -> HttpResponse:
         )
     try:
         if action == "template":
-            township = request.POST.get("township", "")
-            return _start(
-                request,
-                Kind.EXPORT_TEMPLATE,
-                {"round": round_.pk, "stage": stage, "township": township},
+            job = services.template_export_start(
+                actor=request.user,
+                round_=round_,
+                stage=stage,
+                township=request.POST.get("township", ""),
+                ip=client_ip(request),
             )
-        return _start(
-            request,
-            Kind.IMPORT_SCORES,
-            {"round": round_.pk, "stage": stage, "filename": upload.name},
-            upload=upload,
-        )
+        else:
+            job = services.scores_import_start(
+                actor=request.user, round_=round_, stage=stage, upload=upload, ip=client_ip(request)
+            )
+        return redirect("job_status", pk=job.pk)
     except DomainError as exc:
         error = {"message": exc.message, "errors": exc.errors}
         return render(
@@ -126,15 +114,14 @@ def scores_upload(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The 整改台账 the user may see, as Excel (a job: the file waits on the job page)."""
-    township = request.POST.get("township", "")[:12]
-    if request.user.role == Role.TOWNSHIP_ASSESSOR and request.user.organization:
-        township = request.user.organization.code  # a township sees only its own
     try:
-        return _start(
-            request,
-            Kind.EXPORT_LEDGER,
-            {"township": township, "status": request.POST.get("status", "")[:16]},
+        job = services.ledger_export_start(
+            actor=request.user,
+            township=request.POST.get("township", "")[:12],
+            status=request.POST.get("status", "")[:16],
+            ip=client_ip(request),
         )
+        return redirect("job_status", pk=job.pk)
     except DomainError as exc:
         return render(
             request,
@@ -148,11 +135,14 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_export(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
-    township = request.POST.get("township", "")
-    if request.user.role == Role.TOWNSHIP_ASSESSOR:
-        township = request.user.organization.code  # a township sees only its own
     try:
-        return _start(request, Kind.EXPORT_REPORT, {"round": round_.pk, "township": township})
+        job = services.report_export_start(
+            actor=request.user,
+            round_=round_,
+            township=request.POST.get("township", ""),
+            ip=client_ip(request),
+        )
+        return redirect("job_status", pk=job.pk)
     except DomainError as exc:
         return render(
             request,
@@ -196,7 +186,10 @@ def organizations_upload(request: HttpRequest) -> HttpResponse:
         }
         return _organizations_page(request, context, error, 400)
     try:
-        return _start(request, Kind.PREVIEW_ORGANIZATIONS, {"filename": upload.name}, upload=upload)
+        job = services.organizations_preview_start(
+            actor=request.user, upload=upload, ip=client_ip(request)
+        )
+        return redirect("job_status", pk=job.pk)
     except DomainError as exc:
         error = {"message": exc.message, "errors": exc.errors}
         return _organizations_page(request, context, error, exc.status_code)
@@ -235,18 +228,13 @@ def organizations_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
             status=400,
         )
     try:
-        with preview.upload.open("rb") as f:
-            upload = File(f, name=preview.parameters.get("filename") or "organizations.xlsx")
-            return _start(
-                request,
-                Kind.IMPORT_ORGANIZATIONS,
-                {
-                    "filename": preview.parameters.get("filename", ""),
-                    "preview": preview.pk,
-                    "confirm": confirm,
-                },
-                upload=upload,
-            )
+        job = services.organizations_import_confirm(
+            actor=request.user,
+            preview=preview,
+            confirm_deactivation=confirm,
+            ip=client_ip(request),
+        )
+        return redirect("job_status", pk=job.pk)
     except DomainError as exc:
         error = {"message": exc.message, "errors": exc.errors}
         return render(

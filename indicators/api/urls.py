@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "catalogues/<id:pk>/items/", views.CatalogueItemsView.as_view(), name="api-catalogue-items"
     ),
+    path("catalogues/<id:pk>/copy/", views.CatalogueCopyView.as_view(), name="api-catalogue-copy"),
     path("categories/<id:pk>/", views.CategoryDetailView.as_view(), name="api-category"),
     path("items/<id:pk>/", views.ItemDetailView.as_view(), name="api-item"),
 ]

@@ -3,9 +3,12 @@ the catalogue is not frozen (the services refuse otherwise)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -13,7 +16,10 @@ from rest_framework.views import APIView
 
 from indicators import services
 from indicators.models import Catalogue, Category, Item
+from organizations.models import Role
 from starrating.api import IdFilter
+from starrating.client import client_ip
+from starrating.errors import NotPermitted
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -109,6 +115,41 @@ class ItemUpdateSerializer(ItemWriteSerializer):
     title = serializers.CharField(max_length=200, required=False)
 
 
+class CatalogueItemInput(serializers.Serializer):
+    code = serializers.CharField(max_length=8)
+    title = serializers.CharField(max_length=200)
+    guidance = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    max_points = serializers.DecimalField(**POINTS_FIELD, min_value=0, default=0)
+    kind = serializers.ChoiceField(choices=Item.Kind.choices)
+
+
+class CatalogueCategoryInput(serializers.Serializer):
+    code = serializers.CharField(max_length=8)
+    name = serializers.CharField(max_length=20)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    max_points = serializers.DecimalField(**POINTS_FIELD, min_value=0)
+    pass_points = serializers.DecimalField(
+        **POINTS_FIELD, min_value=0, required=False, allow_null=True, default=None
+    )
+    items = CatalogueItemInput(many=True, max_length=500)
+
+
+class CatalogueCreateSerializer(serializers.Serializer):
+    """A whole catalogue in its JSON form (as ``fixtures/catalogue_2024.json``)."""
+
+    name = serializers.CharField(max_length=100)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    categories = CatalogueCategoryInput(many=True, min_length=1, max_length=20)
+    special_items = CatalogueItemInput(many=True, required=False, default=list, max_length=200)
+
+
+class CatalogueCopySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="新版本名称，如“2025版”")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
 def _with_category(catalogue: Catalogue, data: dict) -> dict:
     """Turn the category id of a request into a category of that catalogue (or a 400)."""
     if "category" not in data or data["category"] is None:
@@ -140,6 +181,54 @@ class CatalogueListView(generics.ListAPIView):
 
     def get_queryset(self):
         return _catalogues()
+
+    @extend_schema(
+        request=CatalogueCreateSerializer,
+        responses={201: CatalogueSerializer},
+        summary="新建指标体系（指标维护员，完整JSON）",
+    )
+    def post(self, request):
+        _maintainer(request)
+        body = CatalogueCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        catalogue = services.catalogue_create(
+            actor=request.user, data=_plain(body.validated_data), ip=client_ip(request)
+        )
+        return Response(CatalogueSerializer(catalogue).data, status=status.HTTP_201_CREATED)
+
+
+def _plain(value):
+    """Validated data (ordered dicts, Decimals) as the catalogue's JSON form."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _maintainer(request) -> None:
+    """Catalogue writes are the indicator maintainer's: a wrong role is a 403 whatever the
+    body says."""
+    if not (request.user.is_superuser or request.user.has_role(Role.INDICATOR_MAINTAINER)):
+        raise NotPermitted(_("只有指标维护员可以修改指标体系。"))
+
+
+class CatalogueCopyView(APIView):
+    @extend_schema(
+        request=CatalogueCopySerializer,
+        responses={201: CatalogueSerializer},
+        summary="复制为新版本（可编辑，直到使用它的评定轮次开启）",
+    )
+    def post(self, request, pk: int):
+        catalogue = _catalogues().filter(pk=pk).first()
+        if catalogue is None:
+            raise Http404
+        body = CatalogueCopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        copy = services.catalogue_copy(
+            actor=request.user, catalogue=catalogue, ip=client_ip(request), **body.validated_data
+        )
+        return Response(CatalogueSerializer(copy).data, status=status.HTTP_201_CREATED)
 
 
 class CatalogueDetailView(generics.RetrieveAPIView):

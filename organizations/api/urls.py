@@ -33,4 +33,10 @@ urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="api-organizations"),
     path("organizations/tree/", views.OrganizationTreeView.as_view(), name="api-organization-tree"),
     path("organizations/<id:pk>/", views.OrganizationDetailView.as_view(), name="api-organization"),
+    path(
+        "organizations/<id:pk>/active/",
+        views.OrganizationActiveView.as_view(),
+        name="api-organization-active",
+    ),
+    path("users/bulk/", users.UserBulkView.as_view(), name="api-users-bulk"),
 ]

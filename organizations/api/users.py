@@ -3,16 +3,19 @@ administrator's unlock and session actions. Thin: parse → selector or service 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organizations import selectors, services
+from organizations.forms import parse_users_workbook
 from organizations.models import Department, Organization, Role, User
 from starrating.client import client_ip
-from starrating.errors import NotPermitted
+from starrating.errors import InvalidInput, NotPermitted
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -66,6 +69,16 @@ class UserCreatedSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "password"]
         read_only_fields = fields
+
+
+class UserBulkSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, use_url=False, help_text=_("按“批量新建账号”模板填写的xlsx文件")
+    )
+
+
+class UsersCreatedSerializer(serializers.Serializer):
+    created = UserCreatedSerializer(many=True)
 
 
 class PasswordSerializer(serializers.Serializer):
@@ -133,6 +146,33 @@ class UserListView(generics.ListAPIView):
         )
         data = UserSerializer(user).data | {"password": password}
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+class UserBulkView(APIView):
+    """Accounts from the page's Excel template, all or none. Synchronous like the page rather
+    than a background job: the initial passwords are answered once and must never be stored,
+    not even in a job's record."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UserBulkSerializer},
+        responses={201: UsersCreatedSerializer},
+        summary="批量新建账号（Excel；初始密码只返回一次）",
+    )
+    def post(self, request):
+        _manager(request)
+        body = UserBulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        if upload.size > settings.EXCEL_MAX_UPLOAD_BYTES:
+            raise InvalidInput(
+                _("请检查填写的内容。"), [{"field": "file", "message": _("文件过大")}]
+            )
+        rows = parse_users_workbook(upload.read())
+        created = services.users_create(actor=request.user, rows=rows, ip=client_ip(request))
+        data = [UserSerializer(user).data | {"password": pw} for user, pw in created]
+        return Response({"created": data}, status=status.HTTP_201_CREATED)
 
 
 class UserDetailView(APIView):

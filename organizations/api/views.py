@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -18,6 +19,10 @@ from organizations import selectors, services
 from organizations.models import ApiToken, AuditLog, Organization, Role
 from starrating.api import IdFilter
 from starrating.client import client_ip
+from starrating.errors import NotPermitted
+
+# Created only at install (docs/deployment.md), never over the API.
+REGION_KINDS = (Organization.Kind.PROVINCE, Organization.Kind.CITY, Organization.Kind.COUNTY)
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -40,6 +45,44 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CountyOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organization of the requesting user's county, by id: another county's is "not
+    found" like one that does not exist (its existence is not told)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        county_id = getattr(user, "county_id", None)
+        if not county_id:
+            return Organization.objects.none()
+        return selectors.county_organizations(county_id)
+
+
+class OrganizationUpdateSerializer(serializers.Serializer):
+    """Rename, move, or change the Party body, secretary or member count (county admin)."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    parent = CountyOrganizationField(required=False, help_text=_("上级组织ID（移动）"))
+    party_body = serializers.ChoiceField(choices=Organization.PartyBody.choices, required=False)
+    secretary_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    member_count = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+
+class OrganizationCreateSerializer(OrganizationUpdateSerializer):
+    code = serializers.RegexField(r"^[0-9]{12}$", help_text=_("12位统计用区划代码"))
+    name = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(
+        choices=[(k, v) for k, v in Organization.Kind.choices if k not in REGION_KINDS]
+    )
+    parent = CountyOrganizationField(help_text=_("上级组织ID：乡镇的上级是区县，村的上级是乡镇"))
+
+
+class OrganizationActiveSerializer(serializers.Serializer):
+    active = serializers.BooleanField()
+    reason = serializers.CharField(max_length=200, help_text=_("停用或启用的原因（必填）"))
 
 
 class OrganizationNodeSerializer(serializers.Serializer):
@@ -181,12 +224,76 @@ class OrganizationListView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.organizations_for_user(self.request.user).order_by("code", "pk")
 
+    @extend_schema(
+        request=OrganizationCreateSerializer,
+        responses={201: OrganizationSerializer},
+        summary="新建乡镇（街道）或村（社区）（县级管理员）",
+    )
+    def post(self, request):
+        _county_admin(request)
+        body = OrganizationCreateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        org = services.organization_create(
+            actor=request.user, ip=client_ip(request), **body.validated_data
+        )
+        return Response(OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
+
+
+def _county_admin(request) -> None:
+    """Writes of the tree are the county admin's; checked before the body is read, so that a
+    wrong role is a 403 whatever it sends."""
+    if not request.user.has_role(Role.COUNTY_ADMIN):
+        raise NotPermitted(_("只有县级管理员可以维护组织机构。"))
+
 
 class OrganizationDetailView(generics.RetrieveAPIView):
     serializer_class = OrganizationSerializer
 
     def get_queryset(self):
         return selectors.organizations_for_user(self.request.user)
+
+    @extend_schema(
+        request=OrganizationUpdateSerializer,
+        responses=OrganizationSerializer,
+        summary="改名、调整隶属关系或修改组织信息（县级管理员）",
+    )
+    def patch(self, request, pk: int):
+        org = self.get_object()  # out of scope: 404 before any role check
+        _county_admin(request)
+        body = OrganizationUpdateSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        body.is_valid(raise_exception=True)
+        org = services.organization_update(
+            actor=request.user, organization=org, ip=client_ip(request), **body.validated_data
+        )
+        return Response(OrganizationSerializer(org).data)
+
+
+class OrganizationActiveView(generics.GenericAPIView):
+    serializer_class = OrganizationSerializer
+
+    def get_queryset(self):
+        return selectors.organizations_for_user(self.request.user)
+
+    @extend_schema(
+        request=OrganizationActiveSerializer,
+        responses=OrganizationSerializer,
+        summary="停用（撤并）或重新启用组织（县级管理员，须填原因）",
+    )
+    def post(self, request, pk: int):
+        org = self.get_object()
+        _county_admin(request)
+        body = OrganizationActiveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        org = services.organization_set_active(
+            actor=request.user,
+            organization=org,
+            active=body.validated_data["active"],
+            reason=body.validated_data["reason"],
+            ip=client_ip(request),
+        )
+        return Response(OrganizationSerializer(org).data)
 
 
 class OrganizationTreeView(APIView):

@@ -11,6 +11,7 @@ from .audit import (
     login_record,
     permission_denied_record,
 )
+from .nodes import organization_create, organization_set_active, organization_update
 from .security import account_unlock, is_security_admin, role_policy_set
 from .tokens import TOKEN_PREFIX, api_token_create, api_token_hash, api_token_revoke
 from .tree import OrganizationRow, organizations_import
@@ -47,6 +48,9 @@ __all__ = [
     "is_account_manager",
     "is_security_admin",
     "login_record",
+    "organization_create",
+    "organization_set_active",
+    "organization_update",
     "organizations_import",
     "password_change",
     "password_generate",

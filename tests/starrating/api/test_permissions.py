@@ -21,10 +21,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services
 from assessments.models import Assessment, Round, Sheet
+from jobs.models import Job
 from ledgers import services as ledger_services
 from ledgers.models import Rectification
 from organizations.models import AuditLog
 from tests.conftest import move_to
+from tests.support.files import catalogue_data, unique_code, unique_name, users_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +137,15 @@ PAIRING_READERS = {
     role: (200, 200)
     for role in ("assessor_a", "assessor_b", "auditor", "evaluator", "county_admin")
 }
+
+ORGANIZATION_WRITE = {
+    "secretary_a1": (403, 404),
+    "assessor_a": (403, 404),
+    "assessor_b": (404, 403),
+    "evaluator": (403, 403),
+    "county_admin": (200, 200),
+}
+OWN_JOB = {role: (404, 404) for role in ROLES if role != "anonymous"}
 
 TABLE = [
     Row("organizations", "get", "/api/v1/organizations/", ALL_READ),
@@ -485,6 +496,117 @@ TABLE = [
     ),
     Row("reminders", "get", "/api/v1/reminders/", ALL_READ),
     Row("reminders read", "post", "/api/v1/reminders/read/", ALL_READ, body={}),
+    # The tree, one node at a time (county admin): "own"/"other" are villages of townships A/B
+    # for the role-scoped readers; the county admin edits both.
+    Row(
+        "organization create",
+        "post",
+        "/api/v1/organizations/",
+        {"county_admin": (201, 201)},
+        body={"code": "{code}", "name": "新建村", "kind": "village", "parent": "{t}"},
+    ),
+    Row(
+        "organization update (rename, move)",
+        "patch",
+        "/api/v1/organizations/{v}/",
+        ORGANIZATION_WRITE,
+        body={"name": "更名村", "parent": "{t}"},
+    ),
+    Row(
+        "organization deactivate",
+        "post",
+        "/api/v1/organizations/{v}/active/",
+        ORGANIZATION_WRITE,
+        body={"active": False, "reason": "村庄撤并"},
+    ),
+    Row(
+        "organization import preview (a job: 202)",
+        "post",
+        "/api/v1/organizations/import/",
+        {"county_admin": (202, 202)},
+        body={"file": "{xlsx}"},
+        format="multipart",
+    ),
+    Row(
+        "organization import confirm (one's own preview job only)",
+        "post",
+        "/api/v1/organizations/import/{j}/confirm/",
+        OWN_JOB | {"county_admin": (202, 404)},
+        body={"confirm_deactivation": True},
+        setup=["job"],
+    ),
+    Row(
+        "organization template",
+        "get",
+        "/api/v1/organizations/template/",
+        {"county_admin": (200, 200)},
+    ),
+    Row(
+        "users bulk (Excel)",
+        "post",
+        "/api/v1/users/bulk/",
+        {"system_admin": (201, 201)},
+        body={"file": "{users}"},
+        format="multipart",
+    ),
+    Row(
+        "catalogue create",
+        "post",
+        "/api/v1/catalogues/",
+        {"maintainer": (201, 201)},
+        body="{catalogue}",
+    ),
+    Row(
+        "catalogue copy",
+        "post",
+        "/api/v1/catalogues/{c}/copy/",
+        {"maintainer": (201, 201), "county_admin": (201, 201)},
+        body={"name": "{name}", "year": 2025},
+    ),
+    # Jobs: each user sees only the jobs they started ("own": the county admin's job, "other":
+    # the other county admin's).
+    Row("jobs", "get", "/api/v1/jobs/", ALL_READ),
+    Row("job", "get", "/api/v1/jobs/{j}/", OWN_JOB | {"county_admin": (200, 404)}, setup=["job"]),
+    Row(
+        "job download",
+        "get",
+        "/api/v1/jobs/{j}/download/",
+        OWN_JOB | {"county_admin": (200, 404)},
+        setup=["job"],
+    ),
+    Row(
+        "template export (a job: 202)",
+        "post",
+        "/api/v1/rounds/{r}/template/",
+        ADMIN_ONLY_ROUND | {"evaluator": (202, 404), "county_admin": (202, 404)},
+        body={"stage": "county"},
+    ),
+    Row(
+        "scores import (a job: 202)",
+        "post",
+        "/api/v1/rounds/{r}/scores/import/",
+        ADMIN_ONLY_ROUND | {"evaluator": (202, 404), "county_admin": (202, 404)},
+        body={"stage": "county", "file": "{xlsx}"},
+        format="multipart",
+    ),
+    Row(
+        "report export (a job: 202)",
+        "post",
+        "/api/v1/rounds/{r}/report/",
+        ADMIN_ONLY_ROUND
+        | {role: (202, 404) for role in ("assessor_a", "assessor_b", "auditor", "county_admin")},
+        body={},
+    ),
+    Row(
+        "ledger export (a job: 202)",
+        "post",
+        "/api/v1/rectifications/export/",
+        {
+            role: (202, 202)
+            for role in ("assessor_a", "assessor_b", "auditor", "evaluator", "county_admin")
+        },
+        body={},
+    ),
 ]
 
 
@@ -508,8 +630,13 @@ def cast(
     round2,
     secretary2,
     media_root,
+    township_a,
+    township_b,
+    county_admin2,
 ):
     return {
+        "townships": {"own": township_b, "other": township_a},
+        "other_admin": county_admin2,
         "users": {
             "anonymous": None,
             "secretary_a1": secretary_a1,
@@ -545,6 +672,14 @@ def _xlsx() -> bytes:
 
 
 def _fill(value: Any, target: Assessment, ids: dict) -> Any:
+    if value == "{catalogue}":
+        return catalogue_data()
+    if value == "{users}":
+        return users_xlsx()
+    if value == "{name}":
+        return unique_name()
+    if value == "{code}":
+        return unique_code()
     if isinstance(value, dict):
         return {k: _fill(v, target, ids) for k, v in value.items()}
     if isinstance(value, list):
@@ -564,6 +699,23 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
 
 THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
 VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}")
+
+
+def job_of(user) -> Job:
+    """A succeeded organization-import preview of ``user``, with its upload and a result
+    file (as an export has): its detail, its download and its confirmation."""
+    job = Job.objects.create(
+        kind="preview_organizations",
+        status=Job.Status.SUCCEEDED,
+        created_by=user,
+        parameters={"filename": "组织.xlsx"},
+        counts={"created": 0},
+    )
+    job.upload.save("组织.xlsx", SimpleUploadedFile("组织.xlsx", _xlsx()))
+    job.result_file.save("结果.xlsx", SimpleUploadedFile("结果.xlsx", _xlsx()))
+    return job
+
+
 LEDGER_KEYS = ("{e}", "{s}", "{p}", "{x}")
 
 
@@ -629,6 +781,9 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 closure_evidence="已整改",
             )
     item = cast["catalogue"].items.get(code="SJ01")
+    jobs = {"own": 0, "other": 0}
+    if "job" in row.setup:
+        jobs = {"own": job_of(county_admin).pk, "other": job_of(cast["other_admin"]).pk}
 
     failures = []
     for role in ROLES:
@@ -644,6 +799,8 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 "i": item.pk,
                 "k": item.category_id,
                 "u": cast["accounts"][scope].pk,
+                "t": cast["townships"][scope].pk,
+                "j": jobs[scope],
                 **ledger[scope],
             }
             url = row.path.format(**ids)
@@ -668,12 +825,16 @@ def test_every_route_is_in_the_table():
         "tokens/<id:pk>/",
     }
     resolver = get_resolver()
-    api = next(p for p in resolver.url_patterns if str(p.pattern) == "api/v1/")
-    routes = {str(p.pattern) for p in api.url_patterns}
+    routes = {
+        str(p.pattern)
+        for include in resolver.url_patterns
+        if str(include.pattern) == "api/v1/"
+        for p in include.url_patterns
+    }
     tabled = set()
     for row in TABLE:
         path = row.path.split("?")[0].removeprefix("/api/v1/")
-        for key in "arfcvuikespx":
+        for key in "arfcvuikespxj":
             path = path.replace("{" + key + "}", "<id:pk>")
         path = path.replace("sheets/self/", "sheets/<str:stage>/")
         path = path.replace("sheets/township/", "sheets/<str:stage>/")
@@ -686,7 +847,7 @@ VILLAGE_ROWS = [row for row in TABLE if any(k in row.path for k in VILLAGE_KEYS)
 
 
 @pytest.mark.parametrize("row", VILLAGE_ROWS, ids=[row.name for row in VILLAGE_ROWS])
-def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, village2):
+def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, village2, township2):
     """Two counties in one system: every village-level endpoint, for every role of the first
     county, on the second county's village, assessment and finding is a 404 (a role refused
     outright may be told 403 first); nothing is written."""
@@ -709,6 +870,8 @@ def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, villa
         "i": item.pk,
         "k": item.category_id,
         "u": cast["accounts"]["other"].pk,
+        "t": township2.pk,
+        "j": 0,
     }
 
     def written() -> int:

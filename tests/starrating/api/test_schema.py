@@ -109,6 +109,19 @@ def fuzz_world(
         rectification=entry,
     )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
+    # A succeeded organization-import preview of the county admin (its upload to confirm, a
+    # result file to download), so the jobs' operations reach their validation.
+    from jobs.models import Job
+
+    job = Job.objects.create(
+        kind="preview_organizations",
+        status=Job.Status.SUCCEEDED,
+        created_by=county_admin,
+        parameters={"filename": "组织.xlsx"},
+        counts={"created": 0},
+    )
+    job.upload.save("组织.xlsx", SimpleUploadedFile("组织.xlsx", b"PK\x03\x04"))
+    job.result_file.save("结果.xlsx", SimpleUploadedFile("结果.xlsx", b"PK\x03\x04"))
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
     _, secretary_key = api_token_create(actor=secretary_a1, name="fuzz")
@@ -122,6 +135,8 @@ def fuzz_world(
         "sysadmin": sysadmin_key,
         "burner": burner_key,
         "ids": {
+            "/api/v1/organizations/import/": job.pk,
+            "/api/v1/jobs/": job.pk,
             "/api/v1/users/": secretary_a1.pk,
             "/api/v1/assessments/": a1.pk,
             "/api/v1/rounds/": round_2024.pk,
