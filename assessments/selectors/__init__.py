@@ -15,6 +15,17 @@ from .assessments import (
     sheet_scores,
     sheets_by_assessment,
 )
+from .groups import (
+    evaluators_of_county,
+    group_coverage,
+    group_get_for_user,
+    group_progress,
+    groups_for_user,
+    recusal_conflicts,
+    recusal_get_for_user,
+    recusals_for_user,
+    round_villages,
+)
 from .history import score_history
 from .results import (
     catalogue_categories,
@@ -36,6 +47,15 @@ from .rounds import (
 )
 
 __all__ = [
+    "evaluators_of_county",
+    "group_coverage",
+    "group_get_for_user",
+    "group_progress",
+    "groups_for_user",
+    "recusal_conflicts",
+    "recusal_get_for_user",
+    "recusals_for_user",
+    "round_villages",
     "CHANGE_KINDS",
     "assessment_get_for_user",
     "assessment_scope_q",

@@ -14,6 +14,15 @@ from .findings import (
     finding_create,
     finding_withdraw,
 )
+from .groups import (
+    group_create,
+    group_delete,
+    group_members_set,
+    group_rename,
+    group_villages_set,
+    recusal_create,
+    recusal_end,
+)
 from .results import assessment_set_exceptional, results_refresh
 from .rounds import (
     ROUND_RULE_FIELDS,
@@ -30,6 +39,13 @@ from .sheets import scores_save, sheet_return
 from .surveys import survey_save
 
 __all__ = [
+    "group_create",
+    "group_delete",
+    "group_members_set",
+    "group_rename",
+    "group_villages_set",
+    "recusal_create",
+    "recusal_end",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
