@@ -39,13 +39,6 @@ from .sheets import scores_save, sheet_return
 from .surveys import survey_save
 
 __all__ = [
-    "group_create",
-    "group_delete",
-    "group_members_set",
-    "group_rename",
-    "group_villages_set",
-    "recusal_create",
-    "recusal_end",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
@@ -56,6 +49,13 @@ __all__ = [
     "finding_confirm",
     "finding_create",
     "finding_withdraw",
+    "group_create",
+    "group_delete",
+    "group_members_set",
+    "group_rename",
+    "group_villages_set",
+    "recusal_create",
+    "recusal_end",
     "results_refresh",
     "round_advance",
     "round_archive",
