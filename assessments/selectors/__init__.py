@@ -16,6 +16,8 @@ from .assessments import (
     sheets_by_assessment,
 )
 from .groups import (
+    county_places,
+    county_users_by_ids,
     evaluators_of_county,
     group_coverage,
     group_get_for_user,
@@ -25,6 +27,7 @@ from .groups import (
     recusal_get_for_user,
     recusals_for_user,
     round_villages,
+    round_villages_by_ids,
 )
 from .history import score_history
 from .results import (
@@ -55,6 +58,8 @@ __all__ = [
     "category_codes",
     "change_kind",
     "change_q",
+    "county_places",
+    "county_users_by_ids",
     "evaluators_of_county",
     "finding_get_for_user",
     "findings_for_user",
@@ -73,6 +78,7 @@ __all__ = [
     "round_progress",
     "round_rules",
     "round_villages",
+    "round_villages_by_ids",
     "rounds_for_user",
     "score_history",
     "scoring_inputs",

@@ -168,3 +168,42 @@ def recusal_conflicts(
                 if relation.organization_id in (village.pk, village.parent_id):
                     conflicts.append((member, village, relation))
     return conflicts
+
+
+def county_users_by_ids(county_id: int, ids: Iterable) -> tuple[list[User], list[str]]:
+    """Accounts of the county's tree by id, and the ids not found there (another county's
+    account is "not found", never shown)."""
+    wanted = {str(i).strip() for i in ids if str(i).strip()}
+    numeric = {int(i) for i in wanted if i.isdigit()}
+    found = list(
+        User.objects.filter(pk__in=numeric)
+        .filter(
+            Q(organization_id=county_id)
+            | Q(organization__parent_id=county_id)
+            | Q(organization__parent__parent_id=county_id)
+        )
+        .select_related("organization")
+        .order_by("pk")
+    )
+    known = {str(u.pk) for u in found}
+    return found, sorted(wanted - known)
+
+
+def round_villages_by_ids(round_: Round, ids: Iterable) -> tuple[list[Organization], list[str]]:
+    """Villages of the round by id or 12-digit code, and the values not found among them."""
+    wanted = {str(i).strip() for i in ids if str(i).strip()}
+    numeric = {int(i) for i in wanted if i.isdigit() and len(i) < 12}
+    codes = {i for i in wanted if len(i) == 12}
+    found = list(round_villages(round_).filter(Q(pk__in=numeric) | Q(code__in=codes)))
+    known = {str(o.pk) for o in found} | {o.code for o in found}
+    return found, sorted(wanted - known)
+
+
+def county_places(county_id: int) -> QuerySet[Organization]:
+    """Townships and villages of the county: what a recusal relation may name."""
+    return (
+        Organization.objects.filter(Q(parent_id=county_id) | Q(parent__parent_id=county_id))
+        .exclude(kind=Organization.Kind.COUNTY)
+        .select_related("parent")
+        .order_by("code")
+    )

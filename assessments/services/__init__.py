@@ -15,6 +15,7 @@ from .findings import (
     finding_withdraw,
 )
 from .groups import (
+    GROUPS_LOCKED,
     group_create,
     group_delete,
     group_members_set,
@@ -39,6 +40,7 @@ from .sheets import scores_save, sheet_return
 from .surveys import survey_save
 
 __all__ = [
+    "GROUPS_LOCKED",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
