@@ -174,7 +174,7 @@ def county_users_by_ids(county_id: int, ids: Iterable) -> tuple[list[User], list
     """Accounts of the county's tree by id, and the ids not found there (another county's
     account is "not found", never shown)."""
     wanted = {str(i).strip() for i in ids if str(i).strip()}
-    numeric = {int(i) for i in wanted if i.isdigit()}
+    numeric = {int(i) for i in wanted if i.isdigit() and len(i) <= 18}
     found = list(
         User.objects.filter(pk__in=numeric)
         .filter(
