@@ -30,6 +30,12 @@ from .groups import (
     round_villages_by_ids,
 )
 from .history import score_history
+from .record import (
+    assessment_record,
+    explain_steps,
+    latest_explanation,
+    record_assessment_get_for_user,
+)
 from .results import (
     catalogue_categories,
     category_codes,
@@ -52,6 +58,7 @@ from .rounds import (
 __all__ = [
     "CHANGE_KINDS",
     "assessment_get_for_user",
+    "assessment_record",
     "assessment_scope_q",
     "assessments_for_user",
     "catalogue_categories",
@@ -61,13 +68,16 @@ __all__ = [
     "county_places",
     "county_users_by_ids",
     "evaluators_of_county",
+    "explain_steps",
     "finding_get_for_user",
     "findings_for_user",
     "group_coverage",
     "group_get_for_user",
     "group_progress",
     "groups_for_user",
+    "latest_explanation",
     "previous_published_round",
+    "record_assessment_get_for_user",
     "recusal_conflicts",
     "recusal_get_for_user",
     "recusals_for_user",
