@@ -38,7 +38,7 @@ class VillageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    township_name = serializers.CharField(source="parent.name", default=None)
+    township_name = serializers.CharField(source="parent.name", default=None, allow_null=True)
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -98,7 +98,9 @@ class RecusalSerializer(serializers.ModelSerializer):
     user = MemberSerializer(read_only=True)
     organization = VillageSerializer(read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
-    ended_by = serializers.CharField(source="ended_by.display_name", default=None, read_only=True)
+    ended_by = serializers.CharField(
+        source="ended_by.display_name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = RecusalRelation
@@ -125,7 +127,7 @@ class RecusalCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class RecusalEndSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=200)
 
 
@@ -303,11 +305,13 @@ class RecusalListView(APIView):
 
 
 class RecusalEndView(APIView):
-    @extend_schema(request=ReasonSerializer, responses=RecusalSerializer, summary="解除回避关系")
+    @extend_schema(
+        request=RecusalEndSerializer, responses=RecusalSerializer, summary="解除回避关系"
+    )
     def post(self, request, pk: int):
         _require(request.user, COUNTY_STAFF)
         relation = selectors.recusal_get_for_user(user=request.user, pk=pk)
-        body = ReasonSerializer(data=request.data)
+        body = RecusalEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         relation = services.recusal_end(
             actor=request.user,
