@@ -1,12 +1,11 @@
 """Admin views of the rating year. Scores, results, findings and round transitions are changed
 only through the product's pages and API (services with validation, recalculation and audit),
-so they are read-only here; evaluation groups are edited here."""
+so they are read-only here — evaluation groups too, since their pages enforce 回避 and the
+one-group-per-village rule (issue 14)."""
 
 from django.contrib import admin
 
-from organizations.admin import AuditedAdmin, ReadOnlyAdmin, county_organizations_for
-from organizations.models import User
-from organizations.selectors import county_tree_q
+from organizations.admin import ReadOnlyAdmin
 
 from .models import (
     Assessment,
@@ -98,19 +97,12 @@ class DepartmentClearanceAdmin(AssessmentScoped):
 
 
 @admin.register(EvaluationGroup)
-class EvaluationGroupAdmin(AuditedAdmin):
-    """Groups of the county's rounds; members and villages chosen from the county only."""
+class EvaluationGroupAdmin(ReadOnlyAdmin):
+    """Groups of the county's rounds, read-only: they are edited on the groups pages (and the
+    API), whose services enforce 回避 and one group per village."""
 
-    scoped_choices = {
-        "round": lambda user: rounds_for_user(user),
-        "members": lambda user: User.objects.filter(
-            county_tree_q(user.county_id, prefix="organization__")
-        ),
-        "villages": county_organizations_for,
-    }
     list_display = ["name", "round"]
     list_filter = ["round"]
-    filter_horizontal = ["members", "villages"]
 
     def scope(self, request, qs):
         return qs.filter(round__in=rounds_for_user(request.user).values("pk"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import findings, review, rounds, sheets, surveys
+from .views import findings, groups, review, rounds, sheets, surveys
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -28,4 +28,8 @@ urlpatterns = [
     path("assessments/<int:pk>/survey/", surveys.survey_save, name="survey_save"),
     path("findings/<int:pk>/confirm/", findings.finding_confirm, name="finding_confirm"),
     path("findings/<int:pk>/withdraw/", findings.finding_withdraw, name="finding_withdraw"),
+    path("rounds/<int:round_id>/groups/", groups.groups, name="groups"),
+    path("groups/<int:pk>/", groups.group_edit, name="group_edit"),
+    path("recusals/", groups.recusals, name="recusals"),
+    path("recusals/<int:pk>/end/", groups.recusal_end, name="recusal_end"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import home, region, rounds
+from .views import home, record, region, rounds
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/publicity/", rounds.publicity, name="publicity"),
     path("villages/<int:org_id>/", rounds.village, name="village"),
     path("regions/", region.region, name="region"),
+    path(
+        "villages/<int:org_id>/record/<int:round_id>/",
+        record.village_record,
+        name="village_record",
+    ),
 ]

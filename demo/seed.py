@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment, EvaluationGroup, Round, Stage
+from assessments.models import Assessment, Round, Stage
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
 
 from .followup import build_followup
+from .groups import seed_groups
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -158,6 +159,10 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
     specs = [
         ("county_admin", Role.COUNTY_ADMIN, county, "组织部 李明", True, {}),
         ("evaluator", Role.EVALUATOR, county, "第一考评组 王强", False, {}),
+        ("evaluator_2", Role.EVALUATOR, county, "第二考评组 刘洋", False, {}),
+        ("evaluator_3", Role.EVALUATOR, county, "第三考评组 陈静", False, {}),
+        ("evaluator_4", Role.EVALUATOR, county, "第四考评组 杨帆", False, {}),
+        ("evaluator_5", Role.EVALUATOR, county, "第五考评组 黄磊", False, {}),
         (
             "reviewer",
             Role.DEPARTMENT_REVIEWER,
@@ -218,6 +223,8 @@ def _build_rounds(county, townships, users, seed) -> None:
         supervision_phone="0439-3222000",
     )
     services.round_open(actor=admin, round_=r23)
+    members = [users["evaluator"], *(users[f"evaluator_{i}"] for i in range(2, 6))]
+    seed_groups(round_=r23, admin=admin, members=members)
     a23 = {a.organization_id: a for a in r23.assessments.select_related("round", "organization")}
     for v in villages:
         services.scores_save(
@@ -255,11 +262,7 @@ def _build_rounds(county, townships, users, seed) -> None:
     services.round_open(actor=admin, round_=r24)
     a24 = {a.organization_id: a for a in r24.assessments.select_related("round", "organization")}
     evaluator = users["evaluator"]
-    for i in range(5):
-        group = EvaluationGroup.objects.create(round=r24, name=f"第{'一二三四五'[i]}考评组")
-        group.villages.set([v.pk for v in villages[i::5]])
-        if i == 0:
-            group.members.add(evaluator)
+    seed_groups(round_=r24, admin=admin, members=members)
     secretary = users["village_secretary"]
     for k, v in enumerate(villages):
         actor = secretary if v.pk == secretary.organization_id else admin

@@ -4,7 +4,7 @@ from django.urls import path
 
 import starrating.api  # noqa: F401  (registers the "id" path converter)
 
-from . import views
+from . import groups, views
 
 STAGE = "<str:stage>"
 
@@ -52,4 +52,15 @@ urlpatterns = [
         views.FindingWithdrawView.as_view(),
         name="api-finding-withdraw",
     ),
+    path("rounds/<id:pk>/groups/", groups.RoundGroupsView.as_view(), name="api-round-groups"),
+    path(
+        "rounds/<id:pk>/groups/coverage/",
+        groups.RoundGroupCoverageView.as_view(),
+        name="api-round-group-coverage",
+    ),
+    path("groups/<id:pk>/", groups.GroupDetailView.as_view(), name="api-group"),
+    path("groups/<id:pk>/members/", groups.GroupMembersView.as_view(), name="api-group-members"),
+    path("groups/<id:pk>/villages/", groups.GroupVillagesView.as_view(), name="api-group-villages"),
+    path("recusals/", groups.RecusalListView.as_view(), name="api-recusals"),
+    path("recusals/<id:pk>/end/", groups.RecusalEndView.as_view(), name="api-recusal-end"),
 ]

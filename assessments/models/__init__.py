@@ -2,6 +2,7 @@
 clearances and surveys. Split by entity; import from here."""
 
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
+from .groups import RecusalRelation
 from .rounds import RATIO, EvaluationGroup, LevelMode, Round, Stage, StageReopening
 from .sheets import CHANGE_KINDS, Assessment, Score, Sheet, change_kind
 from .tallies import ResultTally
@@ -14,6 +15,7 @@ __all__ = [
     "EvaluationGroup",
     "Finding",
     "LevelMode",
+    "RecusalRelation",
     "ResultTally",
     "Round",
     "SatisfactionSurvey",

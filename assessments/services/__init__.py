@@ -14,6 +14,16 @@ from .findings import (
     finding_create,
     finding_withdraw,
 )
+from .groups import (
+    GROUPS_LOCKED,
+    group_create,
+    group_delete,
+    group_members_set,
+    group_rename,
+    group_villages_set,
+    recusal_create,
+    recusal_end,
+)
 from .results import assessment_set_exceptional, results_refresh
 from .rounds import (
     ROUND_RULE_FIELDS,
@@ -30,6 +40,7 @@ from .sheets import scores_save, sheet_return
 from .surveys import survey_save
 
 __all__ = [
+    "GROUPS_LOCKED",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
@@ -40,6 +51,13 @@ __all__ = [
     "finding_confirm",
     "finding_create",
     "finding_withdraw",
+    "group_create",
+    "group_delete",
+    "group_members_set",
+    "group_rename",
+    "group_villages_set",
+    "recusal_create",
+    "recusal_end",
     "results_refresh",
     "round_advance",
     "round_archive",

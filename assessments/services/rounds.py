@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import policies
+from assessments import policies, selectors
 from assessments.models import (
     Assessment,
     Finding,
@@ -129,6 +129,37 @@ def _ensure_results_complete(round_: Round) -> None:
         raise Conflict(_("还有%(n)d个联审问题待确认或撤回。") % {"n": pending})
 
 
+def _ensure_groups_cover(round_: Round) -> None:
+    """The county stage opens only when every village of the round is in exactly one
+    evaluation group (考评组): its members score it, and no one else of the groups does."""
+    coverage = selectors.group_coverage(round_)
+    if coverage["ok"]:
+        return
+    errors = [
+        {
+            "organization": org.code,
+            "organization_name": org.name,
+            "message": _("没有分配考评组"),
+        }
+        for org in coverage["unassigned"]
+    ] + [
+        {
+            "organization": row["village"].code,
+            "organization_name": row["village"].name,
+            "message": _("同时分配给%(g)s") % {"g": "、".join(row["groups"])},
+        }
+        for row in coverage["double"]
+    ]
+    raise Conflict(
+        _(
+            "每个村必须恰好分配给一个考评组：还有%(u)d个村未分配、%(d)d个村重复分配，"
+            "不能开启考评组评定。"
+        )
+        % {"u": len(coverage["unassigned"]), "d": len(coverage["double"])},
+        errors,
+    )
+
+
 def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     """Move to the next stage. Leaving a stage that counts (rule 1) needs every sheet of it
     submitted; entering publicity needs every result and no pending finding."""
@@ -154,6 +185,8 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
                     % {"n": len(missing), "stage": Stage(stage).label},
                     _missing_errors(missing, stage),
                 )
+        if to == Round.Status.COUNTY_REVIEW:
+            _ensure_groups_cover(round_)
         if to == Round.Status.PUBLICITY:
             results_refresh(round_=round_, actor=actor)
             _ensure_results_complete(round_)

@@ -41,6 +41,9 @@ VILLAGE_ROLES = ROUND_ROLES
 EXCEL_SCORE_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR)
 
 
+GROUP_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR)
+
+
 def round_stages(round_: Round) -> list[str]:
     stages = [Stage.SELF] if round_.self_assessment_enabled else []
     return [*stages, Stage.TOWNSHIP, Stage.COUNTY]
@@ -78,6 +81,7 @@ def round_nav(round_: Round, user) -> list[dict]:
         ("surveys", _("满意度测评"), SURVEY_ROLES),
         ("publicity", _("公示名单"), ROUND_ROLES),
         ("job_scores_upload", _("Excel评分导入"), EXCEL_SCORE_ROLES),
+        ("groups", _("考评组"), GROUP_ROLES),
     ]
     return [
         {"name": name, "label": label, "url": reverse(name, args=[round_.pk])}

@@ -78,6 +78,18 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         ),
         "reopen_form": ReopenForm(),
         "reopenings": round_.reopenings.select_related("by")[:10],
+        **({} if township_id else _groups_overview(user, round_)),
+    }
+
+
+def _groups_overview(user, round_: Round) -> dict:
+    """Each evaluation group's progress and the one-group-per-village check, for county staff
+    (the groups' own page has the details)."""
+    if not user.has_role(*COUNTY_STAFF) or round_.status == Round.Status.DRAFT:
+        return {}
+    return {
+        "group_progress": selectors.group_progress(round_),
+        "group_coverage": selectors.group_coverage(round_),
     }
 
 

@@ -23,6 +23,7 @@ from assessments.views.common import (
 )
 from dashboards.forms import DashboardFilterForm
 from dashboards.selectors import dashboard_summary, ranking_for_user
+from dashboards.views.record import village_explain_context
 from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.pages import paginate, require_role
@@ -183,6 +184,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "category_names": category_names,
             "latest": latest_advice,
             "history": history,
+            **village_explain_context(request.user, assessments),
         },
     )
 

@@ -7,7 +7,8 @@ county's IT staff (docs/api.md). Standard library only.
 The token must belong to a county admin (组织部); create one at ``POST /api/v1/tokens/`` while
 logged in, or in the admin. The script:
 
-1. creates the year's round (or reuses it while it is still a draft) and opens it;
+1. creates the year's round (or reuses it while it is still a draft) and opens it, and puts
+   every village in one evaluation group (the county stage opens only then);
 2. enters and submits the three stages' sheets (村自评, 镇街初评, 考评组评定) for every village,
    advancing the round after each of the first two;
 3. records findings (a star deduction confirmed, a veto withdrawn) and the satisfaction surveys;
@@ -123,6 +124,12 @@ def run_round(api: Api, *, year: int, log: Callable[[str], None] = print) -> dic
 
     assessments = api.all(f"/assessments/?round={rid}")
     log(f"评定对象：{len(assessments)}个村")
+
+    # The county stage opens only when every village is in exactly one evaluation group.
+    group = api.post(f"/rounds/{rid}/groups/", {"name": "第一考评组"})
+    codes = [a["organization"]["code"] for a in assessments]
+    api.put(f"/groups/{group['id']}/villages/", {"villages": codes})
+    log(f"考评组：{group['name']}负责{len(codes)}个村")
 
     # Each village scores a little differently, so the levels differ.
     for stage in ("self", "township", "county"):

@@ -133,6 +133,9 @@ def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) ->
     }
 
 
+GROUP_READ = {role: (200, 404) for role in ("county_admin", "auditor", "evaluator")}
+GROUP_WRITE = {"county_admin": (200, 404), "auditor": (403, 404), "evaluator": (403, 404)}
+
 PAIRING_READERS = {
     role: (200, 200)
     for role in ("assessor_a", "assessor_b", "auditor", "evaluator", "county_admin")
@@ -607,6 +610,54 @@ TABLE = [
         },
         body={},
     ),
+    # Evaluation groups and 回避 (issue 14): {g} the round's group, {l} a recorded relation.
+    Row("round groups", "get", "/api/v1/rounds/{r}/groups/", GROUP_READ),
+    Row(
+        "round group create",
+        "post",
+        "/api/v1/rounds/{r}/groups/",
+        ADMIN_ONLY_ROUND | {"county_admin": (201, 404)},
+        body={"name": "新考评组"},
+    ),
+    Row(
+        "round group coverage",
+        "get",
+        "/api/v1/rounds/{r}/groups/coverage/",
+        {"county_admin": (200, 404), "auditor": (200, 404)},
+    ),
+    Row("group", "get", "/api/v1/groups/{g}/", GROUP_READ),
+    Row("group rename", "patch", "/api/v1/groups/{g}/", GROUP_WRITE, body={"name": "改名的组"}),
+    Row(
+        "group delete (not empty: 409)",
+        "delete",
+        "/api/v1/groups/{g}/",
+        GROUP_WRITE | {"county_admin": (409, 404)},
+    ),
+    Row("group members", "put", "/api/v1/groups/{g}/members/", GROUP_WRITE, body={"members": []}),
+    Row(
+        "group villages",
+        "put",
+        "/api/v1/groups/{g}/villages/",
+        GROUP_WRITE,
+        body={"villages": ["220602100201"]},
+    ),
+    Row(
+        "recusals", "get", "/api/v1/recusals/", {"county_admin": (200, 200), "auditor": (200, 200)}
+    ),
+    Row(
+        "recusal create (a secretary is no member: 400)",
+        "post",
+        "/api/v1/recusals/",
+        {"county_admin": (400, 400)},
+        body={"user": "{u}", "organization": "220602101000", "reason": "在该镇工作"},
+    ),
+    Row(
+        "recusal end",
+        "post",
+        "/api/v1/recusals/{l}/end/",
+        {"county_admin": (200, 404), "auditor": (403, 404)},
+        body={"reason": "已调离"},
+    ),
 ]
 
 
@@ -657,6 +708,34 @@ def cast(
         "own": Assessment.objects.get(round=round_2024, organization=village_a1),
         "other": Assessment.objects.get(round=round_2024, organization=village_b1),
         "catalogue": catalogue,
+        **_groups_and_relations(round_2024, round2, county_admin),
+    }
+
+
+def _groups_and_relations(round_, other_round, county_admin) -> dict:
+    """The round's own group (the evaluator's) and one of the other county's; a 回避 relation
+    in each county."""
+    from assessments.models import EvaluationGroup
+    from organizations.models import Organization, Role
+    from tests.factories import UserFactory
+
+    other_admin = UserFactory(
+        username="admin2", role=Role.COUNTY_ADMIN, organization=other_round.county
+    )
+    other_group = services.group_create(actor=other_admin, round_=other_round, name="抚松考评组")
+    relations = {}
+    for scope, actor, county in (
+        ("own", county_admin, round_.county),
+        ("other", other_admin, other_round.county),
+    ):
+        member = UserFactory(username=f"member_{scope}", role=Role.EVALUATOR, organization=county)
+        township = Organization.objects.filter(parent=county).order_by("code").first()
+        relations[scope] = services.recusal_create(
+            actor=actor, user=member, organization=township, reason="在该镇工作"
+        ).pk
+    return {
+        "groups": {"own": EvaluationGroup.objects.get(round=round_).pk, "other": other_group.pk},
+        "relations": relations,
     }
 
 
@@ -801,6 +880,8 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 "u": cast["accounts"][scope].pk,
                 "t": cast["townships"][scope].pk,
                 "j": jobs[scope],
+                "g": cast["groups"][scope],
+                "l": cast["relations"][scope],
                 **ledger[scope],
             }
             url = row.path.format(**ids)
@@ -834,7 +915,7 @@ def test_every_route_is_in_the_table():
     tabled = set()
     for row in TABLE:
         path = row.path.split("?")[0].removeprefix("/api/v1/")
-        for key in "arfcvuikespxj":
+        for key in "arfcvuikespxjgl":
             path = path.replace("{" + key + "}", "<id:pk>")
         path = path.replace("sheets/self/", "sheets/<str:stage>/")
         path = path.replace("sheets/township/", "sheets/<str:stage>/")

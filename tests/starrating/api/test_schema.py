@@ -150,6 +150,13 @@ def fuzz_world(
             "/api/v1/visits/": visit.pk,
             "/api/v1/visit-problems/": visit.problems.get().pk,
             "/api/v1/evidence/": evidence.pk,
+            "/api/v1/groups/": round_2024.groups.get().pk,
+            "/api/v1/recusals/": services.recusal_create(
+                actor=county_admin,
+                user=evaluator,
+                organization=village_a1.parent.parent.children.order_by("-code").first(),
+                reason="在该镇工作",
+            ).pk,
         },
     }
 
