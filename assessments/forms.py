@@ -35,8 +35,11 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # An empty first choice: a reviewer who only types the evidence must not record the
+        # list's first (the most serious) veto by default; the browser and the service refuse.
         self.fields["item_code"].choices = [
-            (item.code, f"{item.code} {item.get_kind_display()}：{item.title}") for item in items
+            ("", _("请选择否决项")),
+            *((item.code, f"{item.code} {item.get_kind_display()}：{item.title}") for item in items),
         ]
 
 

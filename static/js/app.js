@@ -63,6 +63,26 @@
     applyWidths(event.detail.elt);
   });
 
+  // After a refused save the page comes back with the problems listed: move the focus to the
+  // first field marked wrong (aria-invalid), else to the error box, so keyboard and screen
+  // reader users land on what needs fixing instead of the top of the page.
+  var firstWrong = document.querySelector("[aria-invalid=true]");
+  var errorBox = document.getElementById("error-box");
+  if (firstWrong || errorBox) {
+    var target = firstWrong || errorBox;
+    if (!firstWrong) {
+      errorBox.setAttribute("tabindex", "-1");
+    }
+    var details = target.closest && target.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    target.focus();
+    if (target.scrollIntoView) {
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+
   // htmx reads the CSRF token from the page for its POSTs.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]");
