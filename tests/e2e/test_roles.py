@@ -228,7 +228,7 @@ def test_village_secretary_self_assesses(page, world, size, console_errors):
         row = page.locator("#history-table tbody tr").first
         for label in ("总分", "星级"):
             box = row.locator(f"td[data-label='{label}']").bounding_box()
-            assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 375, label
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, label
     accessible(page, world, "village")
     screenshot(page, f"roles-secretary-village-{size}")
     assert console_errors == []
