@@ -42,6 +42,12 @@ pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
 SIZES = pytest.mark.parametrize("size", ["desktop", "phone"])
+# What sticks out to the right of the screen (for the message of a failed layout check).
+WIDE = (
+    "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+    "document.documentElement.clientWidth + 1 && !e.closest('.table-wrap'))"
+    ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)"
+)
 
 
 @dataclass
@@ -451,8 +457,17 @@ def test_county_admin_advances_a_stage_and_is_asked_for_a_deadline(
     assert page.locator("#deadline-passed").count() == 0
     if size == "phone":
         assert no_horizontal_scroll(page)
-    page.goto(f"{world.url}/rounds/{world.round.pk}/dashboard/")
-    accessible(page, world, "dashboard")
+    for name, path in (
+        ("dashboard", f"/rounds/{world.round.pk}/dashboard/"),
+        ("surveys", f"/rounds/{world.round.pk}/surveys/"),
+        ("publicity", f"/rounds/{world.round.pk}/publicity/"),
+        ("ledgers", "/ledgers/"),
+        ("jobs", "/jobs/"),
+    ):
+        page.goto(f"{world.url}{path}")
+        accessible(page, world, name)
+        if size == "phone":
+            assert no_horizontal_scroll(page), (name, page.evaluate(WIDE))
     assert console_errors == []
 
 
