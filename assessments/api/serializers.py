@@ -131,6 +131,13 @@ class ClearanceSerializer(serializers.Serializer):
     )
 
 
+class ClearanceResultSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    department = serializers.ChoiceField(choices=Department.choices)
+    by = serializers.IntegerField(help_text=_("登记人的用户id"))
+    at = serializers.DateTimeField()
+
+
 # --- assessments ---------------------------------------------------------------------------
 
 

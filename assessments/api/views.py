@@ -25,6 +25,7 @@ from .serializers import (
     AdvanceSerializer,
     AssessmentDetailSerializer,
     AssessmentSerializer,
+    ClearanceResultSerializer,
     ClearanceSerializer,
     ExceptionalSerializer,
     FindingCreateSerializer,
@@ -464,7 +465,7 @@ class ClearanceView(APIView):
 
     @extend_schema(
         request=ClearanceSerializer,
-        responses={201: None},
+        responses={201: ClearanceResultSerializer},
         summary="登记“无重大问题”（联查联审）",
     )
     def post(self, request, pk: int):
@@ -477,15 +478,13 @@ class ClearanceView(APIView):
             department=body.validated_data.get("department"),
             ip=client_ip(request),
         )
-        return Response(
-            {
-                "assessment": assessment.pk,
-                "department": clearance.department,
-                "by": clearance.by_id,
-                "at": clearance.at,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        body = {
+            "assessment": assessment.pk,
+            "department": clearance.department,
+            "by": clearance.by_id,
+            "at": clearance.at,
+        }
+        return Response(ClearanceResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ClearanceSerializer,

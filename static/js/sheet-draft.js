@@ -25,7 +25,6 @@
   var base = parseInt(versionInput.value, 10) || 0;
   var banner = document.getElementById("draft-banner");
   var status = document.getElementById("offline-status");
-  var PENDING = "starrating:pending:" + form.getAttribute("data-draft");
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -95,7 +94,6 @@
   var saved = parseInt(params.get("saved"), 10);
   if (saved) {
     removeDrafts(saved);
-    window.sessionStorage.removeItem(PENDING);
     params.delete("saved");
     var query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
@@ -171,7 +169,6 @@
       form.appendChild(action);
     }
     action.value = queued;
-    window.sessionStorage.setItem(PENDING, "1");
     form.submit();  // not requestSubmit: the user has confirmed already
   }
 
@@ -216,7 +213,6 @@
       schedule();
       return;
     }
-    window.sessionStorage.setItem(PENDING, "1");
   });
 
   window.addEventListener("offline", function () {
