@@ -24,6 +24,18 @@ class ReopenForm(forms.Form):
     )
 
 
+class AdvanceForm(forms.Form):
+    """进入下一阶段: the next stage's deadline, required by the service when the stored one has
+    passed (the stage would open locked)."""
+
+    deadline = forms.DateTimeField(
+        label=_("下一阶段截止时间"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class FindingForm(forms.Form):
     item_code = forms.ChoiceField(label=_("否决/减星项"))
     evidence = forms.CharField(
@@ -35,8 +47,14 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # An empty first choice: a reviewer who only types the evidence must not record the
+        # list's first (the most serious) veto by default; the browser and the service refuse.
         self.fields["item_code"].choices = [
-            (item.code, f"{item.code} {item.get_kind_display()}：{item.title}") for item in items
+            ("", _("请选择否决项")),
+            *(
+                (item.code, f"{item.code} {item.get_kind_display()}：{item.title}")
+                for item in items
+            ),
         ]
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", review.review, name="review"),
     path("assessments/<int:pk>/exceptional/", review.exceptional_set, name="exceptional_set"),
     path("assessments/<int:pk>/clearance/", findings.clearance_create, name="clearance_create"),
+    path("assessments/<int:pk>/clearance/undo/", findings.clearance_undo, name="clearance_undo"),
     path("assessments/<int:pk>/findings/", findings.finding_create, name="finding_create"),
     path("assessments/<int:pk>/survey/", surveys.survey_save, name="survey_save"),
     path("findings/<int:pk>/confirm/", findings.finding_confirm, name="finding_confirm"),

@@ -258,6 +258,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # The installable app: its service worker (/sw.js) and manifest are this server's own.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
     }
 }
 if PRODUCTION:

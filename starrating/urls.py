@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from starrating import pwa
 from starrating.health import healthz
 
 admin.site.site_header = "村党组织星级评定系统"
@@ -10,6 +11,10 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The installable app (PWA): its worker must sit at the root to control every page.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("admin/", admin.site.urls),
     path("jobs/", include("jobs.urls")),
     path("jobs/", include("workbooks.urls")),  # Excel imports and exports start jobs

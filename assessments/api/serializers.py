@@ -110,6 +110,34 @@ class ReopenSerializer(DatesInRangeMixin, serializers.Serializer):
         return self._in_range(value)
 
 
+class AdvanceSerializer(DatesInRangeMixin, serializers.Serializer):
+    deadline = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "下一阶段的截止时间；原定截止时间已过时必填（否则进入后该阶段即被锁定），未设置时可留空"
+        ),
+    )
+
+    def validate_deadline(self, value):
+        return self._in_range(value)
+
+
+class ClearanceSerializer(serializers.Serializer):
+    department = serializers.ChoiceField(
+        choices=Department.choices,
+        required=False,
+        help_text=_("部门；部门审查员只能是本部门，县级管理员可代部门登记"),
+    )
+
+
+class ClearanceResultSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    department = serializers.ChoiceField(choices=Department.choices)
+    by = serializers.IntegerField(help_text=_("登记人的用户id"))
+    at = serializers.DateTimeField()
+
+
 # --- assessments ---------------------------------------------------------------------------
 
 

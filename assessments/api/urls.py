@@ -17,8 +17,9 @@ urlpatterns = [
             views.RoundTransitionView.as_view(action=action),
             name=f"api-round-{action}",
         )
-        for action in ("open", "advance", "publish", "archive")
+        for action in ("open", "publish", "archive")
     ],
+    path("rounds/<id:pk>/advance/", views.RoundAdvanceView.as_view(), name="api-round-advance"),
     path("rounds/<id:pk>/reopen/", views.RoundReopenView.as_view(), name="api-round-reopen"),
     path("rounds/<id:pk>/results/", views.RoundResultsView.as_view(), name="api-round-results"),
     path("assessments/", views.AssessmentListView.as_view(), name="api-assessments"),
@@ -34,6 +35,7 @@ urlpatterns = [
         views.AssessmentFindingsView.as_view(),
         name="api-assessment-findings",
     ),
+    path("assessments/<id:pk>/clearance/", views.ClearanceView.as_view(), name="api-clearance"),
     path("assessments/<id:pk>/survey/", views.SurveyView.as_view(), name="api-survey"),
     path(
         "assessments/<id:pk>/exceptional/",

@@ -22,8 +22,11 @@ from starrating.errors import NotPermitted
 
 from . import filters
 from .serializers import (
+    AdvanceSerializer,
     AssessmentDetailSerializer,
     AssessmentSerializer,
+    ClearanceResultSerializer,
+    ClearanceSerializer,
     ExceptionalSerializer,
     FindingCreateSerializer,
     FindingSerializer,
@@ -118,13 +121,12 @@ class RoundDetailView(APIView):
 
 
 class RoundTransitionView(APIView):
-    """POST-only transitions: open, advance (to the next stage), publish, archive. Each is
+    """POST-only transitions: open, publish, archive (advance: RoundAdvanceView). Each is
     validated by its service (e.g. publishing needs every result and no pending finding)."""
 
     action = ""
     SERVICES = {
         "open": services.round_open,
-        "advance": services.round_advance,
         "publish": services.round_publish,
         "archive": services.round_archive,
     }
@@ -134,6 +136,24 @@ class RoundTransitionView(APIView):
         round_ = _round(request, pk)
         round_ = self.SERVICES[self.action](
             actor=request.user, round_=round_, ip=client_ip(request)
+        )
+        return Response(RoundSerializer(round_).data)
+
+
+class RoundAdvanceView(APIView):
+    """进入下一阶段. The next stage's ``deadline`` is required when its stored one has passed
+    (the stage would otherwise open locked); it may be given to set or move it."""
+
+    @extend_schema(request=AdvanceSerializer, responses=RoundSerializer, summary="进入下一阶段")
+    def post(self, request, pk: int):
+        round_ = _round(request, pk)
+        body = AdvanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        round_ = services.round_advance(
+            actor=request.user,
+            round_=round_,
+            deadline=body.validated_data.get("deadline"),
+            ip=client_ip(request),
         )
         return Response(RoundSerializer(round_).data)
 
@@ -437,6 +457,51 @@ class FindingWithdrawView(APIView):
             ip=client_ip(request),
         )
         return Response(FindingSerializer(finding).data)
+
+
+class ClearanceView(APIView):
+    """A department's “无重大问题” for a village: POST records it, DELETE takes it back
+    (recorded by mistake), both while the joint review is open and audited."""
+
+    @extend_schema(
+        request=ClearanceSerializer,
+        responses={201: ClearanceResultSerializer},
+        summary="登记“无重大问题”（联查联审）",
+    )
+    def post(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        body = ClearanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        clearance = services.clearance_record(
+            actor=request.user,
+            assessment=assessment,
+            department=body.validated_data.get("department"),
+            ip=client_ip(request),
+        )
+        body = {
+            "assessment": assessment.pk,
+            "department": clearance.department,
+            "by": clearance.by_id,
+            "at": clearance.at,
+        }
+        return Response(ClearanceResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ClearanceSerializer,
+        responses={204: None},
+        summary="撤销“无重大问题”（登记有误时）",
+    )
+    def delete(self, request, pk: int):
+        assessment = _assessment(request, pk)
+        body = ClearanceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.clearance_undo(
+            actor=request.user,
+            assessment=assessment,
+            department=body.validated_data.get("department"),
+            ip=client_ip(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SurveyView(APIView):

@@ -61,6 +61,12 @@ class Round(models.Model):
         Status.TOWNSHIP_REVIEW: Stage.TOWNSHIP,
         Status.COUNTY_REVIEW: Stage.COUNTY,
     }
+    # Where "进入下一阶段" goes from each status that has a next stage.
+    NEXT_STATUS = {
+        Status.SELF_ASSESSMENT: Status.TOWNSHIP_REVIEW,
+        Status.TOWNSHIP_REVIEW: Status.COUNTY_REVIEW,
+        Status.COUNTY_REVIEW: Status.PUBLICITY,
+    }
 
     county = models.ForeignKey(
         Organization,
@@ -216,6 +222,11 @@ class Round(models.Model):
     def open_stage(self) -> str | None:
         """The one stage whose sheets are being entered in the current status, if any."""
         return self.STAGE_OF_STATUS.get(self.status)
+
+    @property
+    def next_stage(self) -> str | None:
+        """The stage whose sheets open when the round advances (None before publicity)."""
+        return self.STAGE_OF_STATUS.get(self.NEXT_STATUS.get(self.status))
 
     def deadline_for(self, stage: str) -> datetime | None:
         return {

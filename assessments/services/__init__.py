@@ -10,6 +10,7 @@ from .common import (
 )
 from .findings import (
     clearance_record,
+    clearance_undo,
     finding_confirm,
     finding_create,
     finding_withdraw,
@@ -46,6 +47,7 @@ __all__ = [
     "ScoreRow",
     "assessment_set_exceptional",
     "clearance_record",
+    "clearance_undo",
     "current_round",
     "ensure_stage_open",
     "finding_confirm",

@@ -80,7 +80,9 @@ def finding_create(
         code=item_code,
         kind__in=[Item.Kind.VETO, Item.Kind.STAR_DEDUCTION],
     ).first()
-    if item is None:
+    if not (item_code or "").strip():
+        errors.append({"field": "item", "message": _("请选择否决/减星项")})
+    elif item is None:
         errors.append(
             {"field": "item", "value": item_code, "message": _("不是本轮的否决项或减星项代码")}
         )
@@ -226,3 +228,46 @@ def clearance_record(
             ip=ip,
         )
     return clearance
+
+
+def clearance_undo(
+    *,
+    actor: User,
+    assessment: Assessment,
+    department: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """Take back a department's “无重大问题” recorded by mistake, while the joint review is
+    open: the department's own reviewer (or an evaluation group, for the organization
+    department) and the county admin (for any department). The row is removed — it is the
+    current round's, no past round refers to it — and the audit log keeps what it was."""
+    if not policies.can_record_finding(actor, assessment):
+        raise NotPermitted(_("您无权为该村撤销联审结论。"))
+    current_round(assessment)
+    ensure_findings_open(assessment.round)
+    department = acting_department(actor, department)
+    with transaction.atomic():
+        clearance = (
+            DepartmentClearance.objects.select_for_update()
+            .filter(assessment=assessment, department=department)
+            .first()
+        )
+        if clearance is None:
+            raise Conflict(
+                _("%(dept)s没有登记%(org)s“无重大问题”，无需撤销。")
+                % {"dept": Department(department).label, "org": assessment.organization.name}
+            )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CLEARANCE_UNDO,
+            obj=clearance,
+            before={
+                "assessment": assessment.pk,
+                "department": department,
+                "conclusion": "no_main_problem",
+                "by": clearance.by_id,
+            },
+            after={},
+            ip=ip,
+        )
+        clearance.delete()

@@ -160,22 +160,66 @@ def _ensure_groups_cover(round_: Round) -> None:
     )
 
 
-def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round:
+DEADLINE_FIELD = {
+    Stage.SELF: "self_deadline",
+    Stage.TOWNSHIP: "township_deadline",
+    Stage.COUNTY: "county_deadline",
+}
+
+
+def _next_stage_deadline(round_: Round, to: str, deadline: datetime | None) -> dict:
+    """The deadline the stage being entered gets, as extra fields of the transition.
+
+    A stage entered with its stored deadline already passed would open locked: every sheet
+    read-only and nobody told. So a new deadline, later than now, is required then; one may
+    also be given when none is stored or to move it. Publicity has no sheet deadline."""
+    stage = Round.STAGE_OF_STATUS.get(to)
+    if stage is None:
+        if deadline is not None:
+            raise InvalidInput(
+                _("进入公示阶段不需要截止时间。"),
+                [{"field": "deadline", "message": _("公示阶段没有评分截止时间，请留空")}],
+            )
+        return {}
+    label = Stage(stage).label
+    now = timezone.now()
+    if deadline is not None:
+        if deadline <= now:
+            raise InvalidInput(
+                _("“%(stage)s”的截止时间必须晚于现在。") % {"stage": label},
+                [{"field": "deadline", "message": _("截止时间必须晚于现在")}],
+            )
+        return {DEADLINE_FIELD[stage]: deadline}
+    stored = round_.deadline_for(stage)
+    if stored is not None and stored <= now:
+        raise InvalidInput(
+            _("“%(stage)s”的截止时间（%(at)s）已过，进入该阶段后将无法填写：请填写新的截止时间。")
+            % {"stage": label, "at": timezone.localtime(stored).strftime("%Y-%m-%d %H:%M")},
+            [{"field": "deadline", "message": _("请填写晚于现在的截止时间")}],
+        )
+    return {}
+
+
+def round_advance(
+    *, actor: User, round_: Round, deadline: datetime | None = None, ip: str | None = None
+) -> Round:
     """Move to the next stage. Leaving a stage that counts (rule 1) needs every sheet of it
-    submitted; entering publicity needs every result and no pending finding."""
+    submitted; entering publicity needs every result and no pending finding. Entering a
+    stage whose deadline has passed needs a new ``deadline`` (see _next_stage_deadline)."""
     _ensure_round_admin(actor, round_)
-    order = {
-        Round.Status.SELF_ASSESSMENT: Round.Status.TOWNSHIP_REVIEW,
-        Round.Status.TOWNSHIP_REVIEW: Round.Status.COUNTY_REVIEW,
-        Round.Status.COUNTY_REVIEW: Round.Status.PUBLICITY,
-    }
+    if deadline is not None and not 2000 <= deadline.year <= 2100:
+        raise InvalidInput(
+            _("截止时间必须在2000年至2100年之间。"),
+            [{"field": "deadline", "message": _("日期必须在2000年至2100年之间")}],
+        )
     with transaction.atomic():
         lock_row(round_)
-        to = order.get(round_.status)
+        to = Round.NEXT_STATUS.get(round_.status)
         if to is None:
             raise Conflict(
                 _("当前状态（%(s)s）不能进入下一阶段。") % {"s": round_.get_status_display()}
             )
+        extra = _next_stage_deadline(round_, to, deadline)
         stage = round_.open_stage
         if stage in round_.counting_stages:
             missing = _assessments_missing_stage(round_, stage)
@@ -190,7 +234,7 @@ def round_advance(*, actor: User, round_: Round, ip: str | None = None) -> Round
         if to == Round.Status.PUBLICITY:
             results_refresh(round_=round_, actor=actor)
             _ensure_results_complete(round_)
-        return _transition(actor=actor, round_=round_, to=to, ip=ip)
+        return _transition(actor=actor, round_=round_, to=to, ip=ip, **extra)
 
 
 def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:

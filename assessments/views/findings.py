@@ -101,7 +101,8 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
         "page": page,
         "progress": progress,
         "pending": sum(1 for f in findings if f.status == Finding.Status.PENDING),
-        "finding_form": FindingForm(items=items),
+        "item_choices": FindingForm(items=items).fields["item_code"].choices,
+        "department_choices": FindingForm.base_fields["department"].choices,
         "is_admin": policies.can_manage_round(user, round_.county_id),
         "my_department": Department(my_department).label if my_department else "",
         "townships": townships_for_user(user).order_by("code"),
@@ -118,13 +119,25 @@ def findings(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "assessments/findings.html", _findings_context(request, round_))
 
 
-def _findings_write(request: HttpRequest, round_: Round, write) -> HttpResponse:
+def _findings_write(
+    request: HttpRequest, round_: Round, write, *, assessment_id: int | None = None
+) -> HttpResponse:
     try:
         message = write()
     except DomainError as error:
         forbid_if_not_permitted(error)
         context = _findings_context(request, round_)
         context["error"] = error_context(error)
+        if assessment_id is not None:
+            # The refused finding form reopens on its row with what was typed, its wrong
+            # fields marked (app.js moves the focus to the first of them).
+            context["failed"] = {
+                "assessment_id": assessment_id,
+                "item_code": request.POST.get("item_code", ""),
+                "evidence": request.POST.get("evidence", ""),
+                "department": request.POST.get("department", ""),
+                "fields": {e.get("field") for e in error.errors},
+            }
         return render(request, "assessments/findings.html", context, status=error.status_code)
     messages.success(request, message)
     url = reverse("findings", args=[round_.pk])
@@ -144,7 +157,26 @@ def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
             department=request.POST.get("department") or None,
             ip=client_ip(request),
         )
-        return _("已登记%(org)s“无重大问题”。") % {"org": assessment.organization.name}
+        return _("已登记%(org)s“无重大问题”。如有误，可在该村一行点击“撤销”。") % {
+            "org": assessment.organization.name
+        }
+
+    return _findings_write(request, assessment.round, write)
+
+
+@login_required
+@require_POST
+def clearance_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.clearance_undo(
+            actor=request.user,
+            assessment=assessment,
+            department=request.POST.get("department") or None,
+            ip=client_ip(request),
+        )
+        return _("已撤销%(org)s的“无重大问题”。") % {"org": assessment.organization.name}
 
     return _findings_write(request, assessment.round, write)
 
@@ -165,7 +197,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("已为%(org)s登记问题，待县级管理员确认。") % {"org": assessment.organization.name}
 
-    return _findings_write(request, assessment.round, write)
+    return _findings_write(request, assessment.round, write, assessment_id=assessment.pk)
 
 
 @login_required

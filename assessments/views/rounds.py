@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import policies, selectors, services
-from assessments.forms import ReopenForm, RoundForm
+from assessments.forms import AdvanceForm, ReopenForm, RoundForm
 from assessments.models import Round, Stage
 from organizations.models import Organization, Role
 from starrating.client import client_ip
@@ -77,6 +78,8 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
             Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR
         ),
         "reopen_form": ReopenForm(),
+        "next_stage": _next_stage_context(round_),
+        "open_stage_passed": _open_stage_passed(round_),
         "reopenings": round_.reopenings.select_related("by")[:10],
         **({} if township_id else _groups_overview(user, round_)),
     }
@@ -91,6 +94,31 @@ def _groups_overview(user, round_: Round) -> dict:
         "group_progress": selectors.group_progress(round_),
         "group_coverage": selectors.group_coverage(round_),
     }
+
+
+def _next_stage_context(round_: Round) -> dict | None:
+    """What 进入下一阶段 asks for: the next stage's deadline, required when it has passed."""
+    stage = round_.next_stage
+    if stage is None:
+        return None
+    deadline = round_.deadline_for(stage)
+    passed = deadline is not None and deadline <= timezone.now()
+    return {
+        "label": Stage(stage).label,
+        "deadline": deadline,
+        "passed": passed,
+        "required": passed,
+        "initial": "" if deadline is None or passed else timezone.localtime(deadline),
+    }
+
+
+def _open_stage_passed(round_: Round) -> dict | None:
+    """The stage being entered, when its deadline has passed: every sheet is read-only."""
+    stage = round_.open_stage
+    deadline = round_.deadline_for(stage) if stage else None
+    if deadline is None or deadline > timezone.now():
+        return None
+    return {"label": Stage(stage).label, "deadline": deadline}
 
 
 @login_required
@@ -120,7 +148,16 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
         if action == "open":
             services.round_open(**kwargs)
         elif action == "advance":
-            services.round_advance(**kwargs)
+            form = AdvanceForm(request.POST)
+            if not form.is_valid():
+                raise InvalidInput(
+                    _("进入下一阶段失败。"),
+                    [
+                        {"field": "deadline", "message": "；".join(str(m) for m in msgs)}
+                        for msgs in form.errors.values()
+                    ],
+                )
+            services.round_advance(deadline=form.cleaned_data["deadline"], **kwargs)
         elif action == "publish":
             services.round_publish(**kwargs)
         elif action == "reopen":

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -225,7 +226,10 @@ def sheet(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         messages.success(request, _("评分表已提交（版本%(v)d）。") % {"v": saved.version})
     else:
         messages.success(request, _("草稿已保存（版本%(v)d）。") % {"v": saved.version})
-    return redirect("sheet", pk=assessment.pk, stage=stage)
+    # ?saved= tells the page's script (sheet-draft.js) that this version is stored, so the
+    # browser's copy of what was typed before it may go.
+    url = reverse("sheet", args=[assessment.pk, stage])
+    return redirect(f"{url}?saved={saved.version}")
 
 
 @login_required

@@ -164,7 +164,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
                 ),
             }
     for row in rows:
-        row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+        row["cells"] = [(name, row["scores"].get(code)) for code, name in category_names]
     # Score history: only the stages whose sheets the reader may see (a village secretary
     # does not see the county stage's working values before they are published).
     visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)

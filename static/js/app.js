@@ -63,6 +63,46 @@
     applyWidths(event.detail.elt);
   });
 
+  // A table wider than the screen scrolls sideways in its .table-wrap: keyboard users reach
+  // that scroll by focusing the wrapper (WCAG 2.1.1), so it joins the tab order then only.
+  function scrollableTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        if (!wrap.hasAttribute("role")) {
+          wrap.setAttribute("role", "region");
+          var table = wrap.querySelector("table");
+          var caption = wrap.closest(".card") && wrap.closest(".card").querySelector("h2");
+          wrap.setAttribute("aria-label", (caption && caption.textContent.trim()) || (table && table.id) || "表格");
+        }
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  scrollableTables();
+  window.addEventListener("resize", scrollableTables);
+
+  // After a refused save the page comes back with the problems listed: move the focus to the
+  // first field marked wrong (aria-invalid), else to the error box, so keyboard and screen
+  // reader users land on what needs fixing instead of the top of the page.
+  var firstWrong = document.querySelector("[aria-invalid=true]");
+  var errorBox = document.getElementById("error-box");
+  if (firstWrong || errorBox) {
+    var target = firstWrong || errorBox;
+    if (!firstWrong) {
+      errorBox.setAttribute("tabindex", "-1");
+    }
+    var details = target.closest && target.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    target.focus();
+    if (target.scrollIntoView) {
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+
   // htmx reads the CSRF token from the page for its POSTs.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]");

@@ -90,3 +90,26 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
+
+
+# axe-core, vendored from the npm registry (static/vendor/axe-core/<version>/, with its
+# LICENSE). Injected by the tests only, from this server (the CSP allows no other script
+# source); no product page refers to it.
+AXE = "/static/vendor/axe-core/4.14.1/axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+
+
+def accessibility_problems(page, base_url: str) -> list[str]:
+    """The serious and critical axe-core violations of the page as it stands, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=f"{base_url}{AXE}")
+    found = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
+        "({id: v.id, impact: v.impact, help: v.help, "
+        "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} @ {', '.join(v['nodes'])}"
+        for v in found
+        if v["impact"] in AXE_IMPACTS
+    ]

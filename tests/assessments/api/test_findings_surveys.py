@@ -170,3 +170,35 @@ def test_a_reviewer_naming_another_department_is_refused(api, a1, reviewer):
     assert "只能以本部门（纪检监察）的名义登记" in response.json()["message"]
     assert [e["field"] for e in problems(response)] == ["department"]
     assert not Finding.objects.exists()
+
+
+def test_a_clearance_is_recorded_and_undone_through_the_api(api, a1, reviewer, county_admin):
+    from assessments.models import DepartmentClearance
+
+    client = api.as_(reviewer)
+    url = f"/api/v1/assessments/{a1.pk}/clearance/"
+    created = client.post(url, {}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["department"] == "discipline"
+    assert client.post(url, {}, format="json").status_code == 409  # once per department
+    refused = client.delete(url, {"department": "tax"}, format="json")
+    assert refused.status_code == 403 and "只能以本部门" in refused.json()["message"]
+    bad = api.as_(county_admin).delete(url, {"department": "nobody"}, format="json")
+    assert bad.status_code == 400 and [e["field"] for e in problems(bad)] == ["department"]
+
+    undone = client.delete(url, format="json")
+
+    assert undone.status_code == 204
+    assert not DepartmentClearance.objects.exists()
+    assert AuditLog.objects.filter(action=AuditLog.Action.CLEARANCE_UNDO).count() == 1
+    assert client.delete(url, format="json").status_code == 409
+    assert client.get(url).status_code == 405
+
+
+def test_a_finding_needs_an_item_through_the_api(api, a1, reviewer):
+    response = api.as_(reviewer).post(
+        f"/api/v1/assessments/{a1.pk}/findings/", {"item": "", "evidence": "经查"}, format="json"
+    )
+    assert response.status_code == 400
+    assert [e["field"] for e in problems(response)] == ["item"]
+    assert not Finding.objects.exists()

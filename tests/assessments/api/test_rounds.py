@@ -209,3 +209,28 @@ def test_dates_out_of_range_are_listed(api, county_admin, draft):
     assert {e["field"] for e in problems(response)} == {"county_deadline", "publicity_start"}
     draft.refresh_from_db()
     assert draft.county_deadline is None
+
+
+def test_advance_needs_a_new_deadline_when_the_next_stages_has_passed(
+    api, county_admin, round_2024
+):
+    Round.objects.filter(pk=round_2024.pk).update(
+        township_deadline=timezone.now() - timedelta(days=1)
+    )
+    client = api.as_(county_admin)
+    url = f"/api/v1/rounds/{round_2024.pk}/advance/"
+
+    refused = client.post(url, {}, format="json")
+    assert refused.status_code == 400
+    assert [e["field"] for e in problems(refused)] == ["deadline"]
+    bad = client.post(url, {"deadline": "1232-01-01T00:00:00+08:00"}, format="json")
+    assert bad.status_code == 400
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.SELF_ASSESSMENT
+
+    response = client.post(url, {"deadline": "2099-06-30T18:00:00+08:00"}, format="json")
+
+    assert response.status_code == 200, response.json()
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.TOWNSHIP_REVIEW
+    assert round_2024.township_deadline.year == 2099

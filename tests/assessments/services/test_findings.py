@@ -135,7 +135,7 @@ def test_other_roles_may_not_record_findings(request, who, round_2024, village_a
     assert not AuditLog.objects.filter(action=AuditLog.Action.FINDING_CREATE).exists()
 
 
-@pytest.mark.parametrize("code", ["SJ01", "DW11", "XX99", ""])
+@pytest.mark.parametrize("code", ["SJ01", "DW11", "XX99"])
 def test_bad_item_code_and_empty_evidence_are_both_listed(reviewer, round_2024, village_a1, code):
     # SJ01 is a scored item, DW11 a deduction item: neither is a veto or star-deduction item.
     with pytest.raises(InvalidInput) as exc:
@@ -459,3 +459,45 @@ def test_findings_and_surveys_refused_when_published(
     assert not SatisfactionSurvey.objects.exists()
     a1.refresh_from_db()
     assert a1.level == level
+
+
+@pytest.mark.parametrize("code", ["", "  "])
+def test_a_finding_without_an_item_is_refused_naming_the_field(
+    reviewer, round_2024, village_a1, code
+):
+    # Issue 12: the page's list used to start on FJ01, so a reviewer who only typed the
+    # evidence recorded the most serious veto. No item chosen is refused, never defaulted.
+    with pytest.raises(InvalidInput) as exc:
+        record(reviewer, assessment_of(round_2024, village_a1), code, "书记受到警告处分")
+
+    assert exc.value.errors == [{"field": "item", "message": "请选择否决/减星项"}]
+    assert not Finding.objects.exists()
+
+
+def test_a_clearance_is_undone_by_its_department_or_the_county_admin_and_audited(
+    reviewer, county_admin, evaluator, round_2024, village_a1
+):
+    a1 = assessment_of(round_2024, village_a1)
+    services.clearance_record(actor=reviewer, assessment=a1)
+    services.clearance_record(actor=evaluator, assessment=a1)  # the organization department
+
+    services.clearance_undo(actor=reviewer, assessment=a1, ip="10.0.0.8")
+
+    assert list(DepartmentClearance.objects.values_list("department", flat=True)) == [
+        "organization"
+    ]
+    entry = AuditLog.objects.get(action=AuditLog.Action.CLEARANCE_UNDO)
+    assert entry.before["department"] == "discipline" and entry.after == {}
+    assert entry.actor == reviewer and entry.ip_address == "10.0.0.8"
+    with pytest.raises(NotPermitted):  # a reviewer takes back only their own department's
+        services.clearance_undo(actor=reviewer, assessment=a1, department="organization")
+    services.clearance_undo(actor=county_admin, assessment=a1, department="organization")
+    assert not DepartmentClearance.objects.exists()
+    with pytest.raises(Conflict, match="无需撤销"):
+        services.clearance_undo(actor=county_admin, assessment=a1, department="organization")
+    # Once recorded again it may be undone again; after the review closes it may not.
+    services.clearance_record(actor=reviewer, assessment=a1)
+    move_to(round_2024, Round.Status.PUBLISHED)
+    with pytest.raises(Conflict):
+        services.clearance_undo(actor=reviewer, assessment=a1)
+    assert DepartmentClearance.objects.count() == 1

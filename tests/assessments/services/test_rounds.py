@@ -598,3 +598,46 @@ def test_published_results_are_frozen(county_admin, published_2023, village_a1, 
     assert sheet.scores.filter(points__gt=0).count() == 0  # nothing written back
     a1.refresh_from_db()
     assert not a1.exceptional
+
+
+# --- issue 12: the next stage must not open already locked ----------------------------------
+
+
+def test_advance_into_a_stage_whose_deadline_passed_needs_a_new_one(county_admin, round_2024):
+    past = timezone.now() - timedelta(days=1)
+    Round.objects.filter(pk=round_2024.pk).update(township_deadline=past)
+    round_2024.refresh_from_db()
+
+    with pytest.raises(InvalidInput) as refused:
+        services.round_advance(actor=county_admin, round_=round_2024)
+    assert "“镇街初评”的截止时间" in refused.value.message and "已过" in refused.value.message
+    assert refused.value.errors[0]["field"] == "deadline"
+    with pytest.raises(InvalidInput, match="必须晚于现在"):
+        services.round_advance(actor=county_admin, round_=round_2024, deadline=past)
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.SELF_ASSESSMENT
+
+    later = timezone.now() + timedelta(days=10)
+    services.round_advance(actor=county_admin, round_=round_2024, deadline=later)
+
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.TOWNSHIP_REVIEW
+    assert round_2024.township_deadline == later
+    assert round_2024.stage_open("township")
+    entry = audit_rows(round_2024, AuditLog.Action.ROUND_TRANSITION).last()
+    assert entry.after["status"] == "township_review" and "township_deadline" in entry.after
+
+
+def test_advance_keeps_a_future_or_missing_deadline(county_admin, round_2024):
+    assert round_2024.township_deadline is None
+    services.round_advance(actor=county_admin, round_=round_2024)  # none stored: none needed
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.TOWNSHIP_REVIEW and round_2024.stage_open("township")
+
+
+def test_advance_into_publicity_takes_no_deadline(county_admin, round_2024):
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    with pytest.raises(InvalidInput, match="不需要截止时间"):
+        services.round_advance(
+            actor=county_admin, round_=round_2024, deadline=timezone.now() + timedelta(days=3)
+        )

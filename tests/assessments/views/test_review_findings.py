@@ -255,3 +255,74 @@ def test_a_reviewer_cannot_clear_for_another_department_from_the_page(
     assert response.status_code == 403
     assert "只能以本部门（纪检监察）的名义登记" in response.content.decode()
     assert not DepartmentClearance.objects.exists()
+
+
+# --- issue 12: no wrong default, labelled fields, confirmation and undo ----------------------
+
+
+def test_the_veto_list_starts_empty_and_each_field_has_its_own_label(
+    client, reviewer, assessment_a1, assessment_a2
+):
+    html = as_user(client, reviewer).get(findings_url(assessment_a1.round)).content.decode()
+    for a in (assessment_a1, assessment_a2):
+        select = html[html.index(f'id="fi-{a.pk}"') :]
+        select = select[: select.index("</select>")]
+        first = select[select.index("<option") : select.index("</option>")]
+        assert 'value=""' in first and "请选择否决项" in first, "the first choice is empty"
+        assert " required" in select.split(">")[0]
+        assert f'<label for="fi-{a.pk}">否决/减星项（必选）</label>' in html
+        assert f'<label for="fe-{a.pk}">问题事实与依据（必填）</label>' in html
+    assert 'id="id_item_code"' not in html  # no id repeated on every row
+
+
+def test_a_veto_without_an_item_is_refused_naming_the_field(client, reviewer, assessment_a1):
+    response = as_user(client, reviewer).post(
+        reverse("finding_create", args=[assessment_a1.pk]),
+        {"item_code": "", "evidence": "只填写了事实"},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "请选择否决/减星项" in html
+    assert not Finding.objects.exists()
+    # The form reopens on its row with the evidence kept and the item list marked wrong.
+    row = html[html.index(f'id="fi-{assessment_a1.pk}"') - 200 :]
+    assert 'aria-invalid="true"' in row[: row.index("</select>")]
+    assert "只填写了事实</textarea>" in html
+
+
+def test_the_clearance_asks_first_and_can_be_undone_with_an_audit_record(
+    client, reviewer, assessment_a1
+):
+    as_user(client, reviewer)
+    html = client.get(findings_url(assessment_a1.round)).content.decode()
+    form = html[html.index(reverse("clearance_create", args=[assessment_a1.pk])) :]
+    assert "data-confirm=" in form[: form.index(">")] and "无重大问题" in form[: form.index(">")]
+    client.post(reverse("clearance_create", args=[assessment_a1.pk]))
+    html = client.get(findings_url(assessment_a1.round)).content.decode()
+    undo = reverse("clearance_undo", args=[assessment_a1.pk])
+    assert undo in html
+
+    response = client.post(undo)
+
+    assert response.status_code == 302
+    assert not DepartmentClearance.objects.exists()
+    log = AuditLog.objects.get(action=AuditLog.Action.CLEARANCE_UNDO)
+    assert log.actor == reviewer and log.before["department"] == "discipline"
+    assert client.get(undo).status_code == 405
+    again = client.post(undo)  # nothing left to undo
+    assert again.status_code == 409 and "无需撤销" in again.content.decode()
+
+
+def test_clearance_undo_scope_roles_and_lock(
+    client, reviewer, assessor_a, assessor_b, assessment_a1
+):
+    services.clearance_record(actor=reviewer, assessment=assessment_a1)
+    undo = reverse("clearance_undo", args=[assessment_a1.pk])
+    assert as_user(client, assessor_b).post(undo).status_code == 404
+    assert as_user(client, assessor_a).post(undo).status_code == 403
+    client.logout()
+    assert client.post(undo).status_code == 302  # to the login page
+    move_to(assessment_a1.round, Round.Status.PUBLISHED)
+    assert as_user(client, reviewer).post(undo).status_code == 409
+    assert DepartmentClearance.objects.count() == 1

@@ -159,3 +159,56 @@ def test_round_list_roles(client, maintainer, round_2024):
     assert client.post(reverse("round_list")).status_code == 405
     client.logout()
     assert client.get(reverse("round_list")).status_code == 302
+
+
+# --- issue 12: the next stage must not open already locked ----------------------------------
+
+
+def _past(round_, field="township_deadline"):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Round.objects.filter(pk=round_.pk).update(**{field: timezone.now() - timedelta(days=2)})
+    round_.refresh_from_db()
+
+
+def test_advance_asks_for_the_next_stages_deadline_when_it_has_passed(
+    client, county_admin, round_2024
+):
+    _past(round_2024)
+    html = as_user(client, county_admin).get(overview(round_2024)).content.decode()
+    field = html[: html.index('id="advance-deadline"')]
+    field = html[field.rindex("<input") : html.index(">", len(field))]
+    assert 'name="deadline"' in field and " required" in field
+    assert "已过，请设置新的截止时间" in html
+
+    refused = client.post(action(round_2024), {"action": "advance"})
+    assert refused.status_code == 400
+    assert "截止时间" in refused.content.decode() and "已过" in refused.content.decode()
+    bad = client.post(action(round_2024), {"action": "advance", "deadline": "明天"})
+    assert bad.status_code == 400
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.SELF_ASSESSMENT
+
+    response = client.post(
+        action(round_2024), {"action": "advance", "deadline": "2099-06-30T18:00"}
+    )
+    assert response.status_code == 302
+    round_2024.refresh_from_db()
+    assert round_2024.status == Round.Status.TOWNSHIP_REVIEW
+    assert round_2024.stage_open("township")
+
+
+def test_the_round_page_warns_when_the_open_stage_has_passed_its_deadline(
+    client, county_admin, assessor_a, round_2024
+):
+    assert (
+        "deadline-passed"
+        not in as_user(client, county_admin).get(overview(round_2024)).content.decode()
+    )
+    _past(round_2024, "self_deadline")
+    html = client.get(overview(round_2024)).content.decode()
+    assert 'id="deadline-passed"' in html and "“村自评”已于" in html and "重新开放" in html
+    html = as_user(client, assessor_a).get(overview(round_2024)).content.decode()
+    assert "请联系县级管理员重新开放" in html

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from assessments import services
 from assessments.models import Round, Score, Sheet
 from indicators.models import Item
 from organizations.models import AuditLog
@@ -238,3 +239,44 @@ def test_return_refused_once_the_stage_is_locked(
     assert response.status_code == 409
     submitted_self.refresh_from_db()
     assert submitted_self.status == Sheet.Status.SUBMITTED
+
+
+# --- issue 12: the sheet survives a lost signal; nothing on a phone it does not need --------
+
+
+def test_the_editable_sheet_keeps_drafts_and_offers_them_back(client, secretary_a1, assessment_a1):
+    html = as_user(client, secretary_a1).get(sheet_url(assessment_a1, "self")).content.decode()
+
+    key = f"starrating:draft:{secretary_a1.pk}:{assessment_a1.pk}:self"
+    assert f'data-draft="{key}"' in html
+    assert 'id="draft-banner"' in html and "恢复未保存的输入？" in html
+    assert "js/sheet-draft.js" in html
+    assert 'class="small muted hide-phone" id="keyboard-hint"' in html
+    assert reverse("tokens") not in html  # a village secretary has no use for API tokens
+
+
+def test_a_read_only_sheet_keeps_no_draft(client, auditor, assessment_a1):
+    html = as_user(client, auditor).get(sheet_url(assessment_a1, "self")).content.decode()
+    assert "data-draft=" not in html and "sheet-draft.js" not in html
+    assert reverse("tokens") in html
+
+
+def test_a_save_redirects_with_the_saved_version(client, secretary_a1, assessment_a1):
+    response = as_user(client, secretary_a1).post(
+        sheet_url(assessment_a1, "self"), {"version": "0", "action": "save", "p_SJ01": "2"}
+    )
+    assert response.status_code == 302
+    assert response.url == sheet_url(assessment_a1, "self") + "?saved=1"
+
+
+def test_a_conflict_lets_the_user_choose_per_item(client, secretary_a1, assessment_a1):
+    services.scores_save(
+        actor=secretary_a1, assessment=assessment_a1, stage="self", scores={"SJ01": "1"}
+    )
+    response = as_user(client, secretary_a1).post(
+        sheet_url(assessment_a1, "self"), {"version": "0", "action": "save", "p_SJ01": "2.5"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'data-code="SJ01" data-mine="2.5" data-theirs="1.00"' in html
+    assert 'data-conflict-use="theirs"' in html and 'data-conflict-all="theirs"' in html

@@ -324,6 +324,33 @@ TABLE = [
         body={"item": "FJ01", "evidence": "经查实"},
     ),
     Row(
+        "clearance record (the evaluator records the organization department's first: 409)",
+        "post",
+        "/api/v1/assessments/{a}/clearance/",
+        {
+            "secretary_a1": (403, 404),
+            "assessor_a": (403, 404),
+            "assessor_b": (404, 403),
+            "reviewer": (201, 201),
+            "evaluator": (201, 404),
+            "county_admin": (409, 201),
+        },
+    ),
+    Row(
+        "clearance undo (the organization department's, recorded by the county admin)",
+        "delete",
+        "/api/v1/assessments/{a}/clearance/",
+        {
+            "secretary_a1": (403, 404),
+            "assessor_a": (403, 404),
+            "assessor_b": (404, 403),
+            "reviewer": (409, 409),  # their own department recorded nothing
+            "evaluator": (204, 404),
+            "county_admin": (409, 204),
+        },
+        setup=["clearance"],
+    ),
+    Row(
         "finding confirm",
         "post",
         "/api/v1/findings/{f}/confirm/",
@@ -848,6 +875,9 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
             )
             if "confirmed" in row.setup:
                 services.finding_confirm(actor=county_admin, finding=findings[scope])
+    if "clearance" in row.setup:
+        for scope in ("own", "other"):
+            services.clearance_record(actor=county_admin, assessment=cast[scope])
     ledger = {"own": {}, "other": {}}
     if uses_ledger(row):
         for scope in ledger:
