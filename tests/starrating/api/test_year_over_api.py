@@ -124,8 +124,14 @@ def test_a_year_end_to_end_with_tokens_only(
     editor.call("patch", f"/items/{first_item['id']}/", {"guidance": "改"}, expect=409)
     assessments = admin.json("get", f"/assessments/?round={rid}")["results"]
     assert sorted(a["organization"]["name"] for a in assessments) == ["双岔河村", "红土崖村"]
-    for status in ("township_review", "county_review"):
-        assert admin.json("post", f"/rounds/{rid}/advance/")["status"] == status
+    assert admin.json("post", f"/rounds/{rid}/advance/")["status"] == "township_review"
+    # The county stage opens only with every village in exactly one evaluation group.
+    admin.call("post", f"/rounds/{rid}/advance/", expect=409)
+    group = admin.json("post", f"/rounds/{rid}/groups/", {"name": "第一考评组"}, expect=201)
+    codes = sorted(a["organization"]["code"] for a in assessments)
+    admin.json("put", f"/groups/{group['id']}/villages/", {"villages": codes})
+    assert admin.json("get", f"/rounds/{rid}/groups/coverage/")["ok"]
+    assert admin.json("post", f"/rounds/{rid}/advance/")["status"] == "county_review"
 
     # 5. The county stage's scores by Excel: template job → fill → import job → submit.
     with django_capture_on_commit_callbacks(execute=True):
