@@ -54,6 +54,7 @@ ROUND_FIELD_KWARGS = (
         f: {"required": False, "min_value": 0, "max_value": 5}
         for f in ("satisfaction_cap_level", "max_promotion", "first_year_max")
     }
+    | {"appeal_window_days": {"required": False, "min_value": 0, "max_value": 365}}
 )
 
 

@@ -2,17 +2,26 @@
 clearances and surveys. Split by entity; import from here."""
 
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
+from .objections import Objection
+from .reviews import STANDARD_REVIEW_DEPARTMENTS, GateOverride, ReviewDepartment
 from .rounds import RATIO, EvaluationGroup, LevelMode, Round, Stage, StageReopening
 from .sheets import CHANGE_KINDS, Assessment, Score, Sheet, change_kind
+from .spotchecks import SpotCheck, SpotCheckDraw
 from .tallies import ResultTally
 
 __all__ = [
     "CHANGE_KINDS",
     "RATIO",
+    "STANDARD_REVIEW_DEPARTMENTS",
     "Assessment",
     "DepartmentClearance",
     "EvaluationGroup",
     "Finding",
+    "GateOverride",
+    "Objection",
+    "ReviewDepartment",
+    "SpotCheck",
+    "SpotCheckDraw",
     "LevelMode",
     "ResultTally",
     "Round",

@@ -26,6 +26,20 @@ from .results import (
     scoring_inputs,
     sheet_projection,
 )
+from .objections import (
+    objection_counts,
+    objection_get_for_user,
+    objections_for_user,
+    objections_pending,
+)
+from .reviews import (
+    clearance_get_for_user,
+    clearances_for_user,
+    joint_review_open,
+    review_conclusions,
+    review_departments,
+    review_progress,
+)
 from .rounds import (
     previous_published_round,
     round_get_by_year,
@@ -35,7 +49,30 @@ from .rounds import (
     stage_closed_at,
 )
 
+from .spotchecks import (
+    SPOTCHECK_ROLES,
+    spot_check_get_for_user,
+    spot_checks_for_user,
+    spot_draw_get_for_user,
+    spot_draws_for_user,
+)
+
 __all__ = [
+    "SPOTCHECK_ROLES",
+    "clearance_get_for_user",
+    "clearances_for_user",
+    "joint_review_open",
+    "objection_counts",
+    "objection_get_for_user",
+    "objections_for_user",
+    "objections_pending",
+    "review_conclusions",
+    "review_departments",
+    "review_progress",
+    "spot_check_get_for_user",
+    "spot_checks_for_user",
+    "spot_draw_get_for_user",
+    "spot_draws_for_user",
     "CHANGE_KINDS",
     "assessment_get_for_user",
     "assessment_scope_q",

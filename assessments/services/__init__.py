@@ -10,10 +10,12 @@ from .common import (
 )
 from .findings import (
     clearance_record,
+    clearance_withdraw,
     finding_confirm,
     finding_create,
     finding_withdraw,
 )
+from .objections import appeal_deadline, objection_handle, objection_lodge
 from .results import assessment_set_exceptional, results_refresh
 from .rounds import (
     ROUND_RULE_FIELDS,
@@ -25,22 +27,29 @@ from .rounds import (
     round_reopen,
     round_update,
 )
+from .reviews import review_departments_set
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
+from .spotchecks import spot_check_assign, spot_check_record, spot_draw
 from .surveys import survey_save
 
 __all__ = [
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
+    "appeal_deadline",
     "assessment_set_exceptional",
     "clearance_record",
+    "clearance_withdraw",
     "current_round",
     "ensure_stage_open",
     "finding_confirm",
     "finding_create",
     "finding_withdraw",
+    "objection_handle",
+    "objection_lodge",
     "results_refresh",
+    "review_departments_set",
     "round_advance",
     "round_archive",
     "round_create",
@@ -51,6 +60,9 @@ __all__ = [
     "scores_import",
     "scores_save",
     "sheet_return",
+    "spot_check_assign",
+    "spot_check_record",
+    "spot_draw",
     "survey_save",
     "validate_points",
 ]
