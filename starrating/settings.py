@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "assessments.models.Stage",
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
+        "DepartmentEnum": "organizations.models.Department",
+        "ObjectionKindEnum": "assessments.models.Objection.Kind",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

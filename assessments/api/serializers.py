@@ -303,6 +303,18 @@ class SheetWriteSerializer(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
+class OverrideSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_(
+            "进入公示或发布时：联查联审未完成、公示期未满或异议未处理时强制通过的原因（留空则拒绝）"
+        ),
+    )
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 

@@ -25,6 +25,7 @@ from .serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
     ExceptionalSerializer,
+    OverrideSerializer,
     FindingCreateSerializer,
     FindingSerializer,
     ReasonSerializer,
@@ -119,7 +120,9 @@ class RoundDetailView(APIView):
 
 class RoundTransitionView(APIView):
     """POST-only transitions: open, advance (to the next stage), publish, archive. Each is
-    validated by its service (e.g. publishing needs every result and no pending finding)."""
+    validated by its service (e.g. publishing needs every result and no pending finding);
+    advance and publish take an optional ``override_reason`` to pass an unmet gate (joint
+    review, publicity period, objections), recorded and audited."""
 
     action = ""
     SERVICES = {
@@ -129,11 +132,16 @@ class RoundTransitionView(APIView):
         "archive": services.round_archive,
     }
 
-    @extend_schema(request=None, responses=RoundSerializer)
+    @extend_schema(request=OverrideSerializer, responses=RoundSerializer)
     def post(self, request, pk: int):
         round_ = _round(request, pk)
+        extra = {}
+        if self.action in ("advance", "publish"):
+            body = OverrideSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            extra["override_reason"] = body.validated_data["override_reason"]
         round_ = self.SERVICES[self.action](
-            actor=request.user, round_=round_, ip=client_ip(request)
+            actor=request.user, round_=round_, ip=client_ip(request), **extra
         )
         return Response(RoundSerializer(round_).data)
 
