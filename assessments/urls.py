@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import findings, review, rounds, sheets, surveys
+from .views import findings, objections, review, rounds, sheets, spotchecks, surveys
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -28,4 +28,21 @@ urlpatterns = [
     path("assessments/<int:pk>/survey/", surveys.survey_save, name="survey_save"),
     path("findings/<int:pk>/confirm/", findings.finding_confirm, name="finding_confirm"),
     path("findings/<int:pk>/withdraw/", findings.finding_withdraw, name="finding_withdraw"),
+    path("clearances/<int:pk>/withdraw/", findings.clearance_withdraw, name="clearance_withdraw"),
+    path(
+        "rounds/<int:round_id>/review-departments/",
+        findings.review_departments,
+        name="review_departments",
+    ),
+    path("rounds/<int:round_id>/spotchecks/", spotchecks.spotchecks, name="spotchecks"),
+    path("rounds/<int:round_id>/spotchecks/draw/", spotchecks.spot_draw, name="spot_draw"),
+    path("spot-checks/<int:pk>/assign/", spotchecks.spot_assign, name="spot_assign"),
+    path("spot-checks/<int:pk>/outcome/", spotchecks.spot_outcome, name="spot_outcome"),
+    path("rounds/<int:round_id>/objections/", objections.objections, name="objections"),
+    path(
+        "rounds/<int:round_id>/objections/new/",
+        objections.objection_lodge,
+        name="objection_lodge",
+    ),
+    path("objections/<int:pk>/handle/", objections.objection_handle, name="objection_handle"),
 ]

@@ -54,9 +54,7 @@ class ObjectionCreateSerializer(serializers.Serializer):
 
 
 class ObjectionHandleSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(
-        choices=[Objection.Status.UPHELD, Objection.Status.REJECTED]
-    )
+    decision = serializers.ChoiceField(choices=[Objection.Status.UPHELD, Objection.Status.REJECTED])
     reply = serializers.CharField(allow_blank=True, max_length=5000)
     reopen = serializers.BooleanField(
         required=False, default=False, help_text=_("异议成立时退回该村的考评组评定重新评分")

@@ -121,8 +121,7 @@ class SpotCheck(models.Model):
                 fields=["draw", "assessment"], name="%(app_label)s_%(class)s_once_per_draw"
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="differences")
-                | Q(item__isnull=False, points__isnull=False),
+                condition=~Q(outcome="differences") | Q(item__isnull=False, points__isnull=False),
                 name="%(app_label)s_%(class)s_differences_name_item",
             ),
         ]

@@ -43,9 +43,7 @@ def allocate(strata: dict[int, int], n: int) -> dict[int, int]:
     return parts
 
 
-def draw_sample(
-    population: Sequence[tuple[int, int]], n: int, seed: int
-) -> list[tuple[int, int]]:
+def draw_sample(population: Sequence[tuple[int, int]], n: int, seed: int) -> list[tuple[int, int]]:
     """Draw ``n`` (township, village) pairs, stratified by township. Townships are walked in
     ascending id and villages sorted by id before ``random.Random(seed).sample``, so the
     input order never matters. Returned in the order drawn."""

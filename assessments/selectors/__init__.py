@@ -16,6 +16,13 @@ from .assessments import (
     sheets_by_assessment,
 )
 from .history import score_history
+from .objections import (
+    objection_counts,
+    objection_get_for_user,
+    objection_targets,
+    objections_for_user,
+    objections_pending,
+)
 from .results import (
     catalogue_categories,
     category_codes,
@@ -25,12 +32,6 @@ from .results import (
     round_rules,
     scoring_inputs,
     sheet_projection,
-)
-from .objections import (
-    objection_counts,
-    objection_get_for_user,
-    objections_for_user,
-    objections_pending,
 )
 from .reviews import (
     clearance_get_for_user,
@@ -48,32 +49,18 @@ from .rounds import (
     rounds_for_user,
     stage_closed_at,
 )
-
 from .spotchecks import (
     SPOTCHECK_ROLES,
     spot_check_get_for_user,
+    spot_checker_candidates,
     spot_checks_for_user,
     spot_draw_get_for_user,
     spot_draws_for_user,
 )
 
 __all__ = [
-    "SPOTCHECK_ROLES",
-    "clearance_get_for_user",
-    "clearances_for_user",
-    "joint_review_open",
-    "objection_counts",
-    "objection_get_for_user",
-    "objections_for_user",
-    "objections_pending",
-    "review_conclusions",
-    "review_departments",
-    "review_progress",
-    "spot_check_get_for_user",
-    "spot_checks_for_user",
-    "spot_draw_get_for_user",
-    "spot_draws_for_user",
     "CHANGE_KINDS",
+    "SPOTCHECK_ROLES",
     "assessment_get_for_user",
     "assessment_scope_q",
     "assessments_for_user",
@@ -81,11 +68,22 @@ __all__ = [
     "category_codes",
     "change_kind",
     "change_q",
+    "clearance_get_for_user",
+    "clearances_for_user",
     "finding_get_for_user",
     "findings_for_user",
+    "joint_review_open",
+    "objection_counts",
+    "objection_get_for_user",
+    "objection_targets",
+    "objections_for_user",
+    "objections_pending",
     "previous_published_round",
     "result_record",
     "result_records",
+    "review_conclusions",
+    "review_departments",
+    "review_progress",
     "round_get_by_year",
     "round_get_for_user",
     "round_progress",
@@ -96,5 +94,10 @@ __all__ = [
     "sheet_projection",
     "sheet_scores",
     "sheets_by_assessment",
+    "spot_check_get_for_user",
+    "spot_checker_candidates",
+    "spot_checks_for_user",
+    "spot_draw_get_for_user",
+    "spot_draws_for_user",
     "stage_closed_at",
 ]

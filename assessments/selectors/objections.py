@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from assessments.models import Objection, Round
+from assessments.models import Assessment, Objection, Round
 from organizations.models import Role, User
 
 
@@ -54,3 +54,13 @@ def objections_pending(round_: Round) -> list[dict]:
             round=round_, kind=Objection.Kind.OBJECTION, status=Objection.Status.PENDING
         ).select_related("assessment__organization")
     ]
+
+
+def objection_targets(round_: Round) -> QuerySet[Assessment]:
+    """Every village of the round, for naming one in an objection (the publicity list is
+    public within the county, so this is not scoped further)."""
+    return (
+        Assessment.objects.filter(round=round_)
+        .select_related("organization__parent")
+        .order_by("organization__code")
+    )

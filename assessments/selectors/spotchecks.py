@@ -53,3 +53,12 @@ def spot_check_get_for_user(*, user: User, pk) -> SpotCheck:
         return spot_checks_for_user(user).get(pk=pk)
     except (SpotCheck.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def spot_checker_candidates(county_id: int) -> QuerySet[User]:
+    """Who may be assigned as a checker: active county staff of the county."""
+    return User.objects.filter(
+        organization_id=county_id,
+        is_active=True,
+        role__in=(Role.COUNTY_ADMIN, Role.EVALUATOR, Role.DEPARTMENT_REVIEWER),
+    ).order_by("role", "username")

@@ -15,8 +15,9 @@ from .findings import (
     finding_create,
     finding_withdraw,
 )
-from .objections import appeal_deadline, objection_handle, objection_lodge
+from .objections import OBJECTION_ROLES, appeal_deadline, objection_handle, objection_lodge
 from .results import assessment_set_exceptional, results_refresh
+from .reviews import review_departments_set
 from .rounds import (
     ROUND_RULE_FIELDS,
     round_advance,
@@ -27,13 +28,13 @@ from .rounds import (
     round_reopen,
     round_update,
 )
-from .reviews import review_departments_set
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
 from .spotchecks import spot_check_assign, spot_check_record, spot_draw
 from .surveys import survey_save
 
 __all__ = [
+    "OBJECTION_ROLES",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",

@@ -84,9 +84,7 @@ def objection_lodge(
                 % {"s": round_.get_status_display()}
             )
     else:
-        own_village = (
-            actor.role == Role.VILLAGE_SECRETARY and actor.organization_id == village.pk
-        )
+        own_village = actor.role == Role.VILLAGE_SECRETARY and actor.organization_id == village.pk
         if not (own_village or policies.is_county_admin(actor)):
             raise NotPermitted(_("只有%(v)s本村可以申请复核。") % {"v": village.name})
         deadline = appeal_deadline(round_)

@@ -37,8 +37,7 @@ def review_departments_set(
             Round.Status.ARCHIVED,
         ):
             raise Conflict(
-                _("本轮当前状态（%(s)s）不能再修改联审部门。")
-                % {"s": round_.get_status_display()}
+                _("本轮当前状态（%(s)s）不能再修改联审部门。") % {"s": round_.get_status_display()}
             )
         before = list(
             ReviewDepartment.objects.filter(round=round_).values_list("department", flat=True)

@@ -151,9 +151,7 @@ def _gate(
         return None
     reason = (override_reason or "").strip()
     if not reason:
-        raise Conflict(
-            message + _("（县级管理员可填写原因强制通过。）"), open_items, gate=gate
-        )
+        raise Conflict(message + _("（县级管理员可填写原因强制通过。）"), open_items, gate=gate)
     override = GateOverride.objects.create(
         round=round_, gate=gate, action=action, reason=reason, open_items=open_items, by=actor
     )
@@ -180,8 +178,7 @@ def _joint_review_gate(
         action=action,
         gate=GateOverride.Gate.JOINT_REVIEW,
         open_items=open_items,
-        message=_("联查联审未完成：%(n)d个部门还未对全部村给出审查结论。")
-        % {"n": len(open_items)},
+        message=_("联查联审未完成：%(n)d个部门还未对全部村给出审查结论。") % {"n": len(open_items)},
         override_reason=override_reason,
         ip=ip,
     )

@@ -96,7 +96,10 @@ def spot_draw(
         if current is not None and not (reason or "").strip():
             raise Conflict(
                 _("本轮已于%(at)s完成第%(n)d次抽取；重新抽取须填写原因，原抽取结果将保留备查。")
-                % {"at": f"{timezone.localtime(current.drawn_at):%Y-%m-%d %H:%M}", "n": current.number},
+                % {
+                    "at": f"{timezone.localtime(current.drawn_at):%Y-%m-%d %H:%M}",
+                    "n": current.number,
+                },
                 [{"field": "reason", "message": _("重新抽取须填写原因")}],
             )
         population = list(

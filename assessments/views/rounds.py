@@ -78,6 +78,13 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         ),
         "reopen_form": ReopenForm(),
         "reopenings": round_.reopenings.select_related("by")[:10],
+        "review_progress": selectors.review_progress(round_)
+        if user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER, Role.EVALUATOR)
+        else [],
+        "overrides": round_.overrides.select_related("by")[:10],
+        "objections_pending": len(selectors.objections_pending(round_))
+        if round_.status == Round.Status.PUBLICITY
+        else 0,
     }
 
 
@@ -105,12 +112,13 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
         "reopen": _("阶段已重新开放。"),
     }
     try:
+        override_reason = request.POST.get("override_reason", "")
         if action == "open":
             services.round_open(**kwargs)
         elif action == "advance":
-            services.round_advance(**kwargs)
+            services.round_advance(override_reason=override_reason, **kwargs)
         elif action == "publish":
-            services.round_publish(**kwargs)
+            services.round_publish(override_reason=override_reason, **kwargs)
         elif action == "reopen":
             if not policies.can_manage_round(request.user, round_.county_id):
                 raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from indicators.models import Category, Item
 from ledgers import policies, selectors
+from organizations.models import Role
 
 register = template.Library()
 
@@ -44,15 +45,19 @@ def evidence_block(context, user, target: str, obj, item: str = ""):
     elif target == "rectification":
         files = files.filter(rectification=obj)
         village = obj.organization
+    elif target == "objection":
+        files = files.filter(objection=obj)
+        village = obj.assessment.organization
     else:
         files = files.filter(visit=obj)
         village = None
     visit_villages = list(obj.organizations.all()) if target == "visit" else []
-    may = (
-        any(policies.can_upload_evidence(user, v) for v in visit_villages)
-        if target == "visit"
-        else policies.can_upload_evidence(user, village)
-    )
+    if target == "visit":
+        may = any(policies.can_upload_evidence(user, v) for v in visit_villages)
+    elif target == "objection":
+        may = obj.is_pending and (obj.lodged_by_id == user.pk or user.has_role(Role.COUNTY_ADMIN))
+    else:
+        may = policies.can_upload_evidence(user, village)
     return {
         "files": list(files),
         "target": "item" if target == "item" else target,
