@@ -53,7 +53,7 @@ def review_progress(round_: Round) -> list[dict]:
         rows.append(
             {
                 "department": department,
-                "label": Department(department).label
+                "label": str(Department(department).label)
                 if department in Department.values
                 else department,
                 "required": department in listed,
@@ -76,8 +76,9 @@ def joint_review_open(round_: Round) -> list[dict]:
             "department": row["department"],
             "department_name": row["label"],
             "left": row["left"],
-            "message": _("%(dept)s还有%(n)d个村未给出审查结论")
-            % {"dept": row["label"], "n": row["left"]},
+            "message": str(
+                _("%(dept)s还有%(n)d个村未给出审查结论") % {"dept": row["label"], "n": row["left"]}
+            ),
         }
         for row in review_progress(round_)
         if row["required"] and row["left"] > 0
