@@ -69,7 +69,9 @@ populations = st.dictionaries(
 ).map(lambda sizes: [(t, t * 1000 + v) for t, n in sizes.items() for v in range(n)])
 
 
-@given(population=populations, n=st.integers(min_value=0, max_value=250), seed=st.integers(0, 2**40))
+@given(
+    population=populations, n=st.integers(min_value=0, max_value=250), seed=st.integers(0, 2**40)
+)
 def test_property_stratified_sizes_sum_within_townships_no_duplicates(population, n, seed):
     drawn = draw_sample(population, n, seed)
     sizes: dict[int, int] = {}

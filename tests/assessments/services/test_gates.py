@@ -104,7 +104,11 @@ def test_override_needs_a_reason_and_is_recorded_and_audited(listed, county_admi
 
     assert listed.status == Round.Status.PUBLICITY
     override = GateOverride.objects.get()
-    assert (override.gate, override.action, override.by) == ("joint_review", "advance", county_admin)
+    assert (override.gate, override.action, override.by) == (
+        "joint_review",
+        "advance",
+        county_admin,
+    )
     assert {e["department"] for e in override.open_items} == {"discipline", "petitions"}
     audit = AuditLog.objects.filter(
         action=AuditLog.Action.ROUND_TRANSITION, reason__contains="信访局书面确认"
