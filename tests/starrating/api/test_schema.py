@@ -108,6 +108,17 @@ def fuzz_world(
         upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
         rectification=entry,
     )
+    from assessments.models import Objection
+
+    clearance = services.clearance_record(
+        actor=county_admin, assessment=a1, department="discipline"
+    )
+    draw = services.spot_draw(
+        actor=county_admin, round_=round_2024, size_kind="count", size_value="1", seed=1
+    )
+    objection = Objection.objects.create(
+        round=round_2024, assessment=a1, kind="objection", issue="异议", lodged_by=county_admin
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
@@ -135,6 +146,10 @@ def fuzz_world(
             "/api/v1/visits/": visit.pk,
             "/api/v1/visit-problems/": visit.problems.get().pk,
             "/api/v1/evidence/": evidence.pk,
+            "/api/v1/clearances/": clearance.pk,
+            "/api/v1/spot-draws/": draw.pk,
+            "/api/v1/spot-checks/": draw.checks.get().pk,
+            "/api/v1/objections/": objection.pk,
         },
     }
 
