@@ -3,7 +3,7 @@ village, what is still open for the gate, and clearances in the user's scope."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -23,30 +23,43 @@ def review_departments(round_: Round) -> list[str]:
 
 def review_conclusions(round_: Round) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """(department → assessments it cleared, department → assessments it recorded a finding
-    on that was not withdrawn). Two queries whatever the size of the round."""
+    on that was not withdrawn). One query whatever the size of the round."""
     cleared: dict[str, set[int]] = {}
     found: dict[str, set[int]] = {}
-    for assessment_id, department in DepartmentClearance.objects.filter(
-        assessment__round=round_, withdrawn_at__isnull=True
-    ).values_list("assessment_id", "department"):
-        cleared.setdefault(department, set()).add(assessment_id)
-    for assessment_id, department in (
+    clearances = (
+        DepartmentClearance.objects.filter(assessment__round=round_, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("assessment_id", "department", Value("c", output_field=CharField()))
+    )
+    findings = (
         Finding.objects.filter(assessment__round=round_)
         .exclude(status=Finding.Status.WITHDRAWN)
-        .values_list("assessment_id", "department")
-    ):
-        found.setdefault(department, set()).add(assessment_id)
+        .order_by()
+        .values_list("assessment_id", "department", Value("f", output_field=CharField()))
+    )
+    for assessment_id, department, kind in clearances.union(findings, all=True):
+        (cleared if kind == "c" else found).setdefault(department, set()).add(assessment_id)
     return cleared, found
 
 
-def review_progress(round_: Round) -> list[dict]:
+def review_progress(
+    round_: Round,
+    *,
+    also: tuple[str, ...] = (),
+    listed: list[str] | None = None,
+    required_only: bool = False,
+) -> list[dict]:
     """One row per listed department, in the round's order; a department that has done
     nothing is a row at 0 %, never missing. Departments that recorded something without
-    being listed follow, marked ``required: False``."""
-    listed = review_departments(round_)
+    being listed (or named in ``also``: the viewer's own) follow, marked ``required: False``."""
+    listed = review_departments(round_) if listed is None else listed
+    if required_only and not listed:
+        return []
     total = round_.assessments.count()
     cleared, found = review_conclusions(round_)
-    extra = sorted({*cleared, *found} - set(listed))
+    extra = (
+        [] if required_only else sorted({*cleared, *found, *(d for d in also if d)} - set(listed))
+    )
     rows = []
     for department in [*listed, *extra]:
         n = len(cleared.get(department, set()) | found.get(department, set()))
@@ -80,7 +93,7 @@ def joint_review_open(round_: Round) -> list[dict]:
                 _("%(dept)s还有%(n)d个村未给出审查结论") % {"dept": row["label"], "n": row["left"]}
             ),
         }
-        for row in review_progress(round_)
+        for row in review_progress(round_, required_only=True)
         if row["required"] and row["left"] > 0
     ]
 

@@ -88,7 +88,7 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
         **round_context(request, round_, "findings"),
         "rows": rows,
         "page": page,
-        "progress": selectors.review_progress(round_),
+        "progress": selectors.review_progress(round_, also=(my_department,), listed=listed),
         "listed": listed,
         "department_choices": [
             (value, label, value in listed if listed else value in STANDARD_REVIEW_DEPARTMENTS)

@@ -78,7 +78,7 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         ),
         "reopen_form": ReopenForm(),
         "reopenings": round_.reopenings.select_related("by")[:10],
-        "review_progress": selectors.review_progress(round_)
+        "review_progress": selectors.review_progress(round_, required_only=True)
         if user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER, Role.EVALUATOR)
         else [],
         "overrides": round_.overrides.select_related("by")[:10],
