@@ -13,13 +13,10 @@ from .models import (
     DepartmentClearance,
     EvaluationGroup,
     Finding,
-    GateOverride,
-    Objection,
     Round,
     SatisfactionSurvey,
     Score,
     Sheet,
-    SpotCheckDraw,
     StageReopening,
 )
 from .selectors import assessment_scope_q, assessments_for_user, findings_for_user, rounds_for_user
@@ -98,30 +95,6 @@ class StageReopeningAdmin(ReadOnlyAdmin):
 @admin.register(DepartmentClearance)
 class DepartmentClearanceAdmin(AssessmentScoped):
     list_display = ["assessment", "department", "by", "at"]
-
-
-@admin.register(GateOverride)
-class GateOverrideAdmin(ReadOnlyAdmin):
-    def scope(self, request, qs):
-        return qs.filter(round__in=rounds_for_user(request.user).values("pk"))
-
-    list_display = ["round", "action", "gate", "reason", "by", "at"]
-
-
-@admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(ReadOnlyAdmin):
-    def scope(self, request, qs):
-        return qs.filter(round__in=rounds_for_user(request.user).values("pk"))
-
-    list_display = ["round", "number", "seed", "size_kind", "size_value", "drawn_by", "drawn_at"]
-
-
-@admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdmin):
-    def scope(self, request, qs):
-        return qs.filter(round__in=rounds_for_user(request.user).values("pk"))
-
-    list_display = ["round", "kind", "assessment", "status", "lodged_by", "lodged_at"]
 
 
 @admin.register(EvaluationGroup)
