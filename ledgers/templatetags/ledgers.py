@@ -71,6 +71,33 @@ def evidence_block(context, user, target: str, obj, item: str = ""):
 
 
 @register.simple_tag
+def evidence_by_objection(user, objections) -> dict:
+    """objection id → its files, in one query (the objections page lists many)."""
+    found: dict[int, list] = {}
+    ids = [o.pk for o in objections]
+    for f in selectors.evidence_for_user(user).filter(objection_id__in=ids):
+        found.setdefault(f.objection_id, []).append(f)
+    return found
+
+
+@register.inclusion_tag("ledgers/_evidence.html", takes_context=True)
+def objection_evidence(context, user, objection, found: dict):
+    """An objection's files (from ``evidence_by_objection``) and, while it is pending, the
+    upload form for its lodger or the county admin; no query of its own."""
+    return {
+        "files": (found or {}).get(objection.pk, []),
+        "target": "objection",
+        "target_id": objection.pk,
+        "item": "",
+        "may_upload": objection.is_pending
+        and (objection.lodged_by_id == user.pk or user.has_role(Role.COUNTY_ADMIN)),
+        "visit_villages": [],
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
 def evidence_by_item(user, assessment) -> dict:
     """item code → files of the assessment's sheets, in one query (the sheet and review pages
     look each item up with ``|evidence_of:item.code``)."""

@@ -226,3 +226,14 @@ def test_objection_pages_checklist(
     services.round_publish(actor=county_admin, round_=in_publicity)
     assert client.post(lodge, body).status_code == 409
     assert not Objection.objects.exists()
+
+
+def test_objections_page_query_budget(
+    client, in_publicity, county_admin, assessor_b, django_assert_max_num_queries
+):
+    for a in in_publicity.assessments.all():
+        services.objection_lodge(actor=assessor_b, round_=in_publicity, assessment=a, issue="x")
+    as_user(client, county_admin)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("objections", args=[in_publicity.pk]))
+    assert len(response.context["objections"]) == 3
