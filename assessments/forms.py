@@ -97,7 +97,7 @@ class RoundForm(forms.ModelForm):
         (_("满意度测评"), ("satisfaction_weight", "satisfaction_floor", "satisfaction_cap_level")),
         (_("星级名额"), ("quota_5", "quota_4")),
         (_("“保三争四”目标"), ("target_share_3", "target_share_4")),
-        (_("公示"), (*DATE_FIELDS, "supervision_phone")),
+        (_("公示"), (*DATE_FIELDS, "supervision_phone", "appeal_window_days")),
     )
     HELP = {
         "year": _("评定年度；每个区县每年只有一个评定轮次。"),
@@ -125,6 +125,7 @@ class RoundForm(forms.ModelForm):
         "publicity_start": _("公示期第一天，显示在公示名单上。"),
         "publicity_end": _("公示期最后一天（一般为5天），显示在公示名单上。"),
         "supervision_phone": _("公示名单上公布的监督电话。"),
+        "appeal_window_days": _("结果发布后，村可在此天数内申请复核；公示期内的异议不受此限。"),
     } | {
         f: _("规则5：综合得分不低于此分数线可评%(n)s星。") % {"n": STAR_NAMES[f[-1]]}
         for f in BAND_FIELDS
@@ -160,7 +161,12 @@ class RoundForm(forms.ModelForm):
                 self.fields["catalogue"].initial = catalogues.first()
         for name in DEADLINE_FIELDS:
             self.fields[name].input_formats = DATETIME_FORMATS
-        ranges = ((Round.RATIO_FIELDS, 0, 1), (BAND_FIELDS, 0, 100), (LEVEL_FIELDS, 0, 5))
+        ranges = (
+            (Round.RATIO_FIELDS, 0, 1),
+            (BAND_FIELDS, 0, 100),
+            (LEVEL_FIELDS, 0, 5),
+            (("appeal_window_days",), 0, 365),
+        )
         for names, low, high in ranges:
             for name in names:
                 field = self.fields[name]

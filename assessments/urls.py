@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import findings, groups, review, rounds, sheets, surveys
+from .views import findings, groups, objections, review, rounds, sheets, spotchecks, surveys
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -33,4 +33,21 @@ urlpatterns = [
     path("groups/<int:pk>/", groups.group_edit, name="group_edit"),
     path("recusals/", groups.recusals, name="recusals"),
     path("recusals/<int:pk>/end/", groups.recusal_end, name="recusal_end"),
+    path("clearances/<int:pk>/withdraw/", findings.clearance_withdraw, name="clearance_withdraw"),
+    path(
+        "rounds/<int:round_id>/review-departments/",
+        findings.review_departments,
+        name="review_departments",
+    ),
+    path("rounds/<int:round_id>/spotchecks/", spotchecks.spotchecks, name="spotchecks"),
+    path("rounds/<int:round_id>/spotchecks/draw/", spotchecks.spot_draw, name="spot_draw"),
+    path("spot-checks/<int:pk>/assign/", spotchecks.spot_assign, name="spot_assign"),
+    path("spot-checks/<int:pk>/outcome/", spotchecks.spot_outcome, name="spot_outcome"),
+    path("rounds/<int:round_id>/objections/", objections.objections, name="objections"),
+    path(
+        "rounds/<int:round_id>/objections/new/",
+        objections.objection_lodge,
+        name="objection_lodge",
+    ),
+    path("objections/<int:pk>/handle/", objections.objection_handle, name="objection_handle"),
 ]

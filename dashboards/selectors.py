@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from assessments import selectors as assessment_selectors
 from assessments.models import (
     Assessment,
-    DepartmentClearance,
     Finding,
     ResultTally,
     Round,
@@ -301,17 +301,16 @@ def admin_waiting(round_: Round, user: User) -> dict:
 
 
 def review_left(round_: Round, department: str) -> tuple[int, int]:
-    """(villages the department has not yet cleared nor found against, all villages)."""
-    total = round_.assessments.count()
-    done = (
-        DepartmentClearance.objects.filter(assessment__round=round_, department=department).count()
-        + Finding.objects.filter(assessment__round=round_, department=department)
-        .exclude(status=Finding.Status.WITHDRAWN)
-        .values("assessment_id")
-        .distinct()
-        .count()
-    )
-    return max(total - done, 0), total
+    """(villages the department has not yet cleared nor found against, all villages); a
+    withdrawn clearance or finding does not count (assessments.selectors.review_progress)."""
+    rows = {
+        r["department"]: r for r in assessment_selectors.review_progress(round_, also=(department,))
+    }
+    row = rows.get(department)
+    if row is None:  # an account without a department has concluded on nothing
+        total = round_.assessments.count()
+        return total, total
+    return row["left"], row["total"]
 
 
 # --- a city's or province's roll-up ----------------------------------------------------------

@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment, Round, Stage
+from assessments.models import Assessment, ReviewDepartment, Round, Stage
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
 
+from .fairness import build_fairness
 from .followup import build_followup
 from .groups import seed_groups
 
@@ -151,6 +152,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             _build_rounds(county, townships, users, seed)
         if not SupervisionVisit.objects.filter(county=county).exists():
             build_followup(county, townships, users, seed=seed, year=2024)
+        if not ReviewDepartment.objects.filter(round__county=county).exists():
+            build_fairness(county, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -15,6 +15,8 @@ from assessments.selectors import (
     assessment_get_for_user,
     assessments_for_user,
     finding_get_for_user,
+    objection_get_for_user,
+    objections_for_user,
 )
 from indicators.models import Category, Item
 from organizations.models import Role, User
@@ -235,9 +237,14 @@ def pairing_of(village_id: int, year: int) -> Pairing | None:
 
 
 def evidence_for_user(user: User) -> QuerySet[EvidenceFile]:
+    """Files of the villages in the user's scope; an objection's files only for those who see
+    the objection (its lodger and the county's staff), not the village it names."""
     return (
         EvidenceFile.objects.filter(is_active=True)
-        .filter(village_scope_q(user, prefix="organization__"))
+        .filter(
+            (Q(objection__isnull=True) & village_scope_q(user, prefix="organization__"))
+            | Q(objection__in=objections_for_user(user).values("pk"))
+        )
         .select_related("uploaded_by", "item")
     )
 
@@ -255,6 +262,7 @@ def evidence_target_for_user(
     rectification=None,
     visit=None,
     organization=None,
+    objection=None,
 ) -> dict:
     """The objects an evidence file attaches to, from their ids (an item: its code in the
     assessment's catalogue), each through the user's scope (out of scope: 404). Whether
@@ -274,6 +282,8 @@ def evidence_target_for_user(
         found["finding"] = finding_get_for_user(user=user, pk=finding)
     if rectification is not None:
         found["rectification"] = rectification_get_for_user(user=user, pk=rectification)
+    if objection is not None:
+        found["objection"] = objection_get_for_user(user=user, pk=objection)
     if visit is not None:
         found["visit"] = visit_get_for_user(user=user, pk=visit)
         found["organization"] = (
@@ -289,7 +299,7 @@ def evidence_of_target(user: User, target: dict) -> QuerySet[EvidenceFile]:
     qs = evidence_for_user(user)
     if "item" in target:
         return qs.filter(assessment=target["assessment"], item=target["item"])
-    for name in ("finding", "rectification", "visit"):
+    for name in ("finding", "rectification", "visit", "objection"):
         if name in target:
             qs = qs.filter(**{name: target[name]})
             if name == "visit" and target.get("organization") is not None:

@@ -344,6 +344,8 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
         "RecusalKindEnum": "assessments.models.RecusalRelation.Kind",
+        "DepartmentEnum": "organizations.models.Department",
+        "ObjectionKindEnum": "assessments.models.Objection.Kind",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -54,6 +54,7 @@ ROUND_FIELD_KWARGS = (
         f: {"required": False, "min_value": 0, "max_value": 5}
         for f in ("satisfaction_cap_level", "max_promotion", "first_year_max")
     }
+    | {"appeal_window_days": {"required": False, "min_value": 0, "max_value": 365}}
 )
 
 
@@ -105,19 +106,6 @@ class ReopenSerializer(DatesInRangeMixin, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     reason = serializers.CharField(allow_blank=True, max_length=2000)
     deadline = serializers.DateTimeField(required=False, allow_null=True)
-
-    def validate_deadline(self, value):
-        return self._in_range(value)
-
-
-class AdvanceSerializer(DatesInRangeMixin, serializers.Serializer):
-    deadline = serializers.DateTimeField(
-        required=False,
-        allow_null=True,
-        help_text=_(
-            "下一阶段的截止时间；原定截止时间已过时必填（否则进入后该阶段即被锁定），未设置时可留空"
-        ),
-    )
 
     def validate_deadline(self, value):
         return self._in_range(value)
@@ -328,6 +316,31 @@ class SheetWriteSerializer(serializers.Serializer):
         default=dict,
     )
     submit = serializers.BooleanField(required=False, default=False)
+
+
+class OverrideSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_(
+            "进入公示或发布时：联查联审未完成、公示期未满或异议未处理时强制通过的原因（留空则拒绝）"
+        ),
+    )
+
+
+class AdvanceSerializer(DatesInRangeMixin, OverrideSerializer):
+    deadline = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "下一阶段的截止时间；原定截止时间已过时必填（否则进入后该阶段即被锁定），未设置时可留空"
+        ),
+    )
+
+    def validate_deadline(self, value):
+        return self._in_range(value)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from django.urls import path
 
 import starrating.api  # noqa: F401  (registers the "id" path converter)
 
-from . import groups, views
+from . import groups, objections, reviews, spotchecks, views
 
 STAGE = "<str:stage>"
 
@@ -65,4 +65,53 @@ urlpatterns = [
     path("groups/<id:pk>/villages/", groups.GroupVillagesView.as_view(), name="api-group-villages"),
     path("recusals/", groups.RecusalListView.as_view(), name="api-recusals"),
     path("recusals/<id:pk>/end/", groups.RecusalEndView.as_view(), name="api-recusal-end"),
+    # joint review: departments, progress, clearances
+    path("rounds/<id:pk>/review/", reviews.RoundReviewView.as_view(), name="api-round-review"),
+    path("clearances/", reviews.ClearanceListView.as_view(), name="api-clearances"),
+    path("clearances/<id:pk>/", reviews.ClearanceDetailView.as_view(), name="api-clearance"),
+    path(
+        "clearances/<id:pk>/withdraw/",
+        reviews.ClearanceWithdrawView.as_view(),
+        name="api-clearance-withdraw",
+    ),
+    path(
+        "assessments/<id:pk>/clearances/",
+        reviews.AssessmentClearancesView.as_view(),
+        name="api-assessment-clearances",
+    ),
+    # random spot checks
+    path(
+        "rounds/<id:pk>/spot-draws/",
+        spotchecks.RoundSpotDrawsView.as_view(),
+        name="api-round-spot-draws",
+    ),
+    path("spot-draws/<id:pk>/", spotchecks.SpotDrawDetailView.as_view(), name="api-spot-draw"),
+    path(
+        "spot-checks/<id:pk>/assign/",
+        spotchecks.SpotCheckAssignView.as_view(),
+        name="api-spot-check-assign",
+    ),
+    path(
+        "spot-checks/<id:pk>/outcome/",
+        spotchecks.SpotCheckOutcomeView.as_view(),
+        name="api-spot-check-outcome",
+    ),
+    # publicity objections and appeals
+    path(
+        "rounds/<id:pk>/objections/",
+        objections.RoundObjectionsView.as_view(),
+        name="api-round-objections",
+    ),
+    path(
+        "rounds/<id:pk>/objections/counts/",
+        objections.RoundObjectionCountsView.as_view(),
+        name="api-round-objection-counts",
+    ),
+    path("objections/", objections.ObjectionListView.as_view(), name="api-objections"),
+    path("objections/<id:pk>/", objections.ObjectionDetailView.as_view(), name="api-objection"),
+    path(
+        "objections/<id:pk>/handle/",
+        objections.ObjectionHandleView.as_view(),
+        name="api-objection-handle",
+    ),
 ]

@@ -30,6 +30,7 @@ from .serializers import (
     ExceptionalSerializer,
     FindingCreateSerializer,
     FindingSerializer,
+    OverrideSerializer,
     ReasonSerializer,
     ReopenSerializer,
     ResultRecordSerializer,
@@ -122,7 +123,9 @@ class RoundDetailView(APIView):
 
 class RoundTransitionView(APIView):
     """POST-only transitions: open, publish, archive (advance: RoundAdvanceView). Each is
-    validated by its service (e.g. publishing needs every result and no pending finding)."""
+    validated by its service (e.g. publishing needs every result and no pending finding);
+    publish takes an optional ``override_reason`` to pass an unmet gate (joint review,
+    publicity period, objections), recorded and audited."""
 
     action = ""
     SERVICES = {
@@ -131,18 +134,24 @@ class RoundTransitionView(APIView):
         "archive": services.round_archive,
     }
 
-    @extend_schema(request=None, responses=RoundSerializer)
+    @extend_schema(request=OverrideSerializer, responses=RoundSerializer)
     def post(self, request, pk: int):
         round_ = _round(request, pk)
+        extra = {}
+        if self.action == "publish":
+            body = OverrideSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            extra["override_reason"] = body.validated_data["override_reason"]
         round_ = self.SERVICES[self.action](
-            actor=request.user, round_=round_, ip=client_ip(request)
+            actor=request.user, round_=round_, ip=client_ip(request), **extra
         )
         return Response(RoundSerializer(round_).data)
 
 
 class RoundAdvanceView(APIView):
     """进入下一阶段. The next stage's ``deadline`` is required when its stored one has passed
-    (the stage would otherwise open locked); it may be given to set or move it."""
+    (the stage would otherwise open locked); it may be given to set or move it. An
+    ``override_reason`` passes an unmet joint-review gate, recorded and audited."""
 
     @extend_schema(request=AdvanceSerializer, responses=RoundSerializer, summary="进入下一阶段")
     def post(self, request, pk: int):
@@ -153,6 +162,7 @@ class RoundAdvanceView(APIView):
             actor=request.user,
             round_=round_,
             deadline=body.validated_data.get("deadline"),
+            override_reason=body.validated_data["override_reason"],
             ip=client_ip(request),
         )
         return Response(RoundSerializer(round_).data)

@@ -3,24 +3,33 @@ clearances and surveys. Split by entity; import from here."""
 
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
 from .groups import RecusalRelation
+from .objections import Objection
+from .reviews import STANDARD_REVIEW_DEPARTMENTS, GateOverride, ReviewDepartment
 from .rounds import RATIO, EvaluationGroup, LevelMode, Round, Stage, StageReopening
 from .sheets import CHANGE_KINDS, Assessment, Score, Sheet, change_kind
+from .spotchecks import SpotCheck, SpotCheckDraw
 from .tallies import ResultTally
 
 __all__ = [
     "CHANGE_KINDS",
     "RATIO",
+    "STANDARD_REVIEW_DEPARTMENTS",
     "Assessment",
     "DepartmentClearance",
     "EvaluationGroup",
     "Finding",
+    "GateOverride",
     "LevelMode",
+    "Objection",
     "RecusalRelation",
     "ResultTally",
+    "ReviewDepartment",
     "Round",
     "SatisfactionSurvey",
     "Score",
     "Sheet",
+    "SpotCheck",
+    "SpotCheckDraw",
     "Stage",
     "StageReopening",
     "change_kind",

@@ -74,7 +74,8 @@ class Finding(models.Model):
 
 
 class DepartmentClearance(models.Model):
-    """A department's statement that it found no main problem (无重大问题) for a village."""
+    """A department's statement that it found no main problem (无重大问题) for a village.
+    Withdrawn, never deleted: the joint-review gate (docs/scoring.md) counts active ones."""
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("评定对象"), on_delete=models.PROTECT, related_name="clearances"
@@ -84,20 +85,39 @@ class DepartmentClearance(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
 
     class Meta:
         verbose_name = _("部门审查无问题")
         verbose_name_plural = _("部门审查无问题")
-        ordering = ["assessment_id", "department"]
+        ordering = ["assessment_id", "department", "-at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "department"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="%(app_label)s_%(class)s_one_per_department",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="%(app_label)s_%(class)s_withdrawn_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.get_department_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class SatisfactionSurvey(models.Model):

@@ -122,6 +122,9 @@ class Round(models.Model):
     publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
     supervision_phone = models.CharField(_("监督电话"), max_length=40, blank=True)
+    appeal_window_days = models.PositiveSmallIntegerField(
+        _("复核申请期限（天）"), default=15, help_text=_("发布后村可申请复核的天数")
+    )
     target_share_3 = models.DecimalField(
         _("三星及以上目标比例"), **RATIO, default=Decimal("1"), help_text=_("“保三”目标")
     )

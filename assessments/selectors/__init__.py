@@ -30,6 +30,13 @@ from .groups import (
     round_villages_by_ids,
 )
 from .history import score_history
+from .objections import (
+    objection_counts,
+    objection_get_for_user,
+    objection_targets,
+    objections_for_user,
+    objections_pending,
+)
 from .record import (
     assessment_record,
     explain_steps,
@@ -46,6 +53,14 @@ from .results import (
     scoring_inputs,
     sheet_projection,
 )
+from .reviews import (
+    clearance_get_for_user,
+    clearances_for_user,
+    joint_review_open,
+    review_conclusions,
+    review_departments,
+    review_progress,
+)
 from .rounds import (
     previous_published_round,
     round_get_by_year,
@@ -54,9 +69,18 @@ from .rounds import (
     rounds_for_user,
     stage_closed_at,
 )
+from .spotchecks import (
+    SPOTCHECK_ROLES,
+    spot_check_get_for_user,
+    spot_checker_candidates,
+    spot_checks_for_user,
+    spot_draw_get_for_user,
+    spot_draws_for_user,
+)
 
 __all__ = [
     "CHANGE_KINDS",
+    "SPOTCHECK_ROLES",
     "assessment_get_for_user",
     "assessment_record",
     "assessment_scope_q",
@@ -65,6 +89,8 @@ __all__ = [
     "category_codes",
     "change_kind",
     "change_q",
+    "clearance_get_for_user",
+    "clearances_for_user",
     "county_places",
     "county_users_by_ids",
     "evaluators_of_county",
@@ -75,7 +101,13 @@ __all__ = [
     "group_get_for_user",
     "group_progress",
     "groups_for_user",
+    "joint_review_open",
     "latest_explanation",
+    "objection_counts",
+    "objection_get_for_user",
+    "objection_targets",
+    "objections_for_user",
+    "objections_pending",
     "previous_published_round",
     "record_assessment_get_for_user",
     "recusal_conflicts",
@@ -83,6 +115,9 @@ __all__ = [
     "recusals_for_user",
     "result_record",
     "result_records",
+    "review_conclusions",
+    "review_departments",
+    "review_progress",
     "round_get_by_year",
     "round_get_for_user",
     "round_progress",
@@ -95,5 +130,10 @@ __all__ = [
     "sheet_projection",
     "sheet_scores",
     "sheets_by_assessment",
+    "spot_check_get_for_user",
+    "spot_checker_candidates",
+    "spot_checks_for_user",
+    "spot_draw_get_for_user",
+    "spot_draws_for_user",
     "stage_closed_at",
 ]

@@ -11,6 +11,7 @@ from .common import (
 from .findings import (
     clearance_record,
     clearance_undo,
+    clearance_withdraw,
     finding_confirm,
     finding_create,
     finding_withdraw,
@@ -25,7 +26,9 @@ from .groups import (
     recusal_create,
     recusal_end,
 )
+from .objections import OBJECTION_ROLES, appeal_deadline, objection_handle, objection_lodge
 from .results import assessment_set_exceptional, results_refresh
+from .reviews import review_departments_set
 from .rounds import (
     ROUND_RULE_FIELDS,
     round_advance,
@@ -38,16 +41,20 @@ from .rounds import (
 )
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
+from .spotchecks import spot_check_assign, spot_check_record, spot_draw
 from .surveys import survey_save
 
 __all__ = [
     "GROUPS_LOCKED",
+    "OBJECTION_ROLES",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
     "ScoreRow",
+    "appeal_deadline",
     "assessment_set_exceptional",
     "clearance_record",
     "clearance_undo",
+    "clearance_withdraw",
     "current_round",
     "ensure_stage_open",
     "finding_confirm",
@@ -58,9 +65,12 @@ __all__ = [
     "group_members_set",
     "group_rename",
     "group_villages_set",
+    "objection_handle",
+    "objection_lodge",
     "recusal_create",
     "recusal_end",
     "results_refresh",
+    "review_departments_set",
     "round_advance",
     "round_archive",
     "round_create",
@@ -71,6 +81,9 @@ __all__ = [
     "scores_import",
     "scores_save",
     "sheet_return",
+    "spot_check_assign",
+    "spot_check_record",
+    "spot_draw",
     "survey_save",
     "validate_points",
 ]

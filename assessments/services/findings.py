@@ -209,13 +209,15 @@ def clearance_record(
             % {"dept": label, "org": org_name}
         )
     with transaction.atomic():
-        clearance, created = DepartmentClearance.objects.get_or_create(
-            assessment=assessment, department=department, defaults={"by": actor}
-        )
-        if not created:
+        if DepartmentClearance.objects.filter(
+            assessment=assessment, department=department, withdrawn_at__isnull=True
+        ).exists():
             raise Conflict(
                 _("%(dept)s已登记%(org)s“无重大问题”。") % {"dept": label, "org": org_name}
             )
+        clearance = DepartmentClearance.objects.create(
+            assessment=assessment, department=department, by=actor
+        )
         audit_record(
             actor=actor,
             action=AuditLog.Action.CREATE,
@@ -230,44 +232,64 @@ def clearance_record(
     return clearance
 
 
+def clearance_withdraw(
+    *, actor: User, clearance: DepartmentClearance, reason: str, ip: str | None = None
+) -> DepartmentClearance:
+    """Withdraw a "无重大问题" (kept, marked withdrawn): the department's own reviewer or the
+    county admin, while findings are open. The village then counts as not reviewed by that
+    department again (the joint-review gate)."""
+    assessment = clearance.assessment
+    own = actor.role == Role.DEPARTMENT_REVIEWER and actor.department == clearance.department
+    if not (
+        policies.can_confirm_finding(actor, assessment)
+        or (own and policies.can_record_finding(actor, assessment))
+    ):
+        raise NotPermitted(_("只有该部门的审查人员或县级管理员可以撤回审查结论。"))
+    current_round(assessment)
+    ensure_findings_open(assessment.round)
+    if not (reason or "").strip():
+        raise InvalidInput(_("请填写撤回原因。"), [{"field": "reason", "message": _("必填")}])
+    with transaction.atomic():
+        lock_row(clearance)
+        if clearance.withdrawn_at is not None:
+            raise Conflict(_("该审查结论已撤回。"))
+        clearance.withdrawn_at = timezone.now()
+        clearance.withdrawn_by = actor
+        clearance.withdrawn_reason = reason.strip()
+        clearance.save()
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.DEACTIVATE,
+            obj=clearance,
+            before={"department": clearance.department, "active": True},
+            after={"department": clearance.department, "active": False},
+            reason=reason,
+            ip=ip,
+        )
+    return clearance
+
+
 def clearance_undo(
     *,
     actor: User,
     assessment: Assessment,
     department: str | None = None,
     ip: str | None = None,
-) -> None:
-    """Take back a department's “无重大问题” recorded by mistake, while the joint review is
-    open: the department's own reviewer (or an evaluation group, for the organization
-    department) and the county admin (for any department). The row is removed — it is the
-    current round's, no past round refers to it — and the audit log keeps what it was."""
+) -> DepartmentClearance:
+    """Take back a department's “无重大问题” recorded by mistake (the review table's 撤销, right
+    where it was recorded): the department's own reviewer (or an evaluation group, for the
+    organization department) or the county admin. It is a withdrawal (clearance_withdraw):
+    the row is kept, marked withdrawn with the reason, and audited."""
     if not policies.can_record_finding(actor, assessment):
         raise NotPermitted(_("您无权为该村撤销联审结论。"))
     current_round(assessment)
-    ensure_findings_open(assessment.round)
     department = acting_department(actor, department)
-    with transaction.atomic():
-        clearance = (
-            DepartmentClearance.objects.select_for_update()
-            .filter(assessment=assessment, department=department)
-            .first()
+    clearance = DepartmentClearance.objects.filter(
+        assessment=assessment, department=department, withdrawn_at__isnull=True
+    ).first()
+    if clearance is None:
+        raise Conflict(
+            _("%(dept)s没有登记%(org)s“无重大问题”，无需撤销。")
+            % {"dept": Department(department).label, "org": assessment.organization.name}
         )
-        if clearance is None:
-            raise Conflict(
-                _("%(dept)s没有登记%(org)s“无重大问题”，无需撤销。")
-                % {"dept": Department(department).label, "org": assessment.organization.name}
-            )
-        audit_record(
-            actor=actor,
-            action=AuditLog.Action.CLEARANCE_UNDO,
-            obj=clearance,
-            before={
-                "assessment": assessment.pk,
-                "department": department,
-                "conclusion": "no_main_problem",
-                "by": clearance.by_id,
-            },
-            after={},
-            ip=ip,
-        )
-        clearance.delete()
+    return clearance_withdraw(actor=actor, clearance=clearance, reason=_("登记有误，撤销"), ip=ip)

@@ -15,6 +15,7 @@ from assessments import policies, selectors
 from assessments.models import (
     Assessment,
     Finding,
+    GateOverride,
     Round,
     Sheet,
     Stage,
@@ -30,7 +31,7 @@ from .common import STATUS_OF_STAGE, check_model, display_value, lock_row
 from .results import results_refresh
 
 
-def _ensure_round_admin(actor: User, round_: Round) -> None:
+def ensure_round_admin(actor: User, round_: Round) -> None:
     if not policies.can_manage_round(actor, round_.county_id):
         raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))
 
@@ -58,7 +59,7 @@ def _transition(
 def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     """Open a draft round: freeze its catalogue and create an assessment for every active
     village of the county (DOMAIN.md §3 step 1)."""
-    _ensure_round_admin(actor, round_)
+    ensure_round_admin(actor, round_)
     if round_.status != Round.Status.DRAFT:
         raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
     # The catalogue freezes now: it must add up (edits since loading may have broken its sums).
@@ -200,13 +201,113 @@ def _next_stage_deadline(round_: Round, to: str, deadline: datetime | None) -> d
     return {}
 
 
+# --- gates (docs/scoring.md "Gates"): what must be done before the county stage closes and
+# before publishing; an admin may pass one only with a recorded reason. ----------------------
+
+
+def _gate(
+    *,
+    actor: User,
+    round_: Round,
+    action: str,
+    gate: str,
+    open_items: list[dict],
+    message: str,
+    override_reason: str,
+    ip: str | None,
+) -> GateOverride | None:
+    """Refuse (409, listing what is open) unless an override reason is given; then record the
+    override (who, why, what was open) and audit it, in the caller's transaction."""
+    if not open_items:
+        return None
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise Conflict(message + _("（县级管理员可填写原因强制通过。）"), open_items, gate=gate)
+    override = GateOverride.objects.create(
+        round=round_, gate=gate, action=action, reason=reason, open_items=open_items, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.ROUND_TRANSITION,
+        obj=round_,
+        before={"status": round_.status},
+        after={"gate_override": gate, "action": action, "open": len(open_items)},
+        reason=reason,
+        ip=ip,
+    )
+    return override
+
+
+def _joint_review_gate(
+    *, actor: User, round_: Round, action: str, override_reason: str, ip: str | None
+) -> None:
+    """Every listed department has cleared or recorded a finding for every village."""
+    open_items = selectors.joint_review_open(round_)
+    _gate(
+        actor=actor,
+        round_=round_,
+        action=action,
+        gate=GateOverride.Gate.JOINT_REVIEW,
+        open_items=open_items,
+        message=_("联查联审未完成：%(n)d个部门还未对全部村给出审查结论。") % {"n": len(open_items)},
+        override_reason=override_reason,
+        ip=ip,
+    )
+
+
+def _publish_gates(
+    *, actor: User, round_: Round, override_reason: str, ip: str | None, now=None
+) -> None:
+    """Publishing also needs the publicity period over and every objection handled."""
+    action = GateOverride.Action.PUBLISH
+    _joint_review_gate(
+        actor=actor, round_=round_, action=action, override_reason=override_reason, ip=ip
+    )
+    today = timezone.localdate(now)
+    if round_.publicity_end is not None and today <= round_.publicity_end:
+        _gate(
+            actor=actor,
+            round_=round_,
+            action=action,
+            gate=GateOverride.Gate.PUBLICITY_PERIOD,
+            open_items=[
+                {
+                    "field": "publicity_end",
+                    "value": round_.publicity_end.isoformat(),
+                    "message": _("公示期至%(d)s，尚未结束") % {"d": round_.publicity_end},
+                }
+            ],
+            message=_("公示期至%(d)s结束，期满后才能发布。") % {"d": round_.publicity_end},
+            override_reason=override_reason,
+            ip=ip,
+        )
+    pending = selectors.objections_pending(round_)
+    _gate(
+        actor=actor,
+        round_=round_,
+        action=action,
+        gate=GateOverride.Gate.OBJECTIONS,
+        open_items=pending,
+        message=_("还有%(n)d件公示异议未处理，不能发布。") % {"n": len(pending)},
+        override_reason=override_reason,
+        ip=ip,
+    )
+
+
 def round_advance(
-    *, actor: User, round_: Round, deadline: datetime | None = None, ip: str | None = None
+    *,
+    actor: User,
+    round_: Round,
+    deadline: datetime | None = None,
+    override_reason: str = "",
+    ip: str | None = None,
 ) -> Round:
     """Move to the next stage. Leaving a stage that counts (rule 1) needs every sheet of it
-    submitted; entering publicity needs every result and no pending finding. Entering a
-    stage whose deadline has passed needs a new ``deadline`` (see _next_stage_deadline)."""
-    _ensure_round_admin(actor, round_)
+    submitted; entering 考评组评定 needs every village in exactly one evaluation group;
+    entering publicity (closing the county stage) needs every result, no pending finding and
+    the joint review complete (or an override with a reason). Entering a stage whose deadline
+    has passed needs a new ``deadline`` (see _next_stage_deadline)."""
+    ensure_round_admin(actor, round_)
     if deadline is not None and not 2000 <= deadline.year <= 2100:
         raise InvalidInput(
             _("截止时间必须在2000年至2100年之间。"),
@@ -234,17 +335,29 @@ def round_advance(
         if to == Round.Status.PUBLICITY:
             results_refresh(round_=round_, actor=actor)
             _ensure_results_complete(round_)
+            _joint_review_gate(
+                actor=actor,
+                round_=round_,
+                action=GateOverride.Action.ADVANCE,
+                override_reason=override_reason,
+                ip=ip,
+            )
         return _transition(actor=actor, round_=round_, to=to, ip=ip, **extra)
 
 
-def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round:
-    _ensure_round_admin(actor, round_)
+def round_publish(
+    *, actor: User, round_: Round, override_reason: str = "", ip: str | None = None
+) -> Round:
+    """Publish: every result, no pending finding, the joint review complete, the publicity
+    period over and no unhandled objection — each gate passable only with a recorded reason."""
+    ensure_round_admin(actor, round_)
     with transaction.atomic():
         lock_row(round_)
         if round_.status != Round.Status.PUBLICITY:
             raise Conflict(_("只有公示中的评定轮次可以发布。"))
         results_refresh(round_=round_, actor=actor)
         _ensure_results_complete(round_)
+        _publish_gates(actor=actor, round_=round_, override_reason=override_reason, ip=ip)
         return _transition(
             actor=actor,
             round_=round_,
@@ -255,7 +368,7 @@ def round_publish(*, actor: User, round_: Round, ip: str | None = None) -> Round
 
 
 def round_archive(*, actor: User, round_: Round, ip: str | None = None) -> Round:
-    _ensure_round_admin(actor, round_)
+    ensure_round_admin(actor, round_)
     with transaction.atomic():
         lock_row(round_)
         if round_.status != Round.Status.PUBLISHED:
@@ -274,7 +387,7 @@ def round_reopen(
 ) -> Round:
     """Reopen a stage (with a required reason): the round returns to that stage and its
     deadline is set anew. Published rounds are final."""
-    _ensure_round_admin(actor, round_)
+    ensure_round_admin(actor, round_)
     errors = []
     if stage not in Stage.values:
         errors.append({"field": "stage", "value": stage, "message": _("阶段不存在")})
@@ -348,6 +461,7 @@ ROUND_RULE_FIELDS = (
     "supervision_phone",
     "target_share_3",
     "target_share_4",
+    "appeal_window_days",
 )
 
 
@@ -387,7 +501,7 @@ def round_create(
 def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields) -> Round:
     """Change a round's rules, deadlines or publicity details before it is published; the
     results are recomputed under the new rules."""
-    _ensure_round_admin(actor, round_)
+    ensure_round_admin(actor, round_)
     if round_.is_published:
         raise Conflict(_("结果已发布，不能修改评定规则。"))
     reject_unknown_fields(fields, (*ROUND_RULE_FIELDS, "catalogue"))

@@ -32,6 +32,13 @@ FINDINGS_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.DEPARTMENT_REVIEWER, Rol
 SURVEY_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR)
 
 
+# Everyone the county registers may lodge objections; county staff handle them.
+OBJECTION_PAGE_ROLES = ROUND_ROLES
+
+
+SPOTCHECK_PAGE_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR, Role.DEPARTMENT_REVIEWER)
+
+
 DASHBOARD_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR)
 
 
@@ -80,6 +87,8 @@ def round_nav(round_: Round, user) -> list[dict]:
         ("findings", _("联查联审"), FINDINGS_ROLES),
         ("surveys", _("满意度测评"), SURVEY_ROLES),
         ("publicity", _("公示名单"), ROUND_ROLES),
+        ("objections", _("异议与复核"), OBJECTION_PAGE_ROLES),
+        ("spotchecks", _("三随机抽查"), SPOTCHECK_PAGE_ROLES),
         ("job_scores_upload", _("Excel评分导入"), EXCEL_SCORE_ROLES),
         ("groups", _("考评组"), GROUP_ROLES),
     ]

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import policies, selectors, services
 from assessments.forms import FindingForm
-from assessments.models import DepartmentClearance, Finding, Round
+from assessments.models import (
+    STANDARD_REVIEW_DEPARTMENTS,
+    DepartmentClearance,
+    Finding,
+    Round,
+)
 from indicators.models import Item
 from organizations.models import Department, Role
 from organizations.selectors import townships_for_user
@@ -27,7 +32,6 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     user = request.user
     township_id = int_or_none(request.GET.get("township") or request.POST.get("township"))
     assessments = selectors.assessments_for_user(user, round_=round_)
-    total = assessments.count()
     if township_id:
         assessments = assessments.filter(organization__parent_id=township_id)
     page = paginate(request, assessments.order_by("organization__code"))
@@ -39,15 +43,20 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
         .order_by("assessment__organization__code", "-recorded_at")
     )
     clearances = list(
-        DepartmentClearance.objects.filter(assessment__round=round_).values_list(
-            "assessment_id", "department"
+        DepartmentClearance.objects.filter(
+            assessment__round=round_, assessment_id__in=ids, withdrawn_at__isnull=True
         )
+        .select_related("by")
+        .order_by("department")
     )
     my_department = user.department if user.role == Role.DEPARTMENT_REVIEWER else ""
     by_assessment: dict[int, list[Finding]] = {}
     for f in findings:
         by_assessment.setdefault(f.assessment_id, []).append(f)
-    cleared_mine = {a for a, d in clearances if d == my_department}
+    cleared_by: dict[int, list[DepartmentClearance]] = {}
+    for c in clearances:
+        cleared_by.setdefault(c.assessment_id, []).append(c)
+    is_admin = policies.can_manage_round(user, round_.county_id)
     rows = []
     for a in assessments:
         mine = [
@@ -59,39 +68,19 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
             {
                 "assessment": a,
                 "findings": by_assessment.get(a.pk, []),
-                "cleared": a.pk in cleared_mine,
+                "clearances": [
+                    {
+                        "clearance": c,
+                        "may_withdraw": is_admin or c.department == my_department,
+                    }
+                    for c in cleared_by.get(a.pk, [])
+                ],
+                "cleared": any(c.department == my_department for c in cleared_by.get(a.pk, [])),
                 "mine": mine,
                 "may_record": policies.can_record_finding(user, a),
             }
         )
-    # Per-department progress over the whole round (not only the filtered township).
-    progress = []
-    dept_findings: dict[str, set] = {}
-    for assessment_id, department in (
-        Finding.objects.filter(assessment__round=round_)
-        .exclude(status=Finding.Status.WITHDRAWN)
-        .values_list("assessment_id", "department")
-    ):
-        dept_findings.setdefault(department, set()).add(assessment_id)
-    dept_cleared: dict[str, set] = {}
-    for assessment_id, department in clearances:
-        dept_cleared.setdefault(department, set()).add(assessment_id)
-    for value, label in Department.choices:
-        cleared = len(dept_cleared.get(value, set()))
-        found = len(dept_findings.get(value, set()))
-        if not (cleared or found or value == my_department):
-            continue
-        done = len(dept_cleared.get(value, set()) | dept_findings.get(value, set()))
-        progress.append(
-            {
-                "label": label,
-                "cleared": cleared,
-                "found": found,
-                "done": done,
-                "total": total,
-                "percent": round(100 * done / total) if total else 0,
-            }
-        )
+    listed = selectors.review_departments(round_)
     items = Item.objects.filter(
         catalogue_id=round_.catalogue_id, kind__in=[Item.Kind.VETO, Item.Kind.STAR_DEDUCTION]
     ).order_by("position", "code")
@@ -99,11 +88,18 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
         **round_context(request, round_, "findings"),
         "rows": rows,
         "page": page,
-        "progress": progress,
+        "progress": selectors.review_progress(round_, also=(my_department,), listed=listed),
+        "listed": listed,
+        "department_choices": [
+            (value, label, value in listed if listed else value in STANDARD_REVIEW_DEPARTMENTS)
+            for value, label in Department.choices
+        ],
+        "departments_editable": round_.status
+        not in (Round.Status.PUBLICITY, Round.Status.PUBLISHED, Round.Status.ARCHIVED),
         "pending": sum(1 for f in findings if f.status == Finding.Status.PENDING),
         "item_choices": FindingForm(items=items).fields["item_code"].choices,
-        "department_choices": FindingForm.base_fields["department"].choices,
-        "is_admin": policies.can_manage_round(user, round_.county_id),
+        "finding_department_choices": FindingForm.base_fields["department"].choices,
+        "is_admin": is_admin,
         "my_department": Department(my_department).label if my_department else "",
         "townships": townships_for_user(user).order_by("code"),
         "township_id": township_id,
@@ -227,3 +223,41 @@ def finding_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return _("问题已撤回。")
 
     return _findings_write(request, finding.assessment.round, write)
+
+
+@login_required
+@require_POST
+def clearance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    clearance = selectors.clearance_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        services.clearance_withdraw(
+            actor=request.user,
+            clearance=clearance,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+        return _("已撤回%(dept)s对%(org)s的“无重大问题”结论。") % {
+            "dept": clearance.get_department_display(),
+            "org": clearance.assessment.organization.name,
+        }
+
+    return _findings_write(request, clearance.assessment.round, write)
+
+
+@login_required
+@require_POST
+def review_departments(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The county admin sets which departments the round's joint review needs."""
+    round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
+
+    def write():
+        services.review_departments_set(
+            actor=request.user,
+            round_=round_,
+            departments=request.POST.getlist("departments"),
+            ip=client_ip(request),
+        )
+        return _("联查联审部门已保存。")
+
+    return _findings_write(request, round_, write)

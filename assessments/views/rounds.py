@@ -82,6 +82,13 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         "open_stage_passed": _open_stage_passed(round_),
         "reopenings": round_.reopenings.select_related("by")[:10],
         **({} if township_id else _groups_overview(user, round_)),
+        "review_progress": selectors.review_progress(round_, required_only=True)
+        if user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER, Role.EVALUATOR)
+        else [],
+        "overrides": round_.overrides.select_related("by")[:10],
+        "objections_pending": len(selectors.objections_pending(round_))
+        if round_.status == Round.Status.PUBLICITY
+        else 0,
     }
 
 
@@ -145,21 +152,24 @@ def round_action(request: HttpRequest, round_id: int) -> HttpResponse:
         "reopen": _("阶段已重新开放。"),
     }
     try:
+        override_reason = request.POST.get("override_reason", "")
         if action == "open":
             services.round_open(**kwargs)
         elif action == "advance":
             form = AdvanceForm(request.POST)
             if not form.is_valid():
                 raise InvalidInput(
-                    _("进入下一阶段失败。"),
+                    _("è¿å¥ä¸ä¸é¶æ®µå¤±è´¥ã"),
                     [
-                        {"field": "deadline", "message": "；".join(str(m) for m in msgs)}
+                        {"field": "deadline", "message": "ï¼".join(str(m) for m in msgs)}
                         for msgs in form.errors.values()
                     ],
                 )
-            services.round_advance(deadline=form.cleaned_data["deadline"], **kwargs)
+            services.round_advance(
+                deadline=form.cleaned_data["deadline"], override_reason=override_reason, **kwargs
+            )
         elif action == "publish":
-            services.round_publish(**kwargs)
+            services.round_publish(override_reason=override_reason, **kwargs)
         elif action == "reopen":
             if not policies.can_manage_round(request.user, round_.county_id):
                 raise NotPermitted(_("只有本区县的县级管理员可以管理评定轮次。"))

@@ -217,6 +217,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "finding",
             "rectification",
             "visit",
+            "objection",
             "uploaded_by",
             "uploaded_at",
             "download_url",
@@ -226,7 +227,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("api-evidence-download", args=[obj.pk])
 
 
-TARGETS = ("assessment", "finding", "rectification", "visit")
+TARGETS = ("assessment", "finding", "rectification", "visit", "objection")
 
 
 class EvidenceTargetSerializer(serializers.Serializer):
@@ -239,6 +240,7 @@ class EvidenceTargetSerializer(serializers.Serializer):
     rectification = _id("整改台账 id")
     visit = _id("督导记录 id")
     organization = _id("督导涉及多个村时：村 id")
+    objection = _id("公示异议或复核申请 id")
 
     def validate(self, data):
         if "assessment" in data and "item" not in data:

@@ -305,6 +305,7 @@ TARGET_PARAMETERS = [
     OpenApiParameter("rectification", int, description="整改台账 id"),
     OpenApiParameter("visit", int, description="督导记录 id"),
     OpenApiParameter("organization", int, description="督导记录的村 id（可选）"),
+    OpenApiParameter("objection", int, description="公示异议或复核申请 id"),
 ]
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment, Finding
+from assessments.models import Assessment, Finding, Objection
 from indicators.models import Item
 from organizations.models import Organization
 
@@ -92,6 +92,14 @@ class EvidenceFile(models.Model):
         null=True,
         blank=True,
     )
+    objection = models.ForeignKey(
+        Objection,
+        verbose_name=_("公示异议或复核申请"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     file = models.FileField(_("文件"), storage=_storage, upload_to="evidence/%Y/%m/")
     name = models.CharField(_("文件名"), max_length=200)
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
@@ -109,23 +117,28 @@ class EvidenceFile(models.Model):
         ordering = ["-uploaded_at", "-id"]
         constraints = [
             # Attached to exactly one thing: an item of an assessment's sheet, a finding, a
-            # ledger entry or a visit.
+            # ledger entry, a visit or an objection.
             models.CheckConstraint(
                 condition=(
                     Q(item__isnull=False, assessment__isnull=False)
                     & Q(finding__isnull=True, rectification__isnull=True, visit__isnull=True)
+                    & Q(objection__isnull=True)
                 )
                 | (
                     Q(item__isnull=True, finding__isnull=False)
-                    & Q(rectification__isnull=True, visit__isnull=True)
+                    & Q(rectification__isnull=True, visit__isnull=True, objection__isnull=True)
                 )
                 | (
                     Q(item__isnull=True, finding__isnull=True)
-                    & Q(rectification__isnull=False, visit__isnull=True)
+                    & Q(rectification__isnull=False, visit__isnull=True, objection__isnull=True)
                 )
                 | (
                     Q(item__isnull=True, finding__isnull=True)
-                    & Q(rectification__isnull=True, visit__isnull=False)
+                    & Q(rectification__isnull=True, visit__isnull=False, objection__isnull=True)
+                )
+                | (
+                    Q(item__isnull=True, finding__isnull=True)
+                    & Q(rectification__isnull=True, visit__isnull=True, objection__isnull=False)
                 ),
                 name="%(app_label)s_%(class)s_attached_to_one",
             ),

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from assessments.models import Assessment, Finding
+from assessments import policies as assessment_policies
+from assessments.models import Assessment, Finding, Objection
 from indicators.models import Item
 from organizations.models import AuditLog, Organization, Role, User
 from organizations.services import audit_record
@@ -128,13 +129,20 @@ def _target_village(
     rectification: Rectification | None,
     visit: SupervisionVisit | None,
     organization: Organization | None,
+    objection: Objection | None = None,
 ) -> Organization:
-    targets = {"item": item, "finding": finding, "rectification": rectification, "visit": visit}
+    targets = {
+        "item": item,
+        "finding": finding,
+        "rectification": rectification,
+        "visit": visit,
+        "objection": objection,
+    }
     given = [name for name, target in targets.items() if target is not None]
     if len(given) != 1:
         problem = _("只能填写其中一项") if given else _("须填写其中一项")
         raise InvalidInput(
-            _("佐证材料须附在一个指标、问题、整改台账或督导记录上。"),
+            _("佐证材料须附在一个指标、问题、整改台账、督导记录或异议上。"),
             [{"field": name, "message": problem} for name in given or targets],
         )
     if item is not None:
@@ -147,6 +155,8 @@ def _target_village(
         return finding.assessment.organization
     if rectification is not None:
         return rectification.organization
+    if objection is not None:
+        return objection.assessment.organization
     villages = list(visit.organizations.all())
     if organization is None and len(villages) == 1:
         return villages[0]
@@ -168,6 +178,7 @@ def evidence_upload(
     rectification: Rectification | None = None,
     visit: SupervisionVisit | None = None,
     organization: Organization | None = None,
+    objection: Objection | None = None,
     ip: str | None = None,
 ) -> EvidenceFile:
     village = _target_village(
@@ -177,8 +188,19 @@ def evidence_upload(
         rectification=rectification,
         visit=visit,
         organization=organization,
+        objection=objection,
     )
-    if not policies.can_upload_evidence(actor, village):
+    if objection is not None:
+        # An objection's files: whoever lodged it (any village of the county may be named)
+        # or the county admin handling it, while it is pending.
+        if not (
+            objection.lodged_by_id == actor.pk
+            or assessment_policies.can_manage_round(actor, objection.round.county_id)
+        ):
+            raise NotPermitted(_("只有提出人或县级管理员可以为该异议上传佐证材料。"))
+        if not objection.is_pending:
+            raise Conflict(_("该异议已处理，不能再上传佐证材料。"))
+    elif not policies.can_upload_evidence(actor, village):
         raise NotPermitted(_("您无权为该村上传佐证材料。"))
     if assessment is not None and assessment.round.status == "archived":
         raise Conflict(_("本轮已归档，不能再上传佐证材料。"))
@@ -201,6 +223,7 @@ def evidence_upload(
             finding=finding,
             rectification=rectification,
             visit=visit,
+            objection=objection,
             name=name,
             kind=kind,
             size=len(data),
@@ -224,6 +247,7 @@ def evidence_upload(
                     "finding": finding.pk if finding else None,
                     "rectification": rectification.pk if rectification else None,
                     "visit": visit.pk if visit else None,
+                    "objection": objection.pk if objection else None,
                 },
                 ip=ip,
             )
@@ -235,9 +259,10 @@ def evidence_upload(
 
 def evidence_deactivate(*, actor: User, evidence: EvidenceFile, ip: str | None = None) -> None:
     """Withdraw a file (kept on disk for the audit trail): its uploader or the county admin."""
-    if not (
-        evidence.uploaded_by_id == actor.pk or actor.has_role(Role.COUNTY_ADMIN)
-    ) or not policies.in_reach(actor, evidence.organization):
+    reach = policies.in_reach(actor, evidence.organization) or (
+        evidence.objection_id is not None and evidence.uploaded_by_id == actor.pk
+    )
+    if not (evidence.uploaded_by_id == actor.pk or actor.has_role(Role.COUNTY_ADMIN)) or not reach:
         raise NotPermitted(_("只有上传人或县级管理员可以撤下佐证材料。"))
     with transaction.atomic():
         EvidenceFile.objects.filter(pk=evidence.pk).update(is_active=False)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from indicators.models import Category, Item
 from ledgers import policies, selectors
+from organizations.models import Role
 
 register = template.Library()
 
@@ -44,15 +45,19 @@ def evidence_block(context, user, target: str, obj, item: str = ""):
     elif target == "rectification":
         files = files.filter(rectification=obj)
         village = obj.organization
+    elif target == "objection":
+        files = files.filter(objection=obj)
+        village = obj.assessment.organization
     else:
         files = files.filter(visit=obj)
         village = None
     visit_villages = list(obj.organizations.all()) if target == "visit" else []
-    may = (
-        any(policies.can_upload_evidence(user, v) for v in visit_villages)
-        if target == "visit"
-        else policies.can_upload_evidence(user, village)
-    )
+    if target == "visit":
+        may = any(policies.can_upload_evidence(user, v) for v in visit_villages)
+    elif target == "objection":
+        may = obj.is_pending and (obj.lodged_by_id == user.pk or user.has_role(Role.COUNTY_ADMIN))
+    else:
+        may = policies.can_upload_evidence(user, village)
     return {
         "files": list(files),
         "target": "item" if target == "item" else target,
@@ -60,6 +65,33 @@ def evidence_block(context, user, target: str, obj, item: str = ""):
         "item": item,
         "may_upload": may,
         "visit_villages": [v for v in visit_villages if policies.can_upload_evidence(user, v)],
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
+def evidence_by_objection(user, objections) -> dict:
+    """objection id → its files, in one query (the objections page lists many)."""
+    found: dict[int, list] = {}
+    ids = [o.pk for o in objections]
+    for f in selectors.evidence_for_user(user).filter(objection_id__in=ids):
+        found.setdefault(f.objection_id, []).append(f)
+    return found
+
+
+@register.inclusion_tag("ledgers/_evidence.html", takes_context=True)
+def objection_evidence(context, user, objection, found: dict):
+    """An objection's files (from ``evidence_by_objection``) and, while it is pending, the
+    upload form for its lodger or the county admin; no query of its own."""
+    return {
+        "files": (found or {}).get(objection.pk, []),
+        "target": "objection",
+        "target_id": objection.pk,
+        "item": "",
+        "may_upload": objection.is_pending
+        and (objection.lodged_by_id == user.pk or user.has_role(Role.COUNTY_ADMIN)),
+        "visit_villages": [],
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }

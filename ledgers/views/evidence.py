@@ -34,7 +34,7 @@ def _target(request: HttpRequest) -> dict:
     post = request.POST
     kind = post.get("target", "")
     pk = int_or_none(post.get("target_id"))
-    if kind not in ("item", "finding", "rectification", "visit") or pk is None:
+    if kind not in ("item", "finding", "rectification", "visit", "objection") or pk is None:
         raise Http404
     if kind == "item":
         return selectors.evidence_target_for_user(

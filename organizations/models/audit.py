@@ -72,7 +72,6 @@ class AuditLog(models.Model):
         FINDING_CREATE = "finding_create", _("登记问题")
         FINDING_CONFIRM = "finding_confirm", _("确认问题")
         FINDING_WITHDRAW = "finding_withdraw", _("撤回问题")
-        CLEARANCE_UNDO = "clearance_undo", _("撤销无重大问题")
         SURVEY_SAVE = "survey_save", _("录入满意度测评")
         RESULT_CHANGE = "result_change", _("评定结果变化")
         ROUND_TRANSITION = "round_transition", _("评定阶段变更")

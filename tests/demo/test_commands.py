@@ -233,6 +233,24 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
 
 
 @pytest.mark.django_db
+def test_seed_demo_shows_the_joint_review_spot_checks_and_objections(demo):
+    from assessments import selectors
+    from assessments.models import Objection, SpotCheckDraw
+
+    r24, r23 = demo_round(2024), demo_round(2023)
+    progress = {p["department"]: p for p in selectors.review_progress(r24)}
+    assert len([p for p in progress.values() if p["required"]]) == 7
+    assert progress["united_front"]["percent"] == 0  # listed, nothing done yet
+    assert 0 < progress["petitions"]["percent"] < 100
+    assert selectors.joint_review_open(r24)  # the gate is not met yet
+    draws = list(SpotCheckDraw.objects.filter(round=r24).order_by("number"))
+    assert [d.is_current for d in draws] == [False, True] and draws[1].reason
+    outcomes = set(draws[1].checks.values_list("outcome", flat=True))
+    assert {"confirmed", "differences"} <= outcomes
+    kinds = set(Objection.objects.filter(round=r23).values_list("kind", "status"))
+    assert kinds == {("objection", "upheld"), ("objection", "rejected"), ("appeal", "pending")}
+
+
 def test_seed_demo_prints_one_account_per_role(demo):
     for role in Role:
         users = User.objects.filter(role=role, organization__isnull=False)

@@ -117,7 +117,7 @@ def test_bad_input_is_a_400_naming_the_field(
     settings.EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     none = post({"file": pdf()})
     assert none.status_code == 400
-    assert fields(none) == {"assessment", "finding", "rectification", "visit"}
+    assert fields(none) == {"assessment", "finding", "rectification", "visit", "objection"}
     assert "须填写其中一项" in str(problems(none))
     two = post({"rectification": entry.pk, "visit": 1, "file": pdf()})
     assert two.status_code == 400 and fields(two) == {"rectification", "visit"}

@@ -189,8 +189,8 @@ def test_a_clearance_is_recorded_and_undone_through_the_api(api, a1, reviewer, c
     undone = client.delete(url, format="json")
 
     assert undone.status_code == 204
-    assert not DepartmentClearance.objects.exists()
-    assert AuditLog.objects.filter(action=AuditLog.Action.CLEARANCE_UNDO).count() == 1
+    assert not DepartmentClearance.objects.filter(withdrawn_at__isnull=True).exists()
+    assert AuditLog.objects.filter(action=AuditLog.Action.DEACTIVATE).count() == 1
     assert client.delete(url, format="json").status_code == 409
     assert client.get(url).status_code == 405
 

@@ -474,6 +474,10 @@ def test_a_finding_without_an_item_is_refused_naming_the_field(
     assert not Finding.objects.exists()
 
 
+def ACTIVE():
+    return DepartmentClearance.objects.filter(withdrawn_at__isnull=True)
+
+
 def test_a_clearance_is_undone_by_its_department_or_the_county_admin_and_audited(
     reviewer, county_admin, evaluator, round_2024, village_a1
 ):
@@ -483,16 +487,16 @@ def test_a_clearance_is_undone_by_its_department_or_the_county_admin_and_audited
 
     services.clearance_undo(actor=reviewer, assessment=a1, ip="10.0.0.8")
 
-    assert list(DepartmentClearance.objects.values_list("department", flat=True)) == [
-        "organization"
-    ]
-    entry = AuditLog.objects.get(action=AuditLog.Action.CLEARANCE_UNDO)
-    assert entry.before["department"] == "discipline" and entry.after == {}
+    assert list(ACTIVE().values_list("department", flat=True)) == ["organization"]
+    undone = DepartmentClearance.objects.get(department="discipline")  # kept, marked withdrawn
+    assert undone.withdrawn_by == reviewer and undone.withdrawn_reason == "登记有误，撤销"
+    entry = AuditLog.objects.get(action=AuditLog.Action.DEACTIVATE)
+    assert entry.before["department"] == "discipline" and entry.after["active"] is False
     assert entry.actor == reviewer and entry.ip_address == "10.0.0.8"
     with pytest.raises(NotPermitted):  # a reviewer takes back only their own department's
         services.clearance_undo(actor=reviewer, assessment=a1, department="organization")
     services.clearance_undo(actor=county_admin, assessment=a1, department="organization")
-    assert not DepartmentClearance.objects.exists()
+    assert not ACTIVE().exists()
     with pytest.raises(Conflict, match="无需撤销"):
         services.clearance_undo(actor=county_admin, assessment=a1, department="organization")
     # Once recorded again it may be undone again; after the review closes it may not.
@@ -500,4 +504,4 @@ def test_a_clearance_is_undone_by_its_department_or_the_county_admin_and_audited
     move_to(round_2024, Round.Status.PUBLISHED)
     with pytest.raises(Conflict):
         services.clearance_undo(actor=reviewer, assessment=a1)
-    assert DepartmentClearance.objects.count() == 1
+    assert ACTIVE().count() == 1

@@ -135,6 +135,7 @@ def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) ->
 
 GROUP_READ = {role: (200, 404) for role in ("county_admin", "auditor", "evaluator")}
 GROUP_WRITE = {"county_admin": (200, 404), "auditor": (403, 404), "evaluator": (403, 404)}
+NOT_FOUND = {role: (404, 404) for role in ROLES if role != "anonymous"}
 
 PAIRING_READERS = {
     role: (200, 200)
@@ -637,7 +638,7 @@ TABLE = [
         },
         body={},
     ),
-    # Evaluation groups and 回避 (issue 14): {g} the round's group, {l} a recorded relation.
+    # Evaluation groups and 回避 (issue 14): {g} the round's group, {q} a recorded relation.
     Row("round groups", "get", "/api/v1/rounds/{r}/groups/", GROUP_READ),
     Row(
         "round group create",
@@ -681,9 +682,110 @@ TABLE = [
     Row(
         "recusal end",
         "post",
-        "/api/v1/recusals/{l}/end/",
+        "/api/v1/recusals/{q}/end/",
         {"county_admin": (200, 404), "auditor": (403, 404)},
         body={"reason": "已调离"},
+    ),
+    # Issue 14: joint review ({l} a clearance by the county admin), spot checks ({d} a draw,
+    # {h} its one village) and objections ({o}, lodged by the county admin about A1); a draw
+    # and an objection exist in the own round only, "other" is an id that does not exist.
+    Row("round review", "get", "/api/v1/rounds/{r}/review/", COUNTY_READ),
+    Row(
+        "round review departments",
+        "put",
+        "/api/v1/rounds/{r}/review/",
+        ADMIN_ONLY_ROUND,
+        body={"departments": ["organization", "discipline"]},
+    ),
+    Row("clearances", "get", "/api/v1/clearances/", ALL_READ),
+    Row("clearance", "get", "/api/v1/clearances/{l}/", VILLAGE_READ),
+    Row(
+        "clearance withdraw",
+        "post",
+        "/api/v1/clearances/{l}/withdraw/",
+        ADMIN_ONLY_VILLAGE,
+        body={"reason": "误登记"},
+    ),
+    Row("assessment clearances", "get", "/api/v1/assessments/{a}/clearances/", VILLAGE_READ),
+    Row(
+        "clearance create (the evaluator cleared A1 for 组织部 first: 409)",
+        "post",
+        "/api/v1/assessments/{a}/clearances/",
+        {
+            "secretary_a1": (403, 404),
+            "assessor_a": (403, 404),
+            "assessor_b": (404, 403),
+            "reviewer": (201, 201),
+            "evaluator": (201, 404),
+            "county_admin": (409, 201),
+        },
+        body={},
+    ),
+    Row("spot draws", "get", "/api/v1/rounds/{r}/spot-draws/", COUNTY_READ),
+    Row(
+        "spot draw",
+        "post",
+        "/api/v1/rounds/{r}/spot-draws/",
+        ADMIN_ONLY_ROUND | {"county_admin": (201, 404)},
+        body={"size_kind": "count", "size_value": "1", "seed": 1},
+    ),
+    Row(
+        "spot draw detail",
+        "get",
+        "/api/v1/spot-draws/{d}/",
+        NOT_FOUND | {r: (200, 404) for r in ("reviewer", "auditor", "evaluator", "county_admin")},
+    ),
+    Row(
+        "spot check assign",
+        "post",
+        "/api/v1/spot-checks/{h}/assign/",
+        NOT_FOUND
+        | {r: (403, 404) for r in ("reviewer", "auditor", "evaluator")}
+        | {"county_admin": (200, 404)},
+        body={"checker": None},
+    ),
+    Row(
+        "spot check outcome (no checker assigned: the admin only)",
+        "post",
+        "/api/v1/spot-checks/{h}/outcome/",
+        NOT_FOUND
+        | {r: (403, 404) for r in ("reviewer", "auditor", "evaluator")}
+        | {"county_admin": (200, 404)},
+        body={"outcome": "confirmed"},
+    ),
+    Row("objection counts", "get", "/api/v1/rounds/{r}/objections/counts/", COUNTY_READ),
+    Row(
+        "objection lodge (during publicity)",
+        "post",
+        "/api/v1/rounds/{r}/objections/",
+        {role: (403, 404) for role in ROLES if role != "anonymous"}
+        | {
+            r: (201, 404)
+            for r in (
+                "secretary_a1",
+                "assessor_a",
+                "assessor_b",
+                "reviewer",
+                "evaluator",
+                "county_admin",
+            )
+        },
+        body={"assessment": "{a}", "issue": "集体收入数据有误"},
+        status=Round.Status.PUBLICITY,
+    ),
+    Row("objections", "get", "/api/v1/objections/", ALL_READ),
+    Row(
+        "objection (its lodger and the county's staff)",
+        "get",
+        "/api/v1/objections/{o}/",
+        NOT_FOUND | {"auditor": (200, 404), "county_admin": (200, 404)},
+    ),
+    Row(
+        "objection handle",
+        "post",
+        "/api/v1/objections/{o}/handle/",
+        NOT_FOUND | {"auditor": (403, 404), "county_admin": (200, 404)},
+        body={"decision": "rejected", "reply": "经核实无误"},
     ),
 ]
 
@@ -804,7 +906,8 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
 
 
 THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
-VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}")
+VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}", "{l}")
+FAIRNESS_KEYS = ("{l}", "{d}", "{h}", "{o}")
 
 
 def job_of(user) -> Job:
@@ -850,6 +953,22 @@ def ledger_records(actor, village) -> dict:
     return {"e": entry.pk, "s": visit.pk, "p": visit.problems.get().pk, "x": evidence.pk}
 
 
+def fairness_records(actor, target: Assessment, *, own: bool) -> dict:
+    """A clearance (组织部) of ``target``; in the own scope also a spot-check draw of one village
+    and an objection about A1 (the other scope's ids do not exist)."""
+    from assessments.models import Objection
+
+    ids = {"l": services.clearance_record(actor=actor, assessment=target).pk}
+    if not own:
+        return ids | {"d": 0, "h": 0, "o": 0}
+    round_ = target.round
+    draw = services.spot_draw(actor=actor, round_=round_, size_kind="count", size_value="1", seed=1)
+    objection = Objection.objects.create(
+        round=round_, assessment=target, kind="objection", issue="数据有误", lodged_by=actor
+    )
+    return ids | {"d": draw.pk, "h": draw.checks.get().pk, "o": objection.pk}
+
+
 def uses_ledger(row: Row) -> bool:
     return any(k in row.path or k in str(row.body) for k in LEDGER_KEYS)
 
@@ -889,6 +1008,10 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 entry=Rectification.objects.get(pk=ledger[scope]["e"]),
                 closure_evidence="已整改",
             )
+    fairness = {"own": {}, "other": {}}
+    if any(k in row.path for k in FAIRNESS_KEYS):
+        for scope in fairness:
+            fairness[scope] = fairness_records(county_admin, cast[scope], own=scope == "own")
     item = cast["catalogue"].items.get(code="SJ01")
     jobs = {"own": 0, "other": 0}
     if "job" in row.setup:
@@ -911,8 +1034,9 @@ def test_permission_matrix(row: Row, api, cast, county_admin):
                 "t": cast["townships"][scope].pk,
                 "j": jobs[scope],
                 "g": cast["groups"][scope],
-                "l": cast["relations"][scope],
+                "q": cast["relations"][scope],
                 **ledger[scope],
+                **fairness[scope],
             }
             url = row.path.format(**ids)
             client = api.as_(cast["users"][role])
@@ -945,7 +1069,7 @@ def test_every_route_is_in_the_table():
     tabled = set()
     for row in TABLE:
         path = row.path.split("?")[0].removeprefix("/api/v1/")
-        for key in "arfcvuikespxjgl":
+        for key in "arfcvuikespxjglqdho":
             path = path.replace("{" + key + "}", "<id:pk>")
         path = path.replace("sheets/self/", "sheets/<str:stage>/")
         path = path.replace("sheets/township/", "sheets/<str:stage>/")
@@ -971,6 +1095,10 @@ def test_the_other_county_is_not_found(row: Row, api, cast, county_admin2, villa
     )
     item = cast["catalogue"].items.get(code="SJ01")
     ledger = ledger_records(county_admin2, village2) if uses_ledger(row) else {}
+    if "{l}" in row.path:
+        ledger["l"] = services.clearance_record(
+            actor=county_admin2, assessment=target, department="discipline"
+        ).pk
     ids = {
         **ledger,
         "a": target.pk,

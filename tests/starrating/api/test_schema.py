@@ -108,6 +108,17 @@ def fuzz_world(
         upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
         rectification=entry,
     )
+    from assessments.models import Objection
+
+    clearance = services.clearance_record(
+        actor=county_admin, assessment=a1, department="discipline"
+    )
+    draw = services.spot_draw(
+        actor=county_admin, round_=round_2024, size_kind="count", size_value="1", seed=1
+    )
+    objection = Objection.objects.create(
+        round=round_2024, assessment=a1, kind="objection", issue="异议", lodged_by=county_admin
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     # A succeeded organization-import preview of the county admin (its upload to confirm, a
     # result file to download), so the jobs' operations reach their validation.
@@ -157,6 +168,10 @@ def fuzz_world(
                 organization=village_a1.parent.parent.children.order_by("-code").first(),
                 reason="在该镇工作",
             ).pk,
+            "/api/v1/clearances/": clearance.pk,
+            "/api/v1/spot-draws/": draw.pk,
+            "/api/v1/spot-checks/": draw.checks.get().pk,
+            "/api/v1/objections/": objection.pk,
         },
     }
 
