@@ -235,11 +235,12 @@ def clearance_record(
 def clearance_withdraw(
     *, actor: User, clearance: DepartmentClearance, reason: str, ip: str | None = None
 ) -> DepartmentClearance:
-    """Withdraw a "无重大问题" (kept, marked withdrawn): the department's own reviewer or the
+    """Withdraw a "无重大问题" (kept, marked withdrawn): whoever may record it for that
+    department (its own reviewer; an evaluation group for the organization department) or the
     county admin, while findings are open. The village then counts as not reviewed by that
     department again (the joint-review gate)."""
     assessment = clearance.assessment
-    own = actor.role == Role.DEPARTMENT_REVIEWER and actor.department == clearance.department
+    own = actor.role != Role.COUNTY_ADMIN and acting_department(actor, None) == clearance.department
     if not (
         policies.can_confirm_finding(actor, assessment)
         or (own and policies.can_record_finding(actor, assessment))

@@ -703,7 +703,8 @@ TABLE = [
         "clearance withdraw",
         "post",
         "/api/v1/clearances/{l}/withdraw/",
-        ADMIN_ONLY_VILLAGE,
+        # {l} is the organization department's: an evaluation group may take it back too
+        ADMIN_ONLY_VILLAGE | {"evaluator": (200, 404), "county_admin": (409, 200)},
         body={"reason": "误登记"},
     ),
     Row("assessment clearances", "get", "/api/v1/assessments/{a}/clearances/", VILLAGE_READ),
