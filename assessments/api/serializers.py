@@ -41,6 +41,47 @@ class RoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PassLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    max_points = serializers.DecimalField(**POINTS)
+    pass_points = serializers.DecimalField(**POINTS)
+    source = serializers.ChoiceField(
+        choices=[("catalogue", _("指标体系设定")), ("round_ratio", _("按本轮达标比例计算"))]
+    )
+    source_label = serializers.CharField()
+
+
+class RuleWarningSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RoundDetailSerializer(RoundSerializer):
+    """A round with the rules it actually applies (issue 14, item 9): each category's pass
+    line and its source, and warnings naming the settings that change nothing."""
+
+    effective_pass_lines = serializers.SerializerMethodField()
+    rule_warnings = serializers.SerializerMethodField()
+
+    class Meta(RoundSerializer.Meta):
+        fields = [*RoundSerializer.Meta.fields, "effective_pass_lines", "rule_warnings"]
+        read_only_fields = fields
+
+    def _effective(self, round_: Round) -> dict:
+        if not hasattr(self, "_effective_cache"):
+            self._effective_cache = selectors.effective_rules(round_)
+        return self._effective_cache
+
+    @extend_schema_field(PassLineSerializer(many=True))
+    def get_effective_pass_lines(self, round_: Round) -> list[dict]:
+        return PassLineSerializer(self._effective(round_)["pass_lines"], many=True).data
+
+    @extend_schema_field(RuleWarningSerializer(many=True))
+    def get_rule_warnings(self, round_: Round) -> list[dict]:
+        return RuleWarningSerializer(self._effective(round_)["warnings"], many=True).data
+
+
 # Ranges checked here so that one response lists every bad field; the model's constraints
 # and Round.clean() (via the service) remain the authority.
 ROUND_FIELD_KWARGS = (

@@ -31,6 +31,7 @@ from .serializers import (
     ReopenSerializer,
     ResultRecordSerializer,
     RoundCreateSerializer,
+    RoundDetailSerializer,
     RoundSerializer,
     RoundUpdateSerializer,
     SheetSerializer,
@@ -102,11 +103,13 @@ class RoundListView(generics.ListAPIView):
 
 
 class RoundDetailView(APIView):
-    @extend_schema(responses=RoundSerializer)
-    def get(self, request, pk: int):
-        return Response(RoundSerializer(_round(request, pk)).data)
+    """A round with its effective pass lines and the settings that have no effect."""
 
-    @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
+    @extend_schema(responses=RoundDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(RoundDetailSerializer(_round(request, pk)).data)
+
+    @extend_schema(request=RoundUpdateSerializer, responses=RoundDetailSerializer)
     def patch(self, request, pk: int):
         round_ = _round(request, pk)
         body = RoundUpdateSerializer(data=request.data, partial=True)
@@ -114,7 +117,7 @@ class RoundDetailView(APIView):
         round_ = services.round_update(
             actor=request.user, round_=round_, ip=client_ip(request), **body.validated_data
         )
-        return Response(RoundSerializer(round_).data)
+        return Response(RoundDetailSerializer(round_).data)
 
 
 class RoundTransitionView(APIView):

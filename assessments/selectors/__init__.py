@@ -26,6 +26,7 @@ from .results import (
     scoring_inputs,
     sheet_projection,
 )
+from .rules import effective_rules
 from .rounds import (
     previous_published_round,
     round_get_by_year,
@@ -44,6 +45,7 @@ __all__ = [
     "category_codes",
     "change_kind",
     "change_q",
+    "effective_rules",
     "finding_get_for_user",
     "findings_for_user",
     "previous_published_round",
