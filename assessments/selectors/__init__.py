@@ -26,7 +26,6 @@ from .results import (
     scoring_inputs,
     sheet_projection,
 )
-from .rules import effective_rules
 from .rounds import (
     previous_published_round,
     round_get_by_year,
@@ -35,6 +34,7 @@ from .rounds import (
     rounds_for_user,
     stage_closed_at,
 )
+from .rules import effective_rules
 
 __all__ = [
     "CHANGE_KINDS",

@@ -78,7 +78,9 @@ def effective_rules(round_: Round, categories: list[Category] | None = None) -> 
         warnings.append(
             {
                 "field": "pass_ratio",
-                "message": _("定级方式为“按总分定级”，类别达标比例只决定达标星，不影响星级（规则7）。"),
+                "message": _(
+                    "定级方式为“按总分定级”，类别达标比例只决定达标星，不影响星级（规则7）。"
+                ),
             }
         )
     if round_.satisfaction_cap_level >= 5:

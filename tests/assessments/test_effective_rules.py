@@ -54,7 +54,8 @@ def test_other_settings_without_effect_are_named(round_2024):
     round_2024.max_promotion = 5
     round_2024.level_mode = "stars"
     fields = {w["field"] for w in selectors.effective_rules(round_2024)["warnings"]}
-    assert {"authoritative_stage", "satisfaction_cap_level", "max_promotion", "band_min_5"} <= fields
+    expected = {"authoritative_stage", "satisfaction_cap_level", "max_promotion", "band_min_5"}
+    assert expected <= fields
 
 
 # --- the settings page ------------------------------------------------------------------------
