@@ -1,6 +1,7 @@
 """The rating year's tables: rounds, assessments with their sheets and scores, findings,
 clearances and surveys. Split by entity; import from here."""
 
+from .corrections import HistoryImport, PublishedLevel, ResultCorrection
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
 from .rounds import RATIO, EvaluationGroup, LevelMode, Round, Stage, StageReopening
 from .sheets import CHANGE_KINDS, Assessment, Score, Sheet, change_kind
@@ -13,7 +14,10 @@ __all__ = [
     "DepartmentClearance",
     "EvaluationGroup",
     "Finding",
+    "HistoryImport",
     "LevelMode",
+    "PublishedLevel",
+    "ResultCorrection",
     "ResultTally",
     "Round",
     "SatisfactionSurvey",

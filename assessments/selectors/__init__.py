@@ -15,7 +15,15 @@ from .assessments import (
     sheet_scores,
     sheets_by_assessment,
 )
+from .corrections import (
+    assessment_current_level,
+    correction_get_for_user,
+    corrections_by_assessment,
+    corrections_for_user,
+    current_of,
+)
 from .history import score_history
+from .previous import current_level, previous_level
 from .results import (
     catalogue_categories,
     category_codes,
@@ -38,6 +46,7 @@ from .rules import effective_rules
 
 __all__ = [
     "CHANGE_KINDS",
+    "assessment_current_level",
     "assessment_get_for_user",
     "assessment_scope_q",
     "assessments_for_user",
@@ -45,9 +54,15 @@ __all__ = [
     "category_codes",
     "change_kind",
     "change_q",
+    "correction_get_for_user",
+    "corrections_by_assessment",
+    "corrections_for_user",
+    "current_level",
+    "current_of",
     "effective_rules",
     "finding_get_for_user",
     "findings_for_user",
+    "previous_level",
     "previous_published_round",
     "result_record",
     "result_records",

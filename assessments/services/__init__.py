@@ -8,6 +8,12 @@ from .common import (
     ensure_stage_open,
     validate_points,
 )
+from .corrections import (
+    correction_approve,
+    correction_propose,
+    correction_reject,
+    refresh_later_rounds,
+)
 from .findings import (
     clearance_record,
     finding_confirm,
@@ -35,11 +41,15 @@ __all__ = [
     "ScoreRow",
     "assessment_set_exceptional",
     "clearance_record",
+    "correction_approve",
+    "correction_propose",
+    "correction_reject",
     "current_round",
     "ensure_stage_open",
     "finding_confirm",
     "finding_create",
     "finding_withdraw",
+    "refresh_later_rounds",
     "results_refresh",
     "round_advance",
     "round_archive",

@@ -1,0 +1,69 @@
+"""Reads of corrections after publishing: a village's current level and correction trail, the
+corrections of a round, scoped by the user."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from assessments.models import Assessment, ResultCorrection, Round
+from organizations.models import User
+
+from .assessments import assessment_scope_q
+
+
+def assessment_current_level(assessment: Assessment) -> int | None:
+    """The level in force now: the latest approved correction's, else the published level."""
+    latest = (
+        assessment.corrections.filter(status=ResultCorrection.Status.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .values_list("new_level", flat=True)
+        .first()
+    )
+    return assessment.level if latest is None else latest
+
+
+def corrections_for_user(user: User, *, round_: Round | None = None) -> QuerySet[ResultCorrection]:
+    """Corrections of the assessments ``user`` may see (another county's: not found)."""
+    qs = ResultCorrection.objects.filter(assessment_scope_q(user, prefix="assessment__")).distinct()
+    if round_ is not None:
+        qs = qs.filter(assessment__round=round_)
+    return qs.select_related(
+        "assessment__round",
+        "assessment__organization",
+        "assessment__organization__parent",
+        "proposed_by",
+        "decided_by",
+    )
+
+
+def correction_get_for_user(*, user: User, pk: int) -> ResultCorrection:
+    try:
+        return corrections_for_user(user).get(pk=pk)
+    except (ResultCorrection.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def corrections_by_assessment(
+    assessment_ids: Iterable[int],
+) -> dict[int, list[ResultCorrection]]:
+    """assessment id → its corrections, oldest first (the trail), in one query."""
+    found: dict[int, list[ResultCorrection]] = defaultdict(list)
+    for correction in (
+        ResultCorrection.objects.filter(assessment_id__in=list(assessment_ids))
+        .select_related("proposed_by", "decided_by")
+        .order_by("proposed_at", "pk")
+    ):
+        found[correction.assessment_id].append(correction)
+    return found
+
+
+def current_of(assessment: Assessment, trail: list[ResultCorrection]) -> int | None:
+    """The current level from an already-read trail (no query)."""
+    approved = [c for c in trail if c.status == ResultCorrection.Status.APPROVED]
+    if not approved:
+        return assessment.level
+    return max(approved, key=lambda c: (c.decided_at, c.pk)).new_level
