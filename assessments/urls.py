@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import findings, review, rounds, sheets, surveys
+from .views import corrections, findings, review, rounds, sheets, surveys
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -28,4 +28,6 @@ urlpatterns = [
     path("assessments/<int:pk>/survey/", surveys.survey_save, name="survey_save"),
     path("findings/<int:pk>/confirm/", findings.finding_confirm, name="finding_confirm"),
     path("findings/<int:pk>/withdraw/", findings.finding_withdraw, name="finding_withdraw"),
+    path("assessments/<int:pk>/corrections/", corrections.corrections, name="corrections"),
+    path("corrections/<int:pk>/decide/", corrections.correction_decide, name="correction_decide"),
 ]

@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "assessments.models.Stage",
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
+        "CorrectionKindEnum": "assessments.models.ResultCorrection.Kind",
+        "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

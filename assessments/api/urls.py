@@ -4,7 +4,7 @@ from django.urls import path
 
 import starrating.api  # noqa: F401  (registers the "id" path converter)
 
-from . import views
+from . import corrections, views
 
 STAGE = "<str:stage>"
 
@@ -51,5 +51,21 @@ urlpatterns = [
         "findings/<id:pk>/withdraw/",
         views.FindingWithdrawView.as_view(),
         name="api-finding-withdraw",
+    ),
+    path(
+        "assessments/<id:pk>/corrections/",
+        corrections.AssessmentCorrectionsView.as_view(),
+        name="api-assessment-corrections",
+    ),
+    path("corrections/", corrections.CorrectionListView.as_view(), name="api-corrections"),
+    path(
+        "corrections/<id:pk>/approve/",
+        corrections.CorrectionDecisionView.as_view(approve=True),
+        name="api-correction-approve",
+    ),
+    path(
+        "corrections/<id:pk>/reject/",
+        corrections.CorrectionDecisionView.as_view(approve=False),
+        name="api-correction-reject",
     ),
 ]

@@ -232,6 +232,12 @@ class AssessmentDetailView(APIView):
             "sheets": stage_rows,
             "findings": selectors.findings_for_user(request.user).filter(assessment=assessment),
             "survey": SatisfactionSurvey.objects.filter(assessment=assessment).first(),
+            # The trail oldest first; the current level is read from the approved ones.
+            "corrections": list(
+                selectors.corrections_for_user(request.user)
+                .filter(assessment=assessment)
+                .order_by("proposed_at", "pk")
+            ),
         }
         return Response(AssessmentDetailSerializer(assessment, context=context).data)
 

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from assessments.models import Assessment, ResultCorrection, Round
 from organizations.models import User
+from organizations.selectors import COUNTY_WIDE_ROLES
 
 from .assessments import assessment_scope_q
 
@@ -29,6 +30,9 @@ def assessment_current_level(assessment: Assessment) -> int | None:
 def corrections_for_user(user: User, *, round_: Round | None = None) -> QuerySet[ResultCorrection]:
     """Corrections of the assessments ``user`` may see (another county's: not found)."""
     qs = ResultCorrection.objects.filter(assessment_scope_q(user, prefix="assessment__")).distinct()
+    if user.role not in COUNTY_WIDE_ROLES:
+        # A proposal is the county's internal business until a second person approves it.
+        qs = qs.filter(status=ResultCorrection.Status.APPROVED)
     if round_ is not None:
         qs = qs.filter(assessment__round=round_)
     return qs.select_related(

@@ -162,8 +162,21 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
                     vetoed=a.vetoed,
                 ),
             }
+    # 动态管理: the published level stays as published; the current level and the trail of
+    # corrections come beside it (one query, scoped: a village sees approved ones only).
+    trails: dict[int, list] = {}
+    for c in (
+        selectors.corrections_for_user(request.user)
+        .filter(assessment_id__in=[a.pk for a in assessments])
+        .order_by("proposed_at", "pk")
+    ):
+        trails.setdefault(c.assessment_id, []).append(c)
     for row in rows:
         row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+        trail = trails.get(row["assessment"].pk, [])
+        row["current"] = selectors.current_of(row["assessment"], trail)
+        row["trail"] = trail
+    corrections = [c for row in rows for c in row["trail"]]
     # Score history: only the stages whose sheets the reader may see (a village secretary
     # does not see the county stage's working values before they are published).
     visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)
@@ -183,6 +196,8 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "category_names": category_names,
             "latest": latest_advice,
             "history": history,
+            "corrections": corrections,
+            "may_correct": request.user.has_role(Role.COUNTY_ADMIN),
         },
     )
 

@@ -485,6 +485,17 @@ TABLE = [
     ),
     Row("reminders", "get", "/api/v1/reminders/", ALL_READ),
     Row("reminders read", "post", "/api/v1/reminders/read/", ALL_READ, body={}),
+    # Corrections after publishing (issue 14, item 4): the cast's round is not published,
+    # so the county admin's proposal is refused by state (409) after the role check.
+    Row("assessment corrections", "get", "/api/v1/assessments/{a}/corrections/", VILLAGE_READ),
+    Row(
+        "correction propose (not published: 409)",
+        "post",
+        "/api/v1/assessments/{a}/corrections/",
+        ADMIN_ONLY_VILLAGE | {"county_admin": (409, 409)},
+        body={"kind": "strip", "reason": "查实否决情形"},
+    ),
+    Row("corrections", "get", "/api/v1/corrections/", ALL_READ),
 ]
 
 
@@ -666,6 +677,10 @@ def test_every_route_is_in_the_table():
         # Each user's own token is the "own" target, so it does not fit the table's one
         # target per scope; test_tokens.py covers own (204), another user's (404), anonymous.
         "tokens/<id:pk>/",
+        # A correction exists only on a published round: approval and rejection (second
+        # person, role, county, state) are walked in tests/assessments/api/test_corrections.py.
+        "corrections/<id:pk>/approve/",
+        "corrections/<id:pk>/reject/",
     }
     resolver = get_resolver()
     api = next(p for p in resolver.url_patterns if str(p.pattern) == "api/v1/")

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, ResultCorrection
 from indicators.services import catalogue_copy
 from organizations.services import api_token_create
 from tests.conftest import ROOT
@@ -108,6 +108,11 @@ def fuzz_world(
         upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
         rectification=entry,
     )
+    # A correction to approve or reject (its round's state is the service's business, not
+    # the schema's): proposed by someone else, so the admin may decide it.
+    correction = ResultCorrection.objects.create(
+        assessment=a1, kind="strip", level_before=3, new_level=0, reason="x", proposed_by=maintainer
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
@@ -135,6 +140,7 @@ def fuzz_world(
             "/api/v1/visits/": visit.pk,
             "/api/v1/visit-problems/": visit.problems.get().pk,
             "/api/v1/evidence/": evidence.pk,
+            "/api/v1/corrections/": correction.pk,
         },
     }
 
