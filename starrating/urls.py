@@ -17,6 +17,7 @@ urlpatterns = [
         path("api/v1/", include(f"{app}.api.urls"))
         for app in ("organizations", "indicators", "assessments", "ledgers", "dashboards")
     ],
+    path("api/v1/", include("workbooks.api.urls")),  # previous years' levels (history)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -21,6 +21,8 @@ from .corrections import (
     corrections_by_assessment,
     corrections_for_user,
     current_of,
+    history_imports_for_user,
+    published_levels_for_user,
 )
 from .history import score_history
 from .previous import current_level, previous_level
@@ -62,8 +64,10 @@ __all__ = [
     "effective_rules",
     "finding_get_for_user",
     "findings_for_user",
+    "history_imports_for_user",
     "previous_level",
     "previous_published_round",
+    "published_levels_for_user",
     "result_record",
     "result_records",
     "round_get_by_year",

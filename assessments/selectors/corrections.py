@@ -9,8 +9,14 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.http import Http404
 
-from assessments.models import Assessment, ResultCorrection, Round
-from organizations.models import User
+from assessments.models import (
+    Assessment,
+    HistoryImport,
+    PublishedLevel,
+    ResultCorrection,
+    Round,
+)
+from organizations.models import Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES
 
 from .assessments import assessment_scope_q
@@ -71,3 +77,29 @@ def current_of(assessment: Assessment, trail: list[ResultCorrection]) -> int | N
     if not approved:
         return assessment.level
     return max(approved, key=lambda c: (c.decided_at, c.pk)).new_level
+
+
+def history_imports_for_user(user: User) -> QuerySet[HistoryImport]:
+    """The imports of previous years' levels of the user's county (county-wide roles)."""
+    if user.role not in COUNTY_WIDE_ROLES or user.county_id is None:
+        return HistoryImport.objects.none()
+    return HistoryImport.objects.filter(county_id=user.county_id).select_related("imported_by")
+
+
+def published_levels_for_user(user: User, *, year: int | None = None) -> QuerySet[PublishedLevel]:
+    """Imported published levels of the villages ``user`` may see: a county-wide role its
+    county's, a township its villages', a village its own."""
+    if not user.is_authenticated or user.county_id is None:
+        return PublishedLevel.objects.none()
+    qs = PublishedLevel.objects.filter(county_id=user.county_id)
+    if user.role in COUNTY_WIDE_ROLES:
+        pass
+    elif user.role == Role.TOWNSHIP_ASSESSOR:
+        qs = qs.filter(organization__parent_id=user.organization_id)
+    elif user.role == Role.VILLAGE_SECRETARY:
+        qs = qs.filter(organization_id=user.organization_id)
+    else:
+        return PublishedLevel.objects.none()
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.select_related("organization", "organization__parent", "source")

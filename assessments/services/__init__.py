@@ -20,6 +20,7 @@ from .findings import (
     finding_create,
     finding_withdraw,
 )
+from .history import HistoryRow, history_import
 from .results import assessment_set_exceptional, results_refresh
 from .rounds import (
     ROUND_RULE_FIELDS,
@@ -38,6 +39,7 @@ from .surveys import survey_save
 __all__ = [
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
+    "HistoryRow",
     "ScoreRow",
     "assessment_set_exceptional",
     "clearance_record",
@@ -49,6 +51,7 @@ __all__ = [
     "finding_confirm",
     "finding_create",
     "finding_withdraw",
+    "history_import",
     "refresh_later_rounds",
     "results_refresh",
     "round_advance",

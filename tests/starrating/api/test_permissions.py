@@ -496,6 +496,18 @@ TABLE = [
         body={"kind": "strip", "reason": "查实否决情形"},
     ),
     Row("corrections", "get", "/api/v1/corrections/", ALL_READ),
+    # Previous years' published levels (issue 14, item 5): imports started as a job.
+    Row("history imports", "get", "/api/v1/history/imports/", ALL_READ),
+    Row("history levels", "get", "/api/v1/history/levels/", ALL_READ),
+    Row("history template", "get", "/api/v1/history/template/", {"county_admin": (200, 200)}),
+    Row(
+        "history import (a job)",
+        "post",
+        "/api/v1/history/import/",
+        {"county_admin": (202, 202)},
+        body={"file": "{xlsx}"},
+        format="multipart",
+    ),
 ]
 
 
