@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import corrections, findings, review, rounds, sheets, surveys
+from .views import corrections, findings, review, rounds, sheets, successions, surveys
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -30,4 +30,5 @@ urlpatterns = [
     path("findings/<int:pk>/withdraw/", findings.finding_withdraw, name="finding_withdraw"),
     path("assessments/<int:pk>/corrections/", corrections.corrections, name="corrections"),
     path("corrections/<int:pk>/decide/", corrections.correction_decide, name="correction_decide"),
+    path("villages/successions/", successions.successions, name="successions"),
 ]

@@ -341,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
         "CorrectionKindEnum": "assessments.models.ResultCorrection.Kind",
+        "SuccessionKindEnum": "organizations.models.Succession.Kind",
         "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.

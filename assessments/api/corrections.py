@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 
 from assessments import selectors, services
 from assessments.models import ResultCorrection
+from organizations.models import Succession
 from starrating.client import client_ip
 
-from .serializers import CorrectionSerializer
+from .serializers import CorrectionSerializer, OrganizationRefSerializer
 
 
 class CorrectionCreateSerializer(serializers.Serializer):
@@ -116,3 +117,75 @@ class CorrectionDecisionView(APIView):
             ip=client_ip(request),
         )
         return Response(CorrectionSerializer(correction).data)
+
+
+# --- village merges and splits (撤并) ---------------------------------------------------------
+
+
+class SuccessionSerializer(serializers.ModelSerializer):
+    predecessor = OrganizationRefSerializer(read_only=True)
+    successor = OrganizationRefSerializer(read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+
+    class Meta:
+        model = Succession
+        fields = [
+            "id",
+            "kind",
+            "predecessor",
+            "successor",
+            "effective_date",
+            "predecessor_members",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class SuccessionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Succession.Kind.choices)
+    predecessors = serializers.ListField(
+        child=serializers.CharField(max_length=12),
+        allow_empty=True,
+        help_text=_("原村的12位区划代码：合并时一个或多个，拆分时一个"),
+    )
+    successors = serializers.ListField(
+        child=serializers.CharField(max_length=12),
+        allow_empty=True,
+        help_text=_("现村的12位区划代码：合并时一个，拆分时至少两个"),
+    )
+    effective_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SuccessionListView(generics.ListAPIView):
+    """Merges and splits of the county's villages (county-wide roles); POST records one
+    (county admin): the predecessors are deactivated, the successors inherit the previous
+    level by the rule of docs/scoring.md."""
+
+    serializer_class = SuccessionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Succession.objects.none()
+        return selectors.successions_for_user(self.request.user).order_by("-effective_date", "-pk")
+
+    @extend_schema(
+        request=SuccessionCreateSerializer,
+        responses={201: SuccessionSerializer(many=True)},
+        summary="登记村（社区）合并或拆分",
+    )
+    def post(self, request):
+        body = SuccessionCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        links = services.succession_record(
+            actor=request.user,
+            kind=body.validated_data["kind"],
+            predecessor_codes=body.validated_data["predecessors"],
+            successor_codes=body.validated_data["successors"],
+            effective_date=body.validated_data["effective_date"],
+            note=body.validated_data["note"],
+            ip=client_ip(request),
+        )
+        return Response(SuccessionSerializer(links, many=True).data, status=status.HTTP_201_CREATED)

@@ -68,4 +68,5 @@ urlpatterns = [
         corrections.CorrectionDecisionView.as_view(approve=False),
         name="api-correction-reject",
     ),
+    path("successions/", corrections.SuccessionListView.as_view(), name="api-successions"),
 ]

@@ -23,6 +23,7 @@ from .corrections import (
     current_of,
     history_imports_for_user,
     published_levels_for_user,
+    successions_for_user,
 )
 from .history import score_history
 from .previous import current_level, previous_level
@@ -81,4 +82,5 @@ __all__ = [
     "sheet_scores",
     "sheets_by_assessment",
     "stage_closed_at",
+    "successions_for_user",
 ]

@@ -16,7 +16,7 @@ from assessments.models import (
     ResultCorrection,
     Round,
 )
-from organizations.models import Role, User
+from organizations.models import Role, Succession, User
 from organizations.selectors import COUNTY_WIDE_ROLES
 
 from .assessments import assessment_scope_q
@@ -103,3 +103,12 @@ def published_levels_for_user(user: User, *, year: int | None = None) -> QuerySe
     if year is not None:
         qs = qs.filter(year=year)
     return qs.select_related("organization", "organization__parent", "source")
+
+
+def successions_for_user(user: User) -> QuerySet[Succession]:
+    """Merges and splits of the villages of the user's county (county-wide roles)."""
+    if user.role not in COUNTY_WIDE_ROLES or user.county_id is None:
+        return Succession.objects.none()
+    return Succession.objects.filter(successor__parent__parent_id=user.county_id).select_related(
+        "predecessor", "predecessor__parent", "successor", "successor__parent", "recorded_by"
+    )

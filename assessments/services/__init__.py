@@ -34,6 +34,7 @@ from .rounds import (
 )
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
+from .successions import succession_record
 from .surveys import survey_save
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "scores_import",
     "scores_save",
     "sheet_return",
+    "succession_record",
     "survey_save",
     "validate_points",
 ]

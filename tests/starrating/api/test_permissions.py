@@ -496,6 +496,21 @@ TABLE = [
         body={"kind": "strip", "reason": "查实否决情形"},
     ),
     Row("corrections", "get", "/api/v1/corrections/", ALL_READ),
+    # Village merges and splits (issue 14, item 5): read by county-wide roles (others get an
+    # empty list), recorded by the county admin; an empty body is a 400 naming each field.
+    Row("successions", "get", "/api/v1/successions/", ALL_READ),
+    Row(
+        "succession record (bad input: 400)",
+        "post",
+        "/api/v1/successions/",
+        {"county_admin": (400, 400)},
+        body={
+            "kind": "merge",
+            "predecessors": [],
+            "successors": [],
+            "effective_date": "2024-03-01",
+        },
+    ),
     # Previous years' published levels (issue 14, item 5): imports started as a job.
     Row("history imports", "get", "/api/v1/history/imports/", ALL_READ),
     Row("history levels", "get", "/api/v1/history/levels/", ALL_READ),
