@@ -22,8 +22,10 @@ from .corrections import (
     corrections_for_user,
     current_of,
     history_imports_for_user,
+    next_previous_level,
     published_levels_for_user,
     successions_for_user,
+    successions_of,
 )
 from .history import score_history
 from .previous import current_level, previous_level
@@ -66,6 +68,7 @@ __all__ = [
     "finding_get_for_user",
     "findings_for_user",
     "history_imports_for_user",
+    "next_previous_level",
     "previous_level",
     "previous_published_round",
     "published_levels_for_user",
@@ -83,4 +86,5 @@ __all__ = [
     "sheets_by_assessment",
     "stage_closed_at",
     "successions_for_user",
+    "successions_of",
 ]

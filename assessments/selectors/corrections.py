@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 
 from assessments.models import (
@@ -20,6 +20,7 @@ from organizations.models import Role, Succession, User
 from organizations.selectors import COUNTY_WIDE_ROLES
 
 from .assessments import assessment_scope_q
+from .previous import previous_level
 
 
 def assessment_current_level(assessment: Assessment) -> int | None:
@@ -111,4 +112,25 @@ def successions_for_user(user: User) -> QuerySet[Succession]:
         return Succession.objects.none()
     return Succession.objects.filter(successor__parent__parent_id=user.county_id).select_related(
         "predecessor", "predecessor__parent", "successor", "successor__parent", "recorded_by"
+    )
+
+
+def successions_of(village) -> list[Succession]:
+    """The merges and splits a village took part in, as predecessor or successor."""
+    return list(
+        Succession.objects.filter(Q(predecessor=village) | Q(successor=village))
+        .select_related("predecessor", "successor")
+        .order_by("-effective_date", "-pk")
+    )
+
+
+def next_previous_level(village, *, county_id: int, year: int) -> int | None:
+    """What rule 10 will read as the village's P in a round of ``year`` (own, corrected,
+    imported or inherited): the one expression the engine uses."""
+    return (
+        type(village)
+        .objects.filter(pk=village.pk)
+        .annotate(p=previous_level(county_id=county_id, year=year, organization=OuterRef("pk")))
+        .values_list("p", flat=True)
+        .first()
     )

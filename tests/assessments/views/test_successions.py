@@ -98,3 +98,23 @@ def test_api_records_lists_and_scopes(
     assert listed["count"] == 2 and listed["results"][0]["predecessor_members"] == 30
     assert api.as_(county_admin2).get("/api/v1/successions/").json()["count"] == 0
     assert api.as_(county_admin).delete("/api/v1/successions/").status_code == 405
+
+
+def test_village_page_shows_the_merge_and_the_inherited_level(
+    client, county_admin, published_2024, village_a1, village_a2, merged
+):
+    """A1 (95 %: 5 stars, 30 members) and A2 (85 %: 4 stars, 30 members) merge: the merged
+    village's previous level in 2025 is 5 (equal members: the higher level)."""
+    from assessments import services
+
+    services.succession_record(
+        actor=county_admin,
+        kind="merge",
+        predecessor_codes=[village_a1.code, village_a2.code],
+        successor_codes=[merged.code],
+        effective_date="2025-01-01",
+    )
+    as_user(client, county_admin)
+    html = client.get(reverse("village", args=[merged.pk])).content.decode()
+    assert 'id="successions"' in html and village_a1.name in html
+    assert "2025年度评定时的上年星级：<strong>5星</strong>" in html
