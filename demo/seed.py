@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment, EvaluationGroup, Round, Stage
+from assessments.models import Assessment, EvaluationGroup, HistoryImport, Round, Stage
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
 
 from .followup import build_followup
+from .history import build_history
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -150,6 +151,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             _build_rounds(county, townships, users, seed)
         if not SupervisionVisit.objects.filter(county=county).exists():
             build_followup(county, townships, users, seed=seed, year=2024)
+        if not HistoryImport.objects.filter(county=county).exists():
+            build_history(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 
@@ -157,6 +160,8 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
     first_village = Organization.objects.filter(parent=townships[2]).order_by("code").first()
     specs = [
         ("county_admin", Role.COUNTY_ADMIN, county, "组织部 李明", True, {}),
+        # The second person who approves corrections after publishing (动态管理).
+        ("county_admin_b", Role.COUNTY_ADMIN, county, "组织部 陈静（审核）", True, {}),
         ("evaluator", Role.EVALUATOR, county, "第一考评组 王强", False, {}),
         (
             "reviewer",
