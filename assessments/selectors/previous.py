@@ -14,8 +14,6 @@ Each is one SQL expression over an assessment row, so ``scoring_inputs`` stays t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
@@ -39,39 +37,6 @@ def current_level() -> Coalesce:
         ),
         F("level"),
     )
-
-
-@dataclass(frozen=True)
-class PreviousSource:
-    """Where rule 10's P comes from for a round: a published round here, or imported history."""
-
-    year: int
-    round_id: int | None = None  # None: imported history of ``year``
-
-    @property
-    def is_history(self) -> bool:
-        return self.round_id is None
-
-
-def previous_source(*, county_id: int, year: int) -> PreviousSource | None:
-    """The previous year of a county's round of ``year``, and where its levels are."""
-    # One query (a save's statement budget counts it): the latest published round and the
-    # imported history years, a round first where both have the year.
-    rounds = (
-        Round.objects.filter(county_id=county_id, year__lt=year, status__in=PUBLISHED)
-        .annotate(rank=Value(1), rid=F("pk"))
-        .values_list("year", "rank", "rid")
-    )
-    history = (
-        PublishedLevel.objects.filter(county_id=county_id, year__lt=year)
-        .annotate(rank=Value(0), rid=Value(0))
-        .values_list("year", "rank", "rid")
-    )
-    found = list(rounds.order_by().union(history.order_by()).order_by("-year", "-rank")[:1])
-    if not found:
-        return None
-    found_year, rank, pk = found[0]
-    return PreviousSource(year=found_year, round_id=pk if rank else None)
 
 
 def _level_of(county_id: int, year: int, organization) -> Case:
