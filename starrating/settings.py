@@ -342,6 +342,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
         "CorrectionKindEnum": "assessments.models.ResultCorrection.Kind",
         "SuccessionKindEnum": "organizations.models.Succession.Kind",
+        "RoundStatusEnum": "assessments.models.Round.Status",
         "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.

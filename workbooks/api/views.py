@@ -55,7 +55,7 @@ class HistoryUploadSerializer(serializers.Serializer):
     )
 
 
-class JobStartedSerializer(serializers.Serializer):
+class HistoryJobStartedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.CharField()
@@ -105,7 +105,7 @@ class HistoryImportStartView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": HistoryUploadSerializer},
-        responses={202: JobStartedSerializer},
+        responses={202: HistoryJobStartedSerializer},
         summary="导入历年星级（后台任务）",
     )
     def post(self, request):
@@ -114,7 +114,7 @@ class HistoryImportStartView(APIView):
         job = history_import_start(
             actor=request.user, upload=body.validated_data["file"], ip=client_ip(request)
         )
-        return Response(JobStartedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(HistoryJobStartedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class HistoryTemplateView(APIView):
