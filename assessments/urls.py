@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import findings, groups, objections, review, rounds, sheets, spotchecks, surveys
+from .views import (
+    corrections,
+    findings,
+    groups,
+    objections,
+    review,
+    rounds,
+    sheets,
+    spotchecks,
+    successions,
+    surveys,
+)
 
 urlpatterns = [
     path("rounds/", rounds.round_list, name="round_list"),
@@ -50,4 +61,7 @@ urlpatterns = [
         name="objection_lodge",
     ),
     path("objections/<int:pk>/handle/", objections.objection_handle, name="objection_handle"),
+    path("assessments/<int:pk>/corrections/", corrections.corrections, name="corrections"),
+    path("corrections/<int:pk>/decide/", corrections.correction_decide, name="correction_decide"),
+    path("villages/successions/", successions.successions, name="successions"),
 ]

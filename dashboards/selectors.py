@@ -25,6 +25,7 @@ from assessments.models.tallies import (
 from assessments.selectors import (
     CHANGE_KINDS,
     assessments_for_user,
+    corrections_for_user,
     round_progress,
     rounds_for_user,
     sheets_by_assessment,
@@ -160,7 +161,42 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         "target_share_4": round_.target_share_4,
         "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
         "weakest_items": _weakest_items_of({round_.catalogue_id}, items, limit=weakest_limit),
+        "corrections": round_corrections(round_, user),
     }
+
+
+def round_corrections(round_: Round, user: User) -> list[dict]:
+    """The round's corrections after publishing (动态管理) in the user's scope, oldest first:
+    per correction the village, the published level, the levels before and after, who
+    proposed and who approved. The counts above stay those of the published results; these
+    rows show what changed since. One query, none before publishing (only a published
+    result is corrected)."""
+    if not round_.is_published:
+        return []
+    rows = []
+    for c in corrections_for_user(user, round_=round_).order_by("proposed_at", "pk"):
+        org = c.assessment.organization
+        rows.append(
+            {
+                "id": c.pk,
+                "assessment": c.assessment_id,
+                "organization": {"id": org.pk, "code": org.code, "name": org.name},
+                "township": org.parent.name if org.parent else "",
+                "kind": c.kind,
+                "kind_label": c.get_kind_display(),
+                "published_level": c.assessment.level,
+                "level_before": c.level_before,
+                "new_level": c.new_level,
+                "status": c.status,
+                "status_label": c.get_status_display(),
+                "reason": c.reason,
+                "proposed_by": c.proposed_by.display_name,
+                "proposed_at": c.proposed_at,
+                "decided_by": c.decided_by.display_name if c.decided_by else None,
+                "decided_at": c.decided_at,
+            }
+        )
+    return rows
 
 
 def _counts_of_townships(

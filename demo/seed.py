@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Assessment, ReviewDepartment, Round, Stage
+from assessments.models import Assessment, HistoryImport, ReviewDepartment, Round, Stage
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
@@ -26,6 +26,7 @@ from organizations.models import Department, Organization, Role, User
 from .fairness import build_fairness
 from .followup import build_followup
 from .groups import seed_groups
+from .history import build_history
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -154,6 +155,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_followup(county, townships, users, seed=seed, year=2024)
         if not ReviewDepartment.objects.filter(round__county=county).exists():
             build_fairness(county, users, seed=seed)
+        if not HistoryImport.objects.filter(county=county).exists():
+            build_history(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 
@@ -161,6 +164,8 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
     first_village = Organization.objects.filter(parent=townships[2]).order_by("code").first()
     specs = [
         ("county_admin", Role.COUNTY_ADMIN, county, "组织部 李明", True, {}),
+        # The second person who approves corrections after publishing (动态管理).
+        ("county_admin_b", Role.COUNTY_ADMIN, county, "组织部 赵敏（审核）", True, {}),
         ("evaluator", Role.EVALUATOR, county, "第一考评组 王强", False, {}),
         ("evaluator_2", Role.EVALUATOR, county, "第二考评组 刘洋", False, {}),
         ("evaluator_3", Role.EVALUATOR, county, "第三考评组 陈静", False, {}),

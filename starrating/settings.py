@@ -346,6 +346,10 @@ SPECTACULAR_SETTINGS = {
         "RecusalKindEnum": "assessments.models.RecusalRelation.Kind",
         "DepartmentEnum": "organizations.models.Department",
         "ObjectionKindEnum": "assessments.models.Objection.Kind",
+        "CorrectionKindEnum": "assessments.models.ResultCorrection.Kind",
+        "SuccessionKindEnum": "organizations.models.Succession.Kind",
+        "RoundStatusEnum": "assessments.models.Round.Status",
+        "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

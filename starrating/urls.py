@@ -23,7 +23,7 @@ urlpatterns = [
         for app in ("organizations", "indicators", "assessments", "ledgers", "dashboards")
     ],
     path("api/v1/", include("jobs.api.urls")),
-    path("api/v1/", include("workbooks.api.urls")),  # Excel jobs: start, then poll /jobs/
+    path("api/v1/", include("workbooks.api.urls")),  # Excel jobs and previous years' levels
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -22,7 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_FILE = ROOT / "fixtures" / "catalogue_2024.json"
 
 # Fixtures of the API, page and Excel tests, wherever those tests live in the tree.
-pytest_plugins = ["tests.support.api", "tests.support.web", "tests.support.excel"]
+pytest_plugins = [
+    "tests.support.api",
+    "tests.support.web",
+    "tests.support.excel",
+    "tests.support.published",
+]
 
 
 @pytest.fixture(autouse=True)

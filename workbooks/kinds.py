@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     PREVIEW_ORGANIZATIONS = "preview_organizations", _("组织导入预览")
     EXPORT_LEDGER = "export_ledger", _("导出整改台账")
     IMPORT_PAIRINGS = "import_pairings", _("导入包保结对")  # ledgers.services.pairings.IMPORT_KIND
+    IMPORT_HISTORY = "import_history", _("导入历年星级")
 
 
 COUNT_LABELS = {

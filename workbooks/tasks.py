@@ -26,7 +26,7 @@ from jobs.tasks import TASK_OPTIONS, progress_of, run
 from ledgers import services as ledger_services
 from organizations.models import Role
 
-from . import imports, ledger, organizations, report, template
+from . import history, imports, ledger, organizations, report, template
 from .kinds import COUNT_LABELS, Kind
 
 
@@ -125,6 +125,20 @@ def _import_pairings(job: Job, tmp: Path) -> tuple[dict, str]:
     return counts, ""
 
 
+def _import_history(job: Job, tmp: Path) -> tuple[dict, str]:
+    """Previous years' published levels: every row checked, all or nothing."""
+    counts = history.import_history_file(
+        _upload(job, tmp), actor=job.created_by, source=job.parameters.get("filename", "")
+    )
+    return counts, ""
+
+
+def _history_link(job: Job) -> tuple[str, str] | None:
+    if job.status != Job.Status.SUCCEEDED:
+        return None
+    return reverse("history_import"), str(_("查看历年星级"))
+
+
 def _confirm_link(job: Job) -> tuple[str, str] | None:
     if job.kind != Kind.PREVIEW_ORGANIZATIONS or job.status != Job.Status.SUCCEEDED:
         return None
@@ -138,7 +152,11 @@ def _pairings_link(job: Job) -> tuple[str, str] | None:
     return url, str(_("查看包保结对"))
 
 
-FOLLOW_UPS = {Kind.PREVIEW_ORGANIZATIONS: _confirm_link, Kind.IMPORT_PAIRINGS: _pairings_link}
+FOLLOW_UPS = {
+    Kind.PREVIEW_ORGANIZATIONS: _confirm_link,
+    Kind.IMPORT_PAIRINGS: _pairings_link,
+    Kind.IMPORT_HISTORY: _history_link,
+}
 
 
 @shared_task(name="workbooks.export_template", **TASK_OPTIONS)
@@ -171,6 +189,11 @@ def import_pairings(job_id: int) -> str:
     return run(job_id, _import_pairings)
 
 
+@shared_task(name="workbooks.import_history", **TASK_OPTIONS)
+def import_history(job_id: int) -> str:
+    return run(job_id, _import_history)
+
+
 @shared_task(name="workbooks.preview_organizations", **TASK_OPTIONS)
 def preview_organizations(job_id: int) -> str:
     return run(job_id, _preview_organizations)
@@ -189,6 +212,7 @@ for kind, roles, task in (
         export_ledger,
     ),
     (Kind.IMPORT_PAIRINGS, {Role.COUNTY_ADMIN}, import_pairings),
+    (Kind.IMPORT_HISTORY, {Role.COUNTY_ADMIN}, import_history),
 ):
     registry.register(
         registry.JobKind(

@@ -17,4 +17,6 @@ urlpatterns = [
         name="organizations_confirm",
     ),
     path("organizations/template/", views.organizations_template, name="organizations_template"),
+    path("history/", views.history_import, name="history_import"),
+    path("history/template/", views.history_template, name="history_template"),
 ]

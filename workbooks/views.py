@@ -27,12 +27,14 @@ from jobs import selectors as job_selectors
 from organizations import services as audit_services
 from organizations.forms import audit_rows_for
 from organizations.models import Role
-from organizations.selectors import can_read_audit, townships_for_user
+from organizations.selectors import can_read_audit, townships_for_user, villages_in_county
 from starrating.client import client_ip
 from starrating.errors import DomainError
+from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
 
 from . import services
 from .audit import audit_log_export
+from .history import history_import_start, write_history_template
 from .kinds import Kind
 from .organizations import write_blank_template
 
@@ -283,3 +285,60 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     out.seek(0)
     name = f"审计日志_{timezone.localtime():%Y%m%d_%H%M}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name)
+
+
+# --- previous years' published levels (历年星级, issue 14 item 5) ----------------------------
+
+
+def _history_page(request: HttpRequest, error=None, status=200) -> HttpResponse:
+    imports = selectors.history_imports_for_user(request.user).order_by("-imported_at", "-pk")
+    levels = selectors.published_levels_for_user(request.user).order_by(
+        "-year", "organization__code"
+    )
+    return render(
+        request,
+        "workbooks/history.html",
+        {
+            "imports": imports[:50],
+            "levels": paginate(request, levels, per_page=100),
+            "max_mb": settings.EXCEL_MAX_UPLOAD_BYTES // (1024 * 1024),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def history_import(request: HttpRequest) -> HttpResponse:
+    """Previous years' published levels: what was imported (with its source), the template and
+    the upload, which starts a job (every row checked, all or nothing)."""
+    require_role(request.user, (Role.COUNTY_ADMIN, Role.AUDITOR))
+    if request.method == "GET":
+        return _history_page(request)
+    try:
+        job = history_import_start(
+            actor=request.user, upload=request.FILES.get("file"), ip=client_ip(request)
+        )
+    except DomainError as exc:
+        forbid_if_not_permitted(exc)
+        return _history_page(request, error_context(exc), exc.status_code)
+    return redirect("job_status", pk=job.pk)
+
+
+@login_required
+@require_GET
+def history_template(request: HttpRequest) -> HttpResponse:
+    """The history template, pre-filled with the county's villages (active or not)."""
+    require_role(request.user, (Role.COUNTY_ADMIN,))
+    villages = list(villages_in_county(request.user.county_id).order_by("code"))
+    out = io.BytesIO()
+    write_history_template(out, villages=villages)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
+        "历年星级导入模板.xlsx"
+    )
+    return response

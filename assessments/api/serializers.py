@@ -10,7 +10,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessments import selectors, services
-from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Sheet, Stage
+from assessments.models import (
+    Assessment,
+    Finding,
+    ResultCorrection,
+    Round,
+    SatisfactionSurvey,
+    Sheet,
+    Stage,
+)
 from organizations.models import Department
 
 POINTS = {"max_digits": 5, "decimal_places": 2}
@@ -39,6 +47,47 @@ class RoundSerializer(serializers.ModelSerializer):
         model = Round
         fields = [*ROUND_READ_ONLY, "year", "catalogue", *ROUND_RULES]
         read_only_fields = fields
+
+
+class PassLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    max_points = serializers.DecimalField(**POINTS)
+    pass_points = serializers.DecimalField(**POINTS)
+    source = serializers.ChoiceField(
+        choices=[("catalogue", _("指标体系设定")), ("round_ratio", _("按本轮达标比例计算"))]
+    )
+    source_label = serializers.CharField()
+
+
+class RuleWarningSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RoundDetailSerializer(RoundSerializer):
+    """A round with the rules it actually applies (issue 14, item 9): each category's pass
+    line and its source, and warnings naming the settings that change nothing."""
+
+    effective_pass_lines = serializers.SerializerMethodField()
+    rule_warnings = serializers.SerializerMethodField()
+
+    class Meta(RoundSerializer.Meta):
+        fields = [*RoundSerializer.Meta.fields, "effective_pass_lines", "rule_warnings"]
+        read_only_fields = fields
+
+    def _effective(self, round_: Round) -> dict:
+        if not hasattr(self, "_effective_cache"):
+            self._effective_cache = selectors.effective_rules(round_)
+        return self._effective_cache
+
+    @extend_schema_field(PassLineSerializer(many=True))
+    def get_effective_pass_lines(self, round_: Round) -> list[dict]:
+        return PassLineSerializer(self._effective(round_)["pass_lines"], many=True).data
+
+    @extend_schema_field(RuleWarningSerializer(many=True))
+    def get_rule_warnings(self, round_: Round) -> list[dict]:
+        return RuleWarningSerializer(self._effective(round_)["warnings"], many=True).data
 
 
 # Ranges checked here so that one response lists every bad field; the model's constraints
@@ -227,6 +276,40 @@ class SurveySerializer(serializers.Serializer):
     rate = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(source="assessment.organization", read_only=True)
+    year = serializers.IntegerField(source="assessment.round.year", read_only=True)
+    published_level = serializers.IntegerField(
+        source="assessment.level", read_only=True, allow_null=True
+    )
+    proposed_by = serializers.CharField(source="proposed_by.display_name", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.display_name", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = ResultCorrection
+        fields = [
+            "id",
+            "assessment",
+            "organization",
+            "year",
+            "kind",
+            "published_level",
+            "level_before",
+            "new_level",
+            "reason",
+            "evidence",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
 class AssessmentDetailSerializer(AssessmentSerializer):
     """Reads its sheets, findings and survey from the context the view prepared (scoped)."""
 
@@ -234,10 +317,30 @@ class AssessmentDetailSerializer(AssessmentSerializer):
     findings = serializers.SerializerMethodField()
     survey = serializers.SerializerMethodField()
     result_steps = serializers.JSONField(source="steps", read_only=True)
+    current_level = serializers.SerializerMethodField(
+        help_text=_("现行星级：发布后经审批的更正（摘星/更正）生效后的星级；level 为发布时的星级")
+    )
+    corrections = serializers.SerializerMethodField()
 
     class Meta(AssessmentSerializer.Meta):
-        fields = [*AssessmentSerializer.Meta.fields, "result_steps", "sheets", "findings", "survey"]
+        fields = [
+            *AssessmentSerializer.Meta.fields,
+            "result_steps",
+            "sheets",
+            "findings",
+            "survey",
+            "current_level",
+            "corrections",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_current_level(self, assessment: Assessment) -> int | None:
+        return selectors.current_of(assessment, list(self.context["corrections"]))
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, assessment: Assessment) -> list[dict]:
+        return CorrectionSerializer(self.context["corrections"], many=True).data
 
     @extend_schema_field(StageSheetSerializer(many=True))
     def get_sheets(self, assessment: Assessment) -> list[dict]:

@@ -4,7 +4,7 @@ from django.urls import path
 
 import starrating.api  # noqa: F401  (registers the "id" path converter)
 
-from . import groups, objections, reviews, spotchecks, views
+from . import corrections, groups, objections, reviews, spotchecks, views
 
 STAGE = "<str:stage>"
 
@@ -114,4 +114,21 @@ urlpatterns = [
         objections.ObjectionHandleView.as_view(),
         name="api-objection-handle",
     ),
+    path(
+        "assessments/<id:pk>/corrections/",
+        corrections.AssessmentCorrectionsView.as_view(),
+        name="api-assessment-corrections",
+    ),
+    path("corrections/", corrections.CorrectionListView.as_view(), name="api-corrections"),
+    path(
+        "corrections/<id:pk>/approve/",
+        corrections.CorrectionDecisionView.as_view(approve=True),
+        name="api-correction-approve",
+    ),
+    path(
+        "corrections/<id:pk>/reject/",
+        corrections.CorrectionDecisionView.as_view(approve=False),
+        name="api-correction-reject",
+    ),
+    path("successions/", corrections.SuccessionListView.as_view(), name="api-successions"),
 ]

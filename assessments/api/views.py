@@ -35,6 +35,7 @@ from .serializers import (
     ReopenSerializer,
     ResultRecordSerializer,
     RoundCreateSerializer,
+    RoundDetailSerializer,
     RoundSerializer,
     RoundUpdateSerializer,
     SheetSerializer,
@@ -106,11 +107,13 @@ class RoundListView(generics.ListAPIView):
 
 
 class RoundDetailView(APIView):
-    @extend_schema(responses=RoundSerializer)
-    def get(self, request, pk: int):
-        return Response(RoundSerializer(_round(request, pk)).data)
+    """A round with its effective pass lines and the settings that have no effect."""
 
-    @extend_schema(request=RoundUpdateSerializer, responses=RoundSerializer)
+    @extend_schema(responses=RoundDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(RoundDetailSerializer(_round(request, pk)).data)
+
+    @extend_schema(request=RoundUpdateSerializer, responses=RoundDetailSerializer)
     def patch(self, request, pk: int):
         round_ = _round(request, pk)
         body = RoundUpdateSerializer(data=request.data, partial=True)
@@ -118,7 +121,7 @@ class RoundDetailView(APIView):
         round_ = services.round_update(
             actor=request.user, round_=round_, ip=client_ip(request), **body.validated_data
         )
-        return Response(RoundSerializer(round_).data)
+        return Response(RoundDetailSerializer(round_).data)
 
 
 class RoundTransitionView(APIView):
@@ -259,6 +262,12 @@ class AssessmentDetailView(APIView):
             "sheets": stage_rows,
             "findings": selectors.findings_for_user(request.user).filter(assessment=assessment),
             "survey": SatisfactionSurvey.objects.filter(assessment=assessment).first(),
+            # The trail oldest first; the current level is read from the approved ones.
+            "corrections": list(
+                selectors.corrections_for_user(request.user)
+                .filter(assessment=assessment)
+                .order_by("proposed_at", "pk")
+            ),
         }
         return Response(AssessmentDetailSerializer(assessment, context=context).data)
 

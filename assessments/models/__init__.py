@@ -1,6 +1,7 @@
 """The rating year's tables: rounds, assessments with their sheets and scores, findings,
 clearances and surveys. Split by entity; import from here."""
 
+from .corrections import HistoryImport, PublishedLevel, ResultCorrection
 from .findings import DepartmentClearance, Finding, SatisfactionSurvey
 from .groups import RecusalRelation
 from .objections import Objection
@@ -19,9 +20,12 @@ __all__ = [
     "EvaluationGroup",
     "Finding",
     "GateOverride",
+    "HistoryImport",
     "LevelMode",
     "Objection",
+    "PublishedLevel",
     "RecusalRelation",
+    "ResultCorrection",
     "ResultTally",
     "ReviewDepartment",
     "Round",

@@ -15,6 +15,18 @@ from .assessments import (
     sheet_scores,
     sheets_by_assessment,
 )
+from .corrections import (
+    assessment_current_level,
+    correction_get_for_user,
+    corrections_by_assessment,
+    corrections_for_user,
+    current_of,
+    history_imports_for_user,
+    next_previous_level,
+    published_levels_for_user,
+    successions_for_user,
+    successions_of,
+)
 from .groups import (
     county_places,
     county_users_by_ids,
@@ -37,6 +49,7 @@ from .objections import (
     objections_for_user,
     objections_pending,
 )
+from .previous import current_level, previous_level
 from .record import (
     assessment_record,
     explain_steps,
@@ -69,6 +82,7 @@ from .rounds import (
     rounds_for_user,
     stage_closed_at,
 )
+from .rules import effective_rules
 from .spotchecks import (
     SPOTCHECK_ROLES,
     spot_check_get_for_user,
@@ -81,6 +95,7 @@ from .spotchecks import (
 __all__ = [
     "CHANGE_KINDS",
     "SPOTCHECK_ROLES",
+    "assessment_current_level",
     "assessment_get_for_user",
     "assessment_record",
     "assessment_scope_q",
@@ -91,8 +106,14 @@ __all__ = [
     "change_q",
     "clearance_get_for_user",
     "clearances_for_user",
+    "correction_get_for_user",
+    "corrections_by_assessment",
+    "corrections_for_user",
     "county_places",
     "county_users_by_ids",
+    "current_level",
+    "current_of",
+    "effective_rules",
     "evaluators_of_county",
     "explain_steps",
     "finding_get_for_user",
@@ -101,14 +122,18 @@ __all__ = [
     "group_get_for_user",
     "group_progress",
     "groups_for_user",
+    "history_imports_for_user",
     "joint_review_open",
     "latest_explanation",
+    "next_previous_level",
     "objection_counts",
     "objection_get_for_user",
     "objection_targets",
     "objections_for_user",
     "objections_pending",
+    "previous_level",
     "previous_published_round",
+    "published_levels_for_user",
     "record_assessment_get_for_user",
     "recusal_conflicts",
     "recusal_get_for_user",
@@ -136,4 +161,6 @@ __all__ = [
     "spot_draw_get_for_user",
     "spot_draws_for_user",
     "stage_closed_at",
+    "successions_for_user",
+    "successions_of",
 ]

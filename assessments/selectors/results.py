@@ -18,6 +18,7 @@ from indicators.models import Category, Item
 from organizations.models import User
 
 from .assessments import assessments_for_user
+from .previous import round_previous_level
 
 
 def catalogue_categories(catalogue_id: int) -> list[Category]:
@@ -77,27 +78,6 @@ def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> 
     )
 
 
-def _previous_level(round_: Round) -> Subquery:
-    """The organization's level in the latest earlier published round of the county (rule
-    10), as a subquery of an assessment row."""
-    previous_round = (
-        Round.objects.filter(
-            county_id=round_.county_id,
-            year__lt=round_.year,
-            status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED],
-        )
-        .order_by("-year")
-        .values("pk")[:1]
-    )
-    return Subquery(
-        Assessment.objects.filter(
-            round_id=Subquery(previous_round), organization_id=OuterRef("organization_id")
-        )
-        .order_by()
-        .values("level")[:1]
-    )
-
-
 def _confirmed(kind: str) -> Subquery:
     return Coalesce(
         Subquery(
@@ -126,7 +106,7 @@ def scoring_inputs(
         assessments.annotate(
             vetoes=_confirmed(Item.Kind.VETO),
             star_deductions=_confirmed(Item.Kind.STAR_DEDUCTION),
-            previous=_previous_level(round_),
+            previous=round_previous_level(round_),
         ).values_list(
             "pk",
             "exceptional",

@@ -8,6 +8,12 @@ from .common import (
     ensure_stage_open,
     validate_points,
 )
+from .corrections import (
+    correction_approve,
+    correction_propose,
+    correction_reject,
+    refresh_later_rounds,
+)
 from .findings import (
     clearance_record,
     clearance_undo,
@@ -26,6 +32,7 @@ from .groups import (
     recusal_create,
     recusal_end,
 )
+from .history import HistoryRow, history_import
 from .objections import OBJECTION_ROLES, appeal_deadline, objection_handle, objection_lodge
 from .results import assessment_set_exceptional, results_refresh
 from .reviews import review_departments_set
@@ -42,6 +49,7 @@ from .rounds import (
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
 from .spotchecks import spot_check_assign, spot_check_record, spot_draw
+from .successions import succession_record
 from .surveys import survey_save
 
 __all__ = [
@@ -49,12 +57,16 @@ __all__ = [
     "OBJECTION_ROLES",
     "ROLE_STAGES",
     "ROUND_RULE_FIELDS",
+    "HistoryRow",
     "ScoreRow",
     "appeal_deadline",
     "assessment_set_exceptional",
     "clearance_record",
     "clearance_undo",
     "clearance_withdraw",
+    "correction_approve",
+    "correction_propose",
+    "correction_reject",
     "current_round",
     "ensure_stage_open",
     "finding_confirm",
@@ -65,10 +77,12 @@ __all__ = [
     "group_members_set",
     "group_rename",
     "group_villages_set",
+    "history_import",
     "objection_handle",
     "objection_lodge",
     "recusal_create",
     "recusal_end",
+    "refresh_later_rounds",
     "results_refresh",
     "review_departments_set",
     "round_advance",
@@ -84,6 +98,7 @@ __all__ = [
     "spot_check_assign",
     "spot_check_record",
     "spot_draw",
+    "succession_record",
     "survey_save",
     "validate_points",
 ]

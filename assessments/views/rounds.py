@@ -216,6 +216,7 @@ def _round_form_render(
     context = {"form": form, "read_only": round_ is not None and round_.is_published}
     if round_ is not None:
         context |= round_context(request, round_, "round_settings")
+        context["effective"] = selectors.effective_rules(round_)
     status = 200
     if error is not None:
         status = error.status_code
@@ -296,4 +297,8 @@ def round_settings(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, _("评定规则已保存。"))
     else:
         messages.success(request, _("评定规则已保存，评定结果已按新规则重新计算。"))
+    # A setting saved that changes nothing says so (issue 14: never silently ignored).
+    for warning in selectors.effective_rules(round_)["warnings"]:
+        if warning["field"] in form.changed_data:
+            messages.warning(request, warning["message"])
     return redirect("round_settings", round_id=round_.pk)

@@ -56,12 +56,32 @@ class DashboardQuerySerializer(serializers.Serializer):
     weakest = serializers.IntegerField(min_value=0, max_value=100, default=10)
 
 
+class DashboardCorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    assessment = serializers.IntegerField()
+    organization = serializers.DictField()
+    township = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    published_level = serializers.IntegerField(allow_null=True)
+    level_before = serializers.IntegerField()
+    new_level = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    reason = serializers.CharField()
+    proposed_by = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
 class DashboardSerializer(CountsSerializer):
     round = RoundRefSerializer()
     target_share_3 = serializers.DecimalField(max_digits=4, decimal_places=3)
     target_share_4 = serializers.DecimalField(max_digits=4, decimal_places=3)
     townships = TownshipCountsSerializer(many=True)
     weakest_items = WeakItemSerializer(many=True)
+    corrections = DashboardCorrectionSerializer(many=True)
 
 
 class RegionQuerySerializer(serializers.Serializer):

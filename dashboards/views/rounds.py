@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -163,8 +164,37 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
                     vetoed=a.vetoed,
                 ),
             }
+    # 动态管理: the published level stays as published; the current level and the trail of
+    # corrections come beside it (one query, scoped: a village sees approved ones only).
+    trails: dict[int, list] = {}
+    for c in (
+        selectors.corrections_for_user(request.user)
+        .filter(assessment_id__in=[a.pk for a in assessments])
+        .order_by("proposed_at", "pk")
+    ):
+        trails.setdefault(c.assessment_id, []).append(c)
     for row in rows:
         row["cells"] = [(name, row["scores"].get(code)) for code, name in category_names]
+        trail = trails.get(row["assessment"].pk, [])
+        row["current"] = selectors.current_of(row["assessment"], trail)
+        row["trail"] = trail
+    corrections = [c for row in rows for c in row["trail"]]
+    # 撤并: what the village came from or went into, and the previous level rule 10 will read
+    # for it in next year's round (own, corrected, imported or inherited).
+    successions = selectors.successions_of(org)
+    next_year, next_previous = None, None
+    if successions:
+        latest = (
+            selectors.rounds_for_user(request.user)
+            .filter(status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED])
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        next_year = (latest or timezone.localdate().year) + 1
+        next_previous = selectors.next_previous_level(
+            org, county_id=org.parent.parent_id, year=next_year
+        )
     # Score history: only the stages whose sheets the reader may see (a village secretary
     # does not see the county stage's working values before they are published).
     visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)
@@ -185,6 +215,11 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "latest": latest_advice,
             "history": history,
             **village_explain_context(request.user, assessments),
+            "corrections": corrections,
+            "successions": successions,
+            "next_year": next_year,
+            "next_previous": next_previous,
+            "may_correct": request.user.has_role(Role.COUNTY_ADMIN),
         },
     )
 

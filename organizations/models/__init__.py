@@ -13,6 +13,7 @@ from .accounts import (
     User,
 )
 from .audit import AUDIT_RETENTION_DAYS, AppendOnlyError, AuditLog
+from .succession import Succession
 from .tree import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, code_validator
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "PasswordHistory",
     "Role",
     "RoleSecurityPolicy",
+    "Succession",
     "User",
     "code_validator",
 ]

@@ -21,7 +21,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, Score, Sheet
+from assessments.models import (
+    Assessment,
+    Finding,
+    ResultCorrection,
+    Round,
+    SatisfactionSurvey,
+    Score,
+    Sheet,
+)
 from indicators.models import Catalogue, Item
 from organizations.models import AuditLog, Organization, Role, User
 from tests.conftest import CATALOGUE_FILE
@@ -195,8 +203,10 @@ def test_seed_demo_builds_the_demo_county(demo):
     county = Organization.objects.get(code=DEMO_COUNTY)
     townships = Organization.objects.filter(parent=county)
     assert townships.count() == 6
+    # 55 villages rated, and one formed by a mid-2024 merge of two of them (rated from 2025).
     villages = Organization.objects.filter(parent__parent=county)
-    assert villages.count() == 55
+    assert villages.count() == 56
+    assert villages.filter(is_active=True).count() == 54
     for village in villages.select_related("parent"):
         assert re.fullmatch(r"\d{12}", village.code), village.code
         assert village.code[:9] == village.parent.code[:9]
@@ -251,6 +261,38 @@ def test_seed_demo_shows_the_joint_review_spot_checks_and_objections(demo):
     assert kinds == {("objection", "upheld"), ("objection", "rejected"), ("appeal", "pending")}
 
 
+@pytest.mark.django_db
+def test_seed_demo_after_publishing(demo):
+    """Issue 14: imported history for 2021–2022 with its source, one star stripped from 2023
+    (approved by a second administrator) and one correction awaiting approval, a merged
+    village whose next round inherits its larger predecessor's level."""
+    from assessments import selectors
+    from assessments.models import HistoryImport, PublishedLevel
+    from organizations.models import Succession
+
+    source = HistoryImport.objects.get()
+    assert source.years == [2021, 2022] and source.rows == 110
+    assert PublishedLevel.objects.count() == 110
+    stripped = ResultCorrection.objects.get(status="approved")
+    assert stripped.kind == "strip" and stripped.decided_by_id != stripped.proposed_by_id
+    assert ResultCorrection.objects.filter(status="pending").count() == 1
+    r24 = demo_round(2024)
+    assert r24.assessments.get(organization=stripped.assessment.organization).previous_level == 0
+    links = list(Succession.objects.select_related("predecessor", "successor"))
+    assert len(links) == 2 and links[0].successor == links[1].successor
+    merged = links[0].successor
+    county = Organization.objects.get(code=DEMO_COUNTY)
+    got = selectors.next_previous_level(merged, county_id=county.pk, year=2025)
+    rated = [
+        (link.predecessor_members, demo_round(2023).assessments.get(organization=link.predecessor))
+        for link in links
+    ]
+    most = max(m for m, _a in rated)
+    assert got is not None
+    assert got == max(selectors.assessment_current_level(a) for m, a in rated if m == most)
+
+
+@pytest.mark.django_db
 def test_seed_demo_prints_one_account_per_role(demo):
     for role in Role:
         users = User.objects.filter(role=role, organization__isnull=False)
@@ -372,7 +414,17 @@ def test_export_csv_matches_json(demo, tmp_path):
 def test_exported_levels_equal_the_hand_computation(demo, tmp_path):
     r23, r24 = demo_round(2023), demo_round(2024)
     hand_2023 = hand_results(r23, previous=None)
-    hand_2024 = hand_results(r24, previous={c: r["level"] for c, r in hand_2023.items()})
+    # Rule 10 reads last year's *current* level: the published one unless a correction after
+    # publishing was approved (the demo strips one 2023 village).
+    corrected = dict(
+        ResultCorrection.objects.filter(assessment__round=r23, status="approved").values_list(
+            "assessment__organization__code", "new_level"
+        )
+    )
+    assert len(corrected) == 1
+    hand_2024 = hand_results(
+        r24, previous={c: corrected.get(c, r["level"]) for c, r in hand_2023.items()}
+    )
     exported_2023 = {r["organization_code"]: r for r in json.loads(export(tmp_path, 2023, "json"))}
     exported_2024 = {r["organization_code"]: r for r in json.loads(export(tmp_path, 2024, "json"))}
 

@@ -78,3 +78,78 @@ def test_survey_locked_after_publication(client, county_admin, assessment_a1):
     )
     assert response.status_code == 409
     assert "不能登记或修改联审问题和满意度测评" in response.content.decode()
+
+
+def _strip(admin, approver, round_, village):
+    correction = services.correction_propose(
+        actor=admin,
+        assessment=Assessment.objects.select_related("round").get(
+            round=round_, organization=village
+        ),
+        kind="strip",
+        reason="查实否决情形",
+    )
+    services.correction_approve(actor=approver, correction=correction)
+
+
+def test_corrections_do_not_grow_the_dashboard_nor_the_village_page(
+    client, county_admin, county_admin_b, published_2024, village_a1, village_a2, village_b1
+):
+    """Issue 14: the dashboard's corrections and the village page's trail are one read each."""
+    as_user(client, county_admin)
+    dashboard = reverse("dashboard", args=[published_2024.pk])
+    village = reverse("village", args=[village_a1.pk])
+    _strip(county_admin, county_admin_b, published_2024, village_a1)
+    before = (count_queries(client, dashboard), count_queries(client, village))
+    _strip(county_admin, county_admin_b, published_2024, village_a2)
+    _strip(county_admin, county_admin_b, published_2024, village_b1)
+    correction = services.correction_propose(
+        actor=county_admin_b,
+        assessment=Assessment.objects.select_related("round").get(
+            round=published_2024, organization=village_a1
+        ),
+        kind="correct",
+        new_level=3,
+        reason="更正",
+    )
+    services.correction_approve(actor=county_admin, correction=correction)
+    assert (count_queries(client, dashboard), count_queries(client, village)) == before
+
+
+def test_history_and_successions_pages_do_not_grow(
+    client, county_admin, township_a, village_a1, village_a2
+):
+    from assessments.services import HistoryRow
+
+    as_user(client, county_admin)
+    pages = [reverse("history_import"), reverse("successions")]
+
+    def rows(codes, year):
+        return [
+            HistoryRow(sheet="s", row=i + 2, code=c, name="", year=year, level=3)
+            for i, c in enumerate(codes)
+        ]
+
+    services.history_import(actor=county_admin, rows=rows([village_a1.code], 2021), source="a")
+    first = OrganizationFactory(code="220602100397", name="并入村", parent=township_a)
+    services.succession_record(
+        actor=county_admin,
+        kind="merge",
+        predecessor_codes=[village_a1.code],
+        successor_codes=[first.code],
+        effective_date="2024-01-01",
+    )
+    before = [count_queries(client, url) for url in pages]
+    services.history_import(
+        actor=county_admin, rows=rows([village_a1.code, village_a2.code], 2022), source="b"
+    )
+    merged = OrganizationFactory(code="220602100398", name="合并村", parent=township_a)
+    other = OrganizationFactory(code="220602100399", name="邻村", parent=township_a)
+    services.succession_record(
+        actor=county_admin,
+        kind="merge",
+        predecessor_codes=[village_a2.code, other.code],
+        successor_codes=[merged.code],
+        effective_date="2024-01-01",
+    )
+    assert [count_queries(client, url) for url in pages] == before

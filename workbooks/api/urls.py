@@ -1,11 +1,12 @@
 """Routes of the Excel API (mounted at ``/api/v1/``): each starts a job (202); the job is then
-polled and its file downloaded at ``/api/v1/jobs/{id}/``."""
+polled and its file downloaded at ``/api/v1/jobs/{id}/``; and previous years' published levels
+(history: its imports, the levels, the template)."""
 
 from django.urls import path
 
 import starrating.api  # noqa: F401  (registers the "id" path converter)
 
-from . import views
+from . import history, views
 
 urlpatterns = [
     path(
@@ -39,4 +40,8 @@ urlpatterns = [
         views.OrganizationsTemplateView.as_view(),
         name="api-organizations-template",
     ),
+    path("history/imports/", history.HistoryImportListView.as_view(), name="api-history-imports"),
+    path("history/levels/", history.PublishedLevelListView.as_view(), name="api-history-levels"),
+    path("history/import/", history.HistoryImportStartView.as_view(), name="api-history-import"),
+    path("history/template/", history.HistoryTemplateView.as_view(), name="api-history-template"),
 ]

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from assessments import services
-from assessments.models import Assessment
+from assessments.models import Assessment, ResultCorrection
 from indicators.services import catalogue_copy
 from organizations.services import api_token_create
 from tests.conftest import ROOT
@@ -119,6 +119,11 @@ def fuzz_world(
     objection = Objection.objects.create(
         round=round_2024, assessment=a1, kind="objection", issue="异议", lodged_by=county_admin
     )
+    # A correction to approve or reject (its round's state is the service's business, not
+    # the schema's): proposed by someone else, so the admin may decide it.
+    correction = ResultCorrection.objects.create(
+        assessment=a1, kind="strip", level_before=3, new_level=0, reason="x", proposed_by=maintainer
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     # A succeeded organization-import preview of the county admin (its upload to confirm, a
     # result file to download), so the jobs' operations reach their validation.
@@ -172,6 +177,7 @@ def fuzz_world(
             "/api/v1/spot-draws/": draw.pk,
             "/api/v1/spot-checks/": draw.checks.get().pk,
             "/api/v1/objections/": objection.pk,
+            "/api/v1/corrections/": correction.pk,
         },
     }
 
