@@ -788,6 +788,44 @@ TABLE = [
         NOT_FOUND | {"auditor": (403, 404), "county_admin": (200, 404)},
         body={"decision": "rejected", "reply": "经核实无误"},
     ),
+    # Corrections after publishing (issue 14, item 4): the cast's round is not published,
+    # so the county admin's proposal is refused by state (409) after the role check.
+    Row("assessment corrections", "get", "/api/v1/assessments/{a}/corrections/", VILLAGE_READ),
+    Row(
+        "correction propose (not published: 409)",
+        "post",
+        "/api/v1/assessments/{a}/corrections/",
+        ADMIN_ONLY_VILLAGE | {"county_admin": (409, 409)},
+        body={"kind": "strip", "reason": "查实否决情形"},
+    ),
+    Row("corrections", "get", "/api/v1/corrections/", ALL_READ),
+    # Village merges and splits (issue 14, item 5): read by county-wide roles (others get an
+    # empty list), recorded by the county admin; an empty body is a 400 naming each field.
+    Row("successions", "get", "/api/v1/successions/", ALL_READ),
+    Row(
+        "succession record (bad input: 400)",
+        "post",
+        "/api/v1/successions/",
+        {"county_admin": (400, 400)},
+        body={
+            "kind": "merge",
+            "predecessors": [],
+            "successors": [],
+            "effective_date": "2024-03-01",
+        },
+    ),
+    # Previous years' published levels (issue 14, item 5): imports started as a job.
+    Row("history imports", "get", "/api/v1/history/imports/", ALL_READ),
+    Row("history levels", "get", "/api/v1/history/levels/", ALL_READ),
+    Row("history template", "get", "/api/v1/history/template/", {"county_admin": (200, 200)}),
+    Row(
+        "history import (a job)",
+        "post",
+        "/api/v1/history/import/",
+        {"county_admin": (202, 202)},
+        body={"file": "{xlsx}"},
+        format="multipart",
+    ),
 ]
 
 
@@ -1059,44 +1097,10 @@ def test_every_route_is_in_the_table():
         # Each user's own token is the "own" target, so it does not fit the table's one
         # target per scope; test_tokens.py covers own (204), another user's (404), anonymous.
         "tokens/<id:pk>/",
-        # Corrections after publishing (issue 14, item 4): the cast's round is not published,
-        # so the county admin's proposal is refused by state (409) after the role check.
-        Row("assessment corrections", "get", "/api/v1/assessments/{a}/corrections/", VILLAGE_READ),
-        Row(
-            "correction propose (not published: 409)",
-            "post",
-            "/api/v1/assessments/{a}/corrections/",
-            ADMIN_ONLY_VILLAGE | {"county_admin": (409, 409)},
-            body={"kind": "strip", "reason": "查实否决情形"},
-        ),
-        Row("corrections", "get", "/api/v1/corrections/", ALL_READ),
-        # Village merges and splits (issue 14, item 5): read by county-wide roles (others get an
-        # empty list), recorded by the county admin; an empty body is a 400 naming each field.
-        Row("successions", "get", "/api/v1/successions/", ALL_READ),
-        Row(
-            "succession record (bad input: 400)",
-            "post",
-            "/api/v1/successions/",
-            {"county_admin": (400, 400)},
-            body={
-                "kind": "merge",
-                "predecessors": [],
-                "successors": [],
-                "effective_date": "2024-03-01",
-            },
-        ),
-        # Previous years' published levels (issue 14, item 5): imports started as a job.
-        Row("history imports", "get", "/api/v1/history/imports/", ALL_READ),
-        Row("history levels", "get", "/api/v1/history/levels/", ALL_READ),
-        Row("history template", "get", "/api/v1/history/template/", {"county_admin": (200, 200)}),
-        Row(
-            "history import (a job)",
-            "post",
-            "/api/v1/history/import/",
-            {"county_admin": (202, 202)},
-            body={"file": "{xlsx}"},
-            format="multipart",
-        ),
+        # A correction exists only on a published round: approval and rejection (second
+        # person, role, county, state) are walked in tests/assessments/api/test_corrections.py.
+        "corrections/<id:pk>/approve/",
+        "corrections/<id:pk>/reject/",
     }
     resolver = get_resolver()
     routes = {
