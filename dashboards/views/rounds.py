@@ -155,11 +155,16 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         if latest_advice is None and a.has_result and scores and a.composite is not None:
             latest_advice = {
                 "round": a.round,
-                "advice": advice.next_level_advice(
+                "advice": advice.level_advice(
                     rules,
                     {c: Decimal(v) for c, v in scores.items()},
                     a.composite,
+                    level=a.level_before_quota if a.level_before_quota is not None else a.level,
+                    steps=[(s["rule"], s["level"]) for s in a.result_steps or []],
+                    previous_level=a.previous_level,
                     vetoed=a.vetoed,
+                    after_quota=a.level,
+                    verb=_("评定") if a.round.is_published else _("预计"),
                 ),
             }
     for row in rows:

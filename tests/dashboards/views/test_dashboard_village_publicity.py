@@ -190,3 +190,14 @@ def test_histogram_counts_equal_scores_separately(
         )
     response = as_user(client, county_admin).get(dashboard_url(round_2024))
     assert sum(response.context["charts"]["histogram"]["counts"]) == 2
+
+
+def test_village_page_explains_the_promotion_limit_instead_of_saying_five_stars(
+    client, county_admin, with_2023, village_a1
+):
+    """A1 scores 95 % (every category passes, band 5) but had 3 stars: it is rated 4."""
+    response = as_user(client, county_admin).get(reverse("village", args=[village_a1.pk]))
+
+    text = response.context["latest"]["advice"].text
+    assert text == "按规则10，较上年（3星）最多晋升一级：预计4星（分数已达五星线）"
+    assert "已达五星，保持即可" not in response.content.decode()
