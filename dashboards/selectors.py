@@ -52,6 +52,26 @@ def ranking_for_user(
     return qs.order_by(*order, "organization__code")
 
 
+def publicity_entries(round_: Round) -> QuerySet[Assessment]:
+    """The publicity list: every assessment with a result, by township and village code."""
+    return (
+        round_.assessments.filter(level__isnull=False)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__parent__code", "organization__code")
+    )
+
+
+def publicity_missing(round_: Round) -> list[Organization]:
+    """The villages of the round left off the publicity list because they have no result yet
+    (rule 0: a stage that counts is not submitted, or the survey is missing)."""
+    return [
+        a.organization
+        for a in round_.assessments.filter(level__isnull=True)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__parent__code", "organization__code")
+    ]
+
+
 def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None
 

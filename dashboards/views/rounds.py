@@ -22,7 +22,12 @@ from assessments.views.common import (
     round_context,
 )
 from dashboards.forms import DashboardFilterForm
-from dashboards.selectors import dashboard_summary, ranking_for_user
+from dashboards.selectors import (
+    dashboard_summary,
+    publicity_entries,
+    publicity_missing,
+    ranking_for_user,
+)
 from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.pages import paginate, require_role
@@ -197,18 +202,10 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
 def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
     require_role(request.user, ROUND_ROLES)
     round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
-    public = round_.status in (
-        Round.Status.PUBLICITY,
-        Round.Status.PUBLISHED,
-        Round.Status.ARCHIVED,
-    )
+    public = round_.is_public
     if not public and not request.user.has_role(*COUNTY_STAFF):
         raise PermissionDenied(_("公示名单尚未发布。"))
-    entries = (
-        round_.assessments.filter(level__isnull=False)
-        .select_related("organization", "organization__parent")
-        .order_by("organization__parent__code", "organization__code")
-    )
+    entries = publicity_entries(round_)
     show_all = bool(request.GET.get("all"))
     return render(
         request,
@@ -219,5 +216,7 @@ def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
             "entries": entries if show_all else paginate(request, entries, per_page=100),
             "all": show_all,
             "draft": not public,
+            # Villages without a result are not on the list: say which (county staff only).
+            "missing": publicity_missing(round_) if request.user.has_role(*COUNTY_STAFF) else [],
         },
     )
