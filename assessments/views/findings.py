@@ -124,7 +124,10 @@ def _findings_write(request: HttpRequest, round_: Round, write) -> HttpResponse:
     except DomainError as error:
         forbid_if_not_permitted(error)
         context = _findings_context(request, round_)
-        context["error"] = error_context(error)
+        form = context["finding_form"]
+        labels = {name: field.label for name, field in form.fields.items()}
+        labels |= {"item": form.fields["item_code"].label, "reason": _("撤回原因")}
+        context["error"] = error_context(error, labels=labels)
         return render(request, "assessments/findings.html", context, status=error.status_code)
     messages.success(request, message)
     url = reverse("findings", args=[round_.pk])
