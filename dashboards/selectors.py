@@ -32,7 +32,12 @@ from assessments.selectors import (
 from indicators.models import Item
 from ledgers import selectors as ledger_selectors
 from organizations.models import Organization, Role, User
-from organizations.selectors import COUNTY_WIDE_ROLES, counties_for_user, townships_in_county
+from organizations.selectors import (
+    COUNTY_WIDE_ROLES,
+    counties_for_user,
+    townships_in_county,
+    villages_for_user,
+)
 
 
 def ranking_for_user(
@@ -50,6 +55,41 @@ def ranking_for_user(
     if level is not None:
         qs = qs.filter(level=level)
     return qs.order_by(*order, "organization__code")
+
+
+# Who may look villages up: whoever may open a village's page (county staff, evaluators,
+# townships, departments, secretaries — the last only find their own village).
+VILLAGE_SEARCH_ROLES = (
+    Role.COUNTY_ADMIN,
+    Role.AUDITOR,
+    Role.EVALUATOR,
+    Role.TOWNSHIP_ASSESSOR,
+    Role.VILLAGE_SECRETARY,
+    Role.DEPARTMENT_REVIEWER,
+)
+
+
+def villages_search(
+    user: User, *, q: str = "", township_id: int | None = None
+) -> QuerySet[Organization]:
+    """The villages ``user`` may open whose name contains ``q``, whose code starts with it, or
+    whose pinyin initials start with it ("hqc" → 红旗村); a township sees its own villages, the
+    county its county, an evaluation-group member the villages of their groups (as the village
+    page does), a village secretary their own village. Every match is a village page that opens.
+    """
+    qs = villages_for_user(user)
+    if user.is_authenticated and user.role == Role.EVALUATOR:
+        qs = qs.filter(pk__in=assessments_for_user(user).values("organization_id"))
+    # NUL can be typed into a URL but cannot be compared in PostgreSQL text.
+    q = (q or "").replace("\x00", "").strip()[:50]
+    if q:
+        match = Q(name__icontains=q) | Q(code__startswith=q)
+        if q.isascii() and q.isalnum():
+            match |= Q(name_initials__startswith=q.lower())
+        qs = qs.filter(match)
+    if township_id is not None:
+        qs = qs.filter(parent_id=township_id)
+    return qs.select_related("parent").order_by("code", "pk")
 
 
 def publicity_entries(round_: Round) -> QuerySet[Assessment]:
