@@ -35,6 +35,7 @@ from organizations.models import Organization, Role, User
 from organizations.selectors import (
     COUNTY_WIDE_ROLES,
     counties_for_user,
+    name_match_q,
     townships_in_county,
     villages_for_user,
 )
@@ -80,13 +81,7 @@ def villages_search(
     qs = villages_for_user(user)
     if user.is_authenticated and user.role == Role.EVALUATOR:
         qs = qs.filter(pk__in=assessments_for_user(user).values("organization_id"))
-    # NUL can be typed into a URL but cannot be compared in PostgreSQL text.
-    q = (q or "").replace("\x00", "").strip()[:50]
-    if q:
-        match = Q(name__icontains=q) | Q(code__startswith=q)
-        if q.isascii() and q.isalnum():
-            match |= Q(name_initials__startswith=q.lower())
-        qs = qs.filter(match)
+    qs = qs.filter(name_match_q(q))
     if township_id is not None:
         qs = qs.filter(parent_id=township_id)
     return qs.select_related("parent").order_by("code", "pk")

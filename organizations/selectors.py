@@ -60,6 +60,19 @@ def village_scope_q(user: User, *, prefix: str = "") -> Q:
     return nothing
 
 
+def name_match_q(q: str, *, prefix: str = "") -> Q:
+    """Organizations (reached through ``prefix``) whose name contains ``q``, whose code starts
+    with it, or whose pinyin initials start with it ("hqc" → 红旗村)."""
+    # NUL can be typed into a URL but cannot be compared in PostgreSQL text.
+    q = (q or "").replace("\x00", "").strip()[:50]
+    if not q:
+        return Q()
+    match = Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}code__startswith": q})
+    if q.isascii() and q.isalnum():
+        match |= Q(**{f"{prefix}name_initials__startswith": q.lower()})
+    return match
+
+
 def villages_for_user(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(kind__in=VILLAGE_KINDS).filter(village_scope_q(user))
 

@@ -172,8 +172,12 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
                     verb=_("评定") if a.round.is_published else _("预计"),
                 ),
             }
+    vetoes = selectors.confirmed_vetoes(
+        row["assessment"].pk for row in rows if row["assessment"].vetoed
+    )
     for row in rows:
         row["cells"] = [row["scores"].get(code) for code, _name in category_names]
+        row["vetoes"] = vetoes.get(row["assessment"].pk, [])
     # Score history: only the stages whose sheets the reader may see (a village secretary
     # does not see the county stage's working values before they are published).
     visible: dict[int, bool] = {}  # per sheet: the policy may query (an evaluator's groups)
