@@ -188,6 +188,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             visible[sheet.pk] = policies.can_view_sheet(request.user, sheet.assessment, sheet.stage)
         if visible[sheet.pk]:
             history.append(line)
+    history_page = paginate(request, history)
     return render(
         request,
         "dashboards/village.html",
@@ -196,7 +197,8 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "rows": rows,
             "category_names": category_names,
             "latest": latest_advice,
-            "history": history,
+            "history": history_page.object_list,
+            "history_page": history_page,
         },
     )
 
