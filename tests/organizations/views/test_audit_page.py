@@ -228,7 +228,9 @@ def test_choice_values_read_in_chinese(client, auditor, county_admin, reviewer, 
     )
     services.finding_confirm(actor=county_admin, finding=finding)
 
-    response = as_user(client, auditor).get(reverse("audit_log") + "?object_type=assessments.Finding")
+    response = as_user(client, auditor).get(
+        reverse("audit_log") + "?object_type=assessments.Finding"
+    )
 
     html = response.content.decode()
     assert "状态：待确认 → 已确认" in html
