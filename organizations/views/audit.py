@@ -1,5 +1,6 @@
 """The audit log page (安全审计): the county's rows, filtered in the URL, paginated, with
-Chinese names and readable before → after. Read only, for the auditor and the audit administrator."""
+Chinese names and readable before → after. Read only, for the auditor and the audit
+administrator."""
 
 from __future__ import annotations
 

@@ -88,4 +88,5 @@ def test_bad_input_is_ignored_not_an_error(client, county_admin, villages):
 
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"q", "township"}
+    assert "乡镇：" in response.content.decode()  # the problem is named beside its field
     assert response.context["page"].paginator.count == 3  # the filters left out, not a 500
