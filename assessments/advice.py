@@ -9,7 +9,7 @@ promotion limit, veto, quotas) are not gaps in points and are reported apart.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,3 +91,77 @@ def next_level_advice(
     if not gaps or gaps[-1].kind != "total":
         text = f"{text}，即可达{target_name}" if text else f"已满足{target_name}条件"
     return Advice(level, target, tuple(gaps), text)
+
+
+LEVEL_DIGITS = {0: "零", 1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+
+
+def _percent(value: Decimal) -> str:
+    return points_text(Decimal(value) * 100)
+
+
+def limit_notes(
+    rules: RoundRules,
+    steps: Sequence[tuple[int, int]],
+    *,
+    base: int,
+    previous_level: int | None,
+    after_quota: int | None = None,
+) -> list[str]:
+    """Why the level is below the base level the scores reach: one Chinese line per rule of
+    8–10 (and 12, the quotas) that lowered it, read from the engine's own trail of
+    ``(rule, level after it)`` (``AssessmentResult.steps`` or the stored ``result_steps``)."""
+    notes = []
+    level = base
+    for rule, after in steps:
+        if rule < 8 or rule == 11:
+            continue
+        if after < level:
+            if rule == 8:
+                notes.append(
+                    f"按规则8，满意率低于{_percent(rules.satisfaction_floor)}%，"
+                    f"最高{rules.satisfaction_cap_level}星"
+                )
+            elif rule == 9:
+                notes.append(f"按规则9，减星项减{level - after}星")
+            elif rule == 10 and previous_level is not None:
+                notes.append(
+                    f"按规则10，较上年（{previous_level}星）最多晋升"
+                    f"{LEVEL_DIGITS.get(rules.max_promotion, rules.max_promotion)}级"
+                )
+            elif rule == 10:
+                notes.append(f"按规则10，首次评定最高{rules.first_year_max}星")
+        level = after
+    if after_quota is not None and after_quota < level:
+        notes.append(f"按规则12，受星级名额控制降为{after_quota}星")
+    return notes
+
+
+def level_advice(
+    rules: RoundRules,
+    category_scores: Mapping[str, Decimal],
+    composite: Decimal,
+    *,
+    level: int,
+    steps: Sequence[tuple[int, int]],
+    previous_level: int | None,
+    vetoed: bool = False,
+    after_quota: int | None = None,
+    verb: str = "预计",
+) -> Advice:
+    """The advice shown beside a level: the gaps of :func:`next_level_advice` when nothing
+    but points holds the level down; otherwise why it is lower than the scores reach (rules
+    8–10 and 12), so that "预计3星" never stands beside "已达五星" unexplained
+    (e.g. "按规则10，较上年（2星）最多晋升一级：预计3星（分数已达五星线）")."""
+    points = next_level_advice(rules, category_scores, composite, vetoed=vetoed)
+    if vetoed:
+        return points
+    final = after_quota if after_quota is not None else level
+    notes = limit_notes(
+        rules, steps, base=points.level, previous_level=previous_level, after_quota=after_quota
+    )
+    if not notes or final >= points.level:
+        return points
+    reached = LEVEL_NAMES[points.level]
+    text = f"{'；'.join(notes)}：{verb}{final}星（分数已达{reached}线）"
+    return Advice(points.level, None, (), text)

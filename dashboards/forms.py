@@ -27,3 +27,19 @@ class DashboardFilterForm(forms.Form):
             empty_value=None,
             required=False,
         )
+
+
+class VillageSearchForm(forms.Form):
+    """The village search (top bar and results page): name, code or pinyin initials."""
+
+    q = forms.CharField(label=_("村名、代码或拼音首字母"), required=False, max_length=50)
+
+    def __init__(self, *args, townships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"] = forms.TypedChoiceField(
+            label=_("乡镇"),
+            choices=[("", _("全部乡镇"))] + [(str(t.pk), t.name) for t in townships],
+            coerce=int,
+            empty_value=None,
+            required=False,
+        )

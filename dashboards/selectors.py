@@ -33,7 +33,13 @@ from assessments.selectors import (
 from indicators.models import Item
 from ledgers import selectors as ledger_selectors
 from organizations.models import Organization, Role, User
-from organizations.selectors import COUNTY_WIDE_ROLES, counties_for_user, townships_in_county
+from organizations.selectors import (
+    COUNTY_WIDE_ROLES,
+    counties_for_user,
+    name_match_q,
+    townships_in_county,
+    villages_for_user,
+)
 
 
 def ranking_for_user(
@@ -51,6 +57,55 @@ def ranking_for_user(
     if level is not None:
         qs = qs.filter(level=level)
     return qs.order_by(*order, "organization__code")
+
+
+# Who may look villages up: whoever may open a village's page (county staff, evaluators,
+# townships, departments, secretaries — the last only find their own village).
+VILLAGE_SEARCH_ROLES = (
+    Role.COUNTY_ADMIN,
+    Role.AUDITOR,
+    Role.EVALUATOR,
+    Role.TOWNSHIP_ASSESSOR,
+    Role.VILLAGE_SECRETARY,
+    Role.DEPARTMENT_REVIEWER,
+)
+
+
+def villages_search(
+    user: User, *, q: str = "", township_id: int | None = None
+) -> QuerySet[Organization]:
+    """The villages ``user`` may open whose name contains ``q``, whose code starts with it, or
+    whose pinyin initials start with it ("hqc" → 红旗村); a township sees its own villages, the
+    county its county, an evaluation-group member the villages of their groups (as the village
+    page does), a village secretary their own village. Every match is a village page that opens.
+    """
+    qs = villages_for_user(user)
+    if user.is_authenticated and user.role == Role.EVALUATOR:
+        qs = qs.filter(pk__in=assessments_for_user(user).values("organization_id"))
+    qs = qs.filter(name_match_q(q))
+    if township_id is not None:
+        qs = qs.filter(parent_id=township_id)
+    return qs.select_related("parent").order_by("code", "pk")
+
+
+def publicity_entries(round_: Round) -> QuerySet[Assessment]:
+    """The publicity list: every assessment with a result, by township and village code."""
+    return (
+        round_.assessments.filter(level__isnull=False)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__parent__code", "organization__code")
+    )
+
+
+def publicity_missing(round_: Round) -> list[Organization]:
+    """The villages of the round left off the publicity list because they have no result yet
+    (rule 0: a stage that counts is not submitted, or the survey is missing)."""
+    return [
+        a.organization
+        for a in round_.assessments.filter(level__isnull=True)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__parent__code", "organization__code")
+    ]
 
 
 def _share(part: int, whole: int) -> Decimal | None:

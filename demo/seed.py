@@ -21,6 +21,7 @@ from assessments.models import Assessment, HistoryImport, ReviewDepartment, Roun
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
+from organizations.initials import name_initials
 from organizations.models import Department, Organization, Role, User
 
 from .fairness import build_fairness
@@ -54,6 +55,7 @@ def load_tree(data: dict) -> Organization:
             code=node["code"],
             defaults={
                 "name": node["name"],
+                "name_initials": name_initials(node["name"]),
                 "kind": node["kind"],
                 "parent": parent,
                 "party_body": PARTY_BODY[node["party_body_type"]],
@@ -66,11 +68,17 @@ def load_tree(data: dict) -> Organization:
 
     # Jilin province and Baishan city above the county: one installation for many counties.
     province, _ = Organization.objects.update_or_create(
-        code="220000000000", defaults={"name": "吉林省", "kind": Organization.Kind.PROVINCE}
+        code="220000000000",
+        defaults={"name": "吉林省", "name_initials": "jls", "kind": Organization.Kind.PROVINCE},
     )
     city, _ = Organization.objects.update_or_create(
         code="220600000000",
-        defaults={"name": "白山市", "kind": Organization.Kind.CITY, "parent": province},
+        defaults={
+            "name": "白山市",
+            "name_initials": "bss",
+            "kind": Organization.Kind.CITY,
+            "parent": province,
+        },
     )
     county = upsert(data["county"], city)
     for township in data["townships"]:

@@ -24,6 +24,7 @@ from assessments.models import Assessment, Finding, Round, SatisfactionSurvey, S
 from assessments.services import results_refresh
 from indicators.models import Catalogue, Item
 from indicators.services import catalogue_load_file
+from organizations.initials import name_initials
 from organizations.models import Department, Organization, Role, User
 
 CATALOGUE_FILE = Path(settings.BASE_DIR) / "fixtures" / "catalogue_2024.json"
@@ -92,6 +93,8 @@ def generate(
             )
             for t in range(n_townships)
         ]
+        for org in townships:
+            org.name_initials = name_initials(org.name)
         Organization.objects.bulk_create(townships, batch_size=BATCH)
         village_rows = []
         for v in range(villages):
@@ -108,6 +111,8 @@ def generate(
                     member_count=rng.randint(15, 90),
                 )
             )
+        for org in village_rows:
+            org.name_initials = name_initials(org.name)
         Organization.objects.bulk_create(village_rows, batch_size=BATCH)
         admin = User.objects.create(
             username=f"synthetic{code[:6]}",

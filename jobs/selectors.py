@@ -10,8 +10,10 @@ from .models import Job
 MAX_LISTED = 30
 
 
-def jobs_for_user(user) -> QuerySet[Job]:
-    return jobs_of_user(user)[:MAX_LISTED]
+def jobs_for_user(user, *, limit: int | None = MAX_LISTED) -> QuerySet[Job]:
+    """The user's own jobs, newest first (the list page takes them all, in pages)."""
+    jobs = jobs_of_user(user)
+    return jobs if limit is None else jobs[:limit]
 
 
 def jobs_of_user(user) -> QuerySet[Job]:

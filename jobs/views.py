@@ -10,13 +10,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from starrating.pages import paginate
+
 from . import selectors
 
 
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "jobs/list.html", {"jobs": selectors.jobs_for_user(request.user)})
+    jobs = paginate(request, selectors.jobs_for_user(request.user, limit=None))
+    return render(request, "jobs/list.html", {"jobs": jobs})
 
 
 @login_required

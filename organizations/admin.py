@@ -11,6 +11,7 @@ from starrating.client import client_ip
 from starrating.errors import DomainError
 
 from . import selectors, services
+from .initials import name_initials
 from .models import ApiToken, AuditLog, Organization, Role, RoleSecurityPolicy, User
 from .services import audit_record
 
@@ -186,6 +187,11 @@ class OrganizationAdmin(CountyScopedAdmin):
     search_fields = ["code", "name", "secretary_name"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+    exclude = ["name_initials"]
+
+    def save_model(self, request, obj, form, change):
+        obj.name_initials = name_initials(obj.name)  # the village search reads them
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(User)

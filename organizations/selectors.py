@@ -60,6 +60,19 @@ def village_scope_q(user: User, *, prefix: str = "") -> Q:
     return nothing
 
 
+def name_match_q(q: str, *, prefix: str = "") -> Q:
+    """Organizations (reached through ``prefix``) whose name contains ``q``, whose code starts
+    with it, or whose pinyin initials start with it ("hqc" → 红旗村)."""
+    # NUL can be typed into a URL but cannot be compared in PostgreSQL text.
+    q = (q or "").replace("\x00", "").strip()[:50]
+    if not q:
+        return Q()
+    match = Q(**{f"{prefix}name__icontains": q}) | Q(**{f"{prefix}code__startswith": q})
+    if q.isascii() and q.isalnum():
+        match |= Q(**{f"{prefix}name_initials__startswith": q.lower()})
+    return match
+
+
 def villages_for_user(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(kind__in=VILLAGE_KINDS).filter(village_scope_q(user))
 
@@ -177,6 +190,44 @@ FIELD_LABELS = {
 }
 
 
+# Snapshot keys that are not fields of the audited model but name another model's choices
+# (a finding's "kind" is its item's kind): where to find their Chinese labels.
+VALUE_CHOICES_FROM = {
+    "kind": "indicators.Item",
+    "stage": "assessments.Sheet",
+    "department": "organizations.User",
+    "role": "organizations.User",
+}
+
+
+def _choice_labels(model, key: str) -> dict:
+    """The Chinese label of each stored value of ``key``: the audited model's own field's
+    choices, else those of the model ``VALUE_CHOICES_FROM`` names; empty when none."""
+    for candidate in (model, VALUE_CHOICES_FROM.get(key)):
+        if isinstance(candidate, str):
+            try:
+                candidate = apps.get_model(candidate)
+            except LookupError:
+                continue
+        if candidate is None:
+            continue
+        try:
+            field = candidate._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "choices", None):
+            return {str(value): str(label) for value, label in field.flatchoices}
+    return {}
+
+
+def _labelled(labels: dict, value: Any) -> Any:
+    if labels and isinstance(value, str | int) and not isinstance(value, bool):
+        return labels.get(str(value), value)
+    if labels and isinstance(value, list):
+        return "、".join(str(labels.get(str(v), v)) for v in value)
+    return value
+
+
 def _shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -214,7 +265,14 @@ def audit_diff(entry: AuditLog) -> list[dict[str, str]]:
             continue
         if before and after and old == new:
             continue
-        lines.append({"field": _field_label(model, key), "old": _shown(old), "new": _shown(new)})
+        labels = _choice_labels(model, key)
+        lines.append(
+            {
+                "field": _field_label(model, key),
+                "old": _shown(_labelled(labels, old)),
+                "new": _shown(_labelled(labels, new)),
+            }
+        )
     return lines
 
 

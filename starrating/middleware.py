@@ -9,6 +9,7 @@ Accept-Language (zh-hans by default, en on request) for scripts and other system
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.template.response import TemplateResponse
 from django.utils import translation
 
 
@@ -35,4 +36,26 @@ class NoStoreMiddleware:
         if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A web page answered 405 (a bookmarked or refreshed form address, a filter sent to a
+    write's URL) shows the product's Chinese page with a way back, never a blank page. The
+    API keeps its JSON answer; the ``Allow`` header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not request.path_info.startswith("/api/")
+            and not response.content
+        ):
+            page = TemplateResponse(request, "405.html", status=405).render()
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
         return response

@@ -3,6 +3,10 @@ message (400 / 403 / 409)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
@@ -22,8 +26,28 @@ def forbid_if_not_permitted(error: DomainError) -> None:
         raise PermissionDenied(error.message) from error
 
 
-def error_context(error: DomainError) -> dict:
-    return {"message": error.message, "errors": error.errors, "extra": error.extra}
+@functools.cache
+def _model_field_labels() -> dict[str, str]:
+    """Field name → Chinese label, from every model's verbose names (the first model to name a
+    field wins; a page passes its own ``labels`` where a name means something else there)."""
+    labels: dict[str, str] = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                labels.setdefault(field.name, str(verbose))
+    return labels
+
+
+def error_context(error: DomainError, *, labels: Mapping[str, str] | None = None) -> dict:
+    """The error for ``_errors.html``: each problem's field also under ``label``, in Chinese
+    ("问题事实与依据：请填写…", never "evidence：请填写…")."""
+    known = {**_model_field_labels(), **{k: str(v) for k, v in (labels or {}).items()}}
+    errors = [
+        {**e, "label": known.get(e["field"], e["field"])} if e.get("field") else e
+        for e in error.errors
+    ]
+    return {"message": error.message, "errors": errors, "extra": error.extra}
 
 
 def paginate(request, items, *, per_page: int = 50) -> Page:

@@ -2,6 +2,7 @@
 
 import factory
 
+from organizations.initials import name_initials
 from organizations.models import Organization, Role, User
 
 
@@ -12,6 +13,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"2206029{n:05d}")
     name = factory.Sequence(lambda n: f"测试村{n}")
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
     kind = Organization.Kind.VILLAGE
     party_body = Organization.PartyBody.BRANCH
     secretary_name = "张三"

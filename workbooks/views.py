@@ -275,7 +275,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     county's, already filtered; XlsxWriter's constant memory keeps the server flat and a
     temporary file is streamed out. The export itself is audited."""
     if not can_read_audit(request.user):
-        raise PermissionDenied(_("只有审计员和县级管理员可以导出审计日志。"))
+        raise PermissionDenied(_("只有审计员和审计管理员可以导出审计日志。"))
     form, rows = audit_rows_for(request.user, request.GET)
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
     count = audit_log_export(out, rows)

@@ -256,6 +256,22 @@ class Round(models.Model):
         )
 
     @property
+    def is_public(self) -> bool:
+        """The publicity list is out (公示 or later): every role of the county may read it."""
+        return self.status in (self.Status.PUBLICITY, self.Status.PUBLISHED, self.Status.ARCHIVED)
+
+    @property
+    def publicity_signed_on(self):
+        """The date under the publicity list's signature: the day publicity starts, else the
+        day of publishing (local), else none yet. Never today: a reprint of 2023's list is
+        signed with 2023's date."""
+        if self.publicity_start:
+            return self.publicity_start
+        if self.published_at:
+            return timezone.localdate(self.published_at)
+        return None
+
+    @property
     def is_published(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.ARCHIVED)
 

@@ -87,3 +87,20 @@ def findings_for_user(user: User, *, round_: Round | None = None) -> QuerySet[Fi
     return qs.select_related(
         "assessment__round", "assessment__organization", "item", "recorded_by", "confirmed_by"
     )
+
+
+def confirmed_vetoes(assessment_ids: Iterable[int]) -> dict[int, list[Finding]]:
+    """The confirmed veto findings (rule 11) of these assessments, with their items: the page
+    names the veto item beside the 否决 mark."""
+    vetoes: dict[int, list[Finding]] = defaultdict(list)
+    for finding in (
+        Finding.objects.filter(
+            assessment_id__in=list(assessment_ids),
+            status=Finding.Status.CONFIRMED,
+            item__kind="veto",
+        )
+        .select_related("item")
+        .order_by("assessment_id", "item__code", "pk")
+    ):
+        vetoes[finding.assessment_id].append(finding)
+    return dict(vetoes)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -42,3 +43,17 @@ def change(value, is_new=False) -> str:
     if value < 0:
         return f"↓{-value}"
     return "持平"
+
+
+@register.simple_tag
+def level_mark(assessment) -> str:
+    """The level as stars, or a red 否决 mark for a vetoed result (rule 11: 0 stars because of
+    a veto is not the same as 0 stars on points)."""
+    if getattr(assessment, "vetoed", False):
+        return format_html(
+            '<span class="badge badge-red" title="{}">否决</span>',
+            "触及否决项，取消评星资格（0星）",
+        )
+    if assessment.level is None:
+        return ""
+    return format_html('<span class="stars">{}</span>', stars(assessment.level))

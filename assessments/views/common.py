@@ -92,6 +92,9 @@ def round_nav(round_: Round, user) -> list[dict]:
         ("job_scores_upload", _("Excel评分导入"), EXCEL_SCORE_ROLES),
         ("groups", _("考评组"), GROUP_ROLES),
     ]
+    if not round_.is_public and not user.has_role(*COUNTY_STAFF):
+        # Before publicity the list is a draft for county staff: no link others cannot open.
+        tabs = [tab for tab in tabs if tab[0] != "publicity"]
     return [
         {"name": name, "label": label, "url": reverse(name, args=[round_.pk])}
         for name, label, roles in tabs

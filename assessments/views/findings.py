@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +23,7 @@ from assessments.models import (
 )
 from indicators.models import Item
 from organizations.models import Department, Role
-from organizations.selectors import townships_for_user
+from organizations.selectors import name_match_q, townships_for_user
 from starrating.client import client_ip
 from starrating.errors import DomainError
 from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
@@ -31,9 +34,19 @@ from .common import FINDINGS_ROLES, int_or_none, round_context
 def _findings_context(request: HttpRequest, round_: Round) -> dict:
     user = request.user
     township_id = int_or_none(request.GET.get("township") or request.POST.get("township"))
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:50]
+    pending_only = (request.GET.get("pending") or request.POST.get("pending")) == "1"
     assessments = selectors.assessments_for_user(user, round_=round_)
     if township_id:
         assessments = assessments.filter(organization__parent_id=township_id)
+    if q:
+        assessments = assessments.filter(name_match_q(q, prefix="organization__"))
+    if pending_only:
+        # "去确认": only the villages with a finding waiting for the county admin.
+        pending_ids = Finding.objects.filter(
+            assessment__round=round_, status=Finding.Status.PENDING
+        ).values("assessment_id")
+        assessments = assessments.filter(pk__in=pending_ids)
     page = paginate(request, assessments.order_by("organization__code"))
     assessments = list(page)
     ids = [a.pk for a in assessments]
@@ -103,6 +116,8 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
         "my_department": Department(my_department).label if my_department else "",
         "townships": townships_for_user(user).order_by("code"),
         "township_id": township_id,
+        "q": q,
+        "pending_only": pending_only,
         "findings_open": round_.findings_open,
     }
 
@@ -123,7 +138,9 @@ def _findings_write(
     except DomainError as error:
         forbid_if_not_permitted(error)
         context = _findings_context(request, round_)
-        context["error"] = error_context(error)
+        labels = {name: field.label for name, field in FindingForm.base_fields.items()}
+        labels |= {"item": FindingForm.base_fields["item_code"].label, "reason": _("æ¤ååå ")}
+        context["error"] = error_context(error, labels=labels)
         if assessment_id is not None:
             # The refused finding form reopens on its row with what was typed, its wrong
             # fields marked (app.js moves the focus to the first of them).
@@ -137,8 +154,19 @@ def _findings_write(
         return render(request, "assessments/findings.html", context, status=error.status_code)
     messages.success(request, message)
     url = reverse("findings", args=[round_.pk])
+    # Back to the same filtered list (POST-redirect-GET: a refresh does not post again): the
+    # filters of the page the form was on, when that page is this round's findings page.
+    came_from = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if (
+        came_from.path == url
+        and came_from.query
+        and url_has_allowed_host_and_scheme(
+            request.META["HTTP_REFERER"], allowed_hosts={request.get_host()}
+        )
+    ):
+        return redirect(f"{url}?{came_from.query}")
     township = request.POST.get("township")
-    return redirect(f"{url}?township={township}" if township else url)
+    return redirect(f"{url}?{urlencode({'township': township})}" if township else url)
 
 
 @login_required

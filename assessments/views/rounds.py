@@ -16,6 +16,7 @@ from assessments import policies, selectors, services
 from assessments.forms import AdvanceForm, ReopenForm, RoundForm
 from assessments.models import Round, Stage
 from organizations.models import Organization, Role
+from organizations.selectors import name_match_q
 from starrating.client import client_ip
 from starrating.errors import DomainError, InvalidInput, NotPermitted
 from starrating.pages import error_context, forbid_if_not_permitted, paginate, require_role
@@ -41,12 +42,15 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
     user = request.user
     township_id = int_or_none(request.GET.get("township"))
+    q = request.GET.get("q", "").strip()[:50]
     assessments = selectors.assessments_for_user(user, round_=round_)
-    show_villages = not user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER) or township_id
+    show_villages = not user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER) or township_id or q
     villages, page = [], None
     if show_villages:
         if township_id:
             assessments = assessments.filter(organization__parent_id=township_id)
+        if q:
+            assessments = assessments.filter(name_match_q(q, prefix="organization__"))
         page = paginate(request, assessments.order_by("organization__code"))
         assessments = list(page)
         sheets = selectors.sheets_by_assessment(a.pk for a in assessments)
@@ -73,6 +77,7 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         "villages": villages,
         "page": page,
         "township_id": township_id,
+        "q": q,
         "can_manage": policies.can_manage_round(user, round_.county_id),
         "can_review": user.has_role(
             Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR

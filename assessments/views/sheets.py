@@ -99,8 +99,14 @@ def _summary_context(assessment: Assessment, stage: str, points: dict) -> dict:
         )
     hint = None
     if result is not None:
-        hint = advice.next_level_advice(
-            rules, result.category_scores, result.composite, vetoed=result.vetoed
+        hint = advice.level_advice(
+            rules,
+            result.category_scores,
+            result.composite,
+            level=result.level,
+            steps=[(step.rule, step.level) for step in result.steps],
+            previous_level=result.previous_level,
+            vetoed=result.vetoed,
         ).text
     return {
         "summary": {

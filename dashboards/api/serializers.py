@@ -1,5 +1,6 @@
 """The dashboard's shape in the API."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from indicators.models import POINTS
@@ -111,3 +112,27 @@ class RegionSerializer(CountsSerializer):
     region = RegionRefSerializer()
     counties = CountyCountsSerializer(many=True)
     weakest_items = WeakItemSerializer(many=True)
+
+
+class VillageSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="村名的一部分、区划代码的开头或拼音首字母（如 qdj）",
+    )
+    township = serializers.IntegerField(required=False, min_value=1, help_text="乡镇（街道）ID")
+
+
+class VillageMatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_initials = serializers.CharField()
+    township = serializers.CharField(source="parent.name")
+    township_id = serializers.IntegerField(source="parent_id")
+    is_active = serializers.BooleanField()
+    url = serializers.SerializerMethodField(help_text="该村历年评定页面")
+
+    def get_url(self, obj) -> str:
+        return reverse("village", args=[obj.pk])

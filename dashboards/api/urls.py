@@ -11,4 +11,5 @@ urlpatterns = [
         "rounds/<id:pk>/dashboard/", views.RoundDashboardView.as_view(), name="api-round-dashboard"
     ),
     path("regions/summary/", views.RegionSummaryView.as_view(), name="api-region-summary"),
+    path("villages/search/", views.VillageSearchView.as_view(), name="api-village-search"),
 ]

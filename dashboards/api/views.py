@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +17,8 @@ from .serializers import (
     DashboardSerializer,
     RegionQuerySerializer,
     RegionSerializer,
+    VillageMatchSerializer,
+    VillageSearchQuerySerializer,
 )
 
 
@@ -55,3 +58,28 @@ class RegionSummaryView(APIView):
             request.user, year=year, weakest_limit=params.validated_data["weakest"]
         )
         return Response(RegionSerializer(summary).data)
+
+
+class VillageSearchView(generics.ListAPIView):
+    """The village search of the top bar (autocomplete): name, code or pinyin initials, over
+    the villages the user may open — a township its own, the county its county."""
+
+    serializer_class = VillageMatchSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[VillageSearchQuerySerializer], summary="查找村（名称、代码、拼音首字母）"
+    )
+    def get(self, request, *args, **kwargs):
+        if not request.user.has_role(*selectors.VILLAGE_SEARCH_ROLES):
+            raise NotPermitted(_("您的角色不能查找村。"))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = VillageSearchQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return selectors.villages_search(
+            self.request.user,
+            q=params.validated_data.get("q", ""),
+            township_id=params.validated_data.get("township"),
+        )

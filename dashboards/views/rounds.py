@@ -23,7 +23,12 @@ from assessments.views.common import (
     round_context,
 )
 from dashboards.forms import DashboardFilterForm
-from dashboards.selectors import dashboard_summary, ranking_for_user
+from dashboards.selectors import (
+    dashboard_summary,
+    publicity_entries,
+    publicity_missing,
+    ranking_for_user,
+)
 from dashboards.views.record import village_explain_context
 from organizations.models import Role
 from organizations.selectors import townships_for_user, villages_for_user
@@ -157,13 +162,21 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         if latest_advice is None and a.has_result and scores and a.composite is not None:
             latest_advice = {
                 "round": a.round,
-                "advice": advice.next_level_advice(
+                "advice": advice.level_advice(
                     rules,
                     {c: Decimal(v) for c, v in scores.items()},
                     a.composite,
+                    level=a.level_before_quota if a.level_before_quota is not None else a.level,
+                    steps=[(s["rule"], s["level"]) for s in a.result_steps or []],
+                    previous_level=a.previous_level,
                     vetoed=a.vetoed,
+                    after_quota=a.level,
+                    verb=_("评定") if a.round.is_published else _("预计"),
                 ),
             }
+    vetoes = selectors.confirmed_vetoes(
+        row["assessment"].pk for row in rows if row["assessment"].vetoed
+    )
     # 动态管理: the published level stays as published; the current level and the trail of
     # corrections come beside it (one query, scoped: a village sees approved ones only).
     trails: dict[int, list] = {}
@@ -178,6 +191,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         trail = trails.get(row["assessment"].pk, [])
         row["current"] = selectors.current_of(row["assessment"], trail)
         row["trail"] = trail
+        row["vetoes"] = vetoes.get(row["assessment"].pk, [])
     corrections = [c for row in rows for c in row["trail"]]
     # 撤并: what the village came from or went into, and the previous level rule 10 will read
     # for it in next year's round (own, corrected, imported or inherited).
@@ -205,6 +219,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             visible[sheet.pk] = policies.can_view_sheet(request.user, sheet.assessment, sheet.stage)
         if visible[sheet.pk]:
             history.append(line)
+    history_page = paginate(request, history)
     return render(
         request,
         "dashboards/village.html",
@@ -213,7 +228,8 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
             "rows": rows,
             "category_names": category_names,
             "latest": latest_advice,
-            "history": history,
+            "history": history_page.object_list,
+            "history_page": history_page,
             **village_explain_context(request.user, assessments),
             "corrections": corrections,
             "successions": successions,
@@ -229,18 +245,10 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
 def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
     require_role(request.user, ROUND_ROLES)
     round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
-    public = round_.status in (
-        Round.Status.PUBLICITY,
-        Round.Status.PUBLISHED,
-        Round.Status.ARCHIVED,
-    )
+    public = round_.is_public
     if not public and not request.user.has_role(*COUNTY_STAFF):
         raise PermissionDenied(_("公示名单尚未发布。"))
-    entries = (
-        round_.assessments.filter(level__isnull=False)
-        .select_related("organization", "organization__parent")
-        .order_by("organization__parent__code", "organization__code")
-    )
+    entries = publicity_entries(round_)
     show_all = bool(request.GET.get("all"))
     return render(
         request,
@@ -251,5 +259,7 @@ def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
             "entries": entries if show_all else paginate(request, entries, per_page=100),
             "all": show_all,
             "draft": not public,
+            # Villages without a result are not on the list: say which (county staff only).
+            "missing": publicity_missing(round_) if request.user.has_role(*COUNTY_STAFF) else [],
         },
     )

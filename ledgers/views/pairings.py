@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ledgers import policies, selectors, services
 from starrating.client import client_ip
-from starrating.pages import require_role
+from starrating.pages import paginate, require_role
 
 from .common import PAIRING_ROLES, int_or_none, write_then_redirect
 
@@ -21,9 +21,12 @@ def _context(request: HttpRequest) -> dict:
     year = int_or_none(request.GET.get("year")) or timezone.localdate().year
     return {
         "year": year,
-        "pairings": selectors.pairings_for_user(request.user)
-        .filter(year=year)
-        .order_by("organization__code"),
+        "pairings": paginate(
+            request,
+            selectors.pairings_for_user(request.user)
+            .filter(year=year)
+            .order_by("organization__code"),
+        ),
         "may_import": policies.can_manage_pairings(request.user),
         "headers": services.pairings.HEADERS,
     }

@@ -18,7 +18,7 @@ from ledgers.models.rectifications import OVERDUE, OVERDUE_LABEL
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.client import client_ip
 from starrating.errors import InvalidInput
-from starrating.pages import require_role
+from starrating.pages import paginate, require_role
 
 from .common import LEDGER_ROLES, int_or_none, write_then_redirect
 
@@ -41,7 +41,7 @@ def _list_context(request: HttpRequest) -> dict:
     )
     may_record = user.has_role(*policies.LEDGER_WRITERS)
     return {
-        "entries": entries[:500],
+        "entries": paginate(request, entries),
         "counts": selectors.ledger_counts(user),
         "townships": townships_for_user(user).order_by("code"),
         "villages": villages_for_user(user).order_by("code") if may_record else [],

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ledgers import selectors, services
+from starrating.pages import paginate
 
 from .common import int_or_none
 
@@ -15,7 +16,7 @@ from .common import int_or_none
 @login_required
 @require_GET
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    reminders = selectors.reminders_for_user(request.user)[:200]
+    reminders = paginate(request, selectors.reminders_for_user(request.user))
     return render(request, "ledgers/reminders.html", {"reminders": reminders})
 
 

@@ -15,7 +15,7 @@ from ledgers import policies, selectors, services
 from ledgers.models import SupervisionVisit
 from organizations.selectors import villages_for_user
 from starrating.client import client_ip
-from starrating.pages import require_role
+from starrating.pages import paginate, require_role
 
 from .common import LEDGER_ROLES, int_or_none, write_then_redirect
 
@@ -26,9 +26,12 @@ def _list_context(request: HttpRequest) -> dict:
     user = request.user
     may_record = user.has_role(*policies.VISIT_WRITERS)
     return {
-        "visits": selectors.visits_for_user(user)
-        .select_related("recorded_by")
-        .prefetch_related("organizations", "problems")[:300],
+        "visits": paginate(
+            request,
+            selectors.visits_for_user(user)
+            .select_related("recorded_by")
+            .prefetch_related("organizations", "problems"),
+        ),
         "counts": selectors.visit_counts(user),
         "methods": SupervisionVisit.Method.choices,
         "villages": villages_for_user(user).select_related("parent").order_by("code")

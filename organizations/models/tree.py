@@ -29,6 +29,8 @@ class Organization(models.Model):
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[code_validator])
     name = models.CharField(_("名称"), max_length=100)
+    # Filled from the name by organizations.initials wherever a name is written (search).
+    name_initials = models.CharField(_("名称拼音首字母"), max_length=100, blank=True, default="")
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -65,7 +67,15 @@ class Organization(models.Model):
                 name="%(app_label)s_%(class)s_parent_unless_region",
             ),
         ]
-        indexes = [models.Index(fields=["parent", "kind"])]
+        indexes = [
+            models.Index(fields=["parent", "kind"]),
+            # A prefix match (LIKE 'hqc%') uses it on PostgreSQL whatever the collation.
+            models.Index(
+                fields=["name_initials"],
+                name="organizations_org_initials",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

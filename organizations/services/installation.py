@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations.initials import name_initials
 from organizations.models import AuditLog, Organization, Role, User
 from starrating.errors import Conflict, InvalidInput
 
@@ -145,18 +146,27 @@ def installation_setup(
         if result_county is None:
             province_org, _new = Organization.objects.get_or_create(
                 code=province,
-                defaults={"name": province_name.strip(), "kind": Organization.Kind.PROVINCE},
+                defaults={
+                    "name": province_name.strip(),
+                    "name_initials": name_initials(province_name.strip()),
+                    "kind": Organization.Kind.PROVINCE,
+                },
             )
             city_org, _new = Organization.objects.get_or_create(
                 code=city,
                 defaults={
                     "name": city_name.strip(),
+                    "name_initials": name_initials(city_name.strip()),
                     "kind": Organization.Kind.CITY,
                     "parent": province_org,
                 },
             )
             result_county = Organization.objects.create(
-                code=county, name=county_name, kind=Organization.Kind.COUNTY, parent=city_org
+                code=county,
+                name=county_name,
+                name_initials=name_initials(county_name),
+                kind=Organization.Kind.COUNTY,
+                parent=city_org,
             )
             audit_record(
                 actor=None,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from organizations.initials import name_initials
 from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, AuditLog, Organization, Role, User
 from starrating.errors import InvalidInput, NotPermitted
 
@@ -299,7 +300,7 @@ def organizations_import(
                     values["member_count"] = p["member_count"]
                 old = by_code.get(code)
                 if old is None:
-                    org = Organization(code=code, **values)
+                    org = Organization(code=code, name_initials=name_initials(p["name"]), **values)
                     create.append(org)
                     continue
                 before = {f: getattr(old, f) for f in values if getattr(old, f) != values[f]}
@@ -308,6 +309,7 @@ def organizations_import(
                     continue
                 for f, v in values.items():
                     setattr(old, f, v)
+                old.name_initials = name_initials(old.name)  # a renamed village is found anew
                 update.append(old)
                 entries.append(
                     AuditEntry(AuditLog.Action.UPDATE, old, before, {f: values[f] for f in before})
@@ -325,7 +327,9 @@ def organizations_import(
                 )
             if update:
                 Organization.objects.bulk_update(
-                    update, [*ORGANIZATION_FIELDS, "member_count", "updated_at"], batch_size=500
+                    update,
+                    [*ORGANIZATION_FIELDS, "name_initials", "member_count", "updated_at"],
+                    batch_size=500,
                 )
             counts["created"] += len(create)
             counts["updated"] += len(update)

@@ -1,5 +1,6 @@
 """The audit log page (安全审计): the county's rows, filtered in the URL, paginated, with
-Chinese names and readable before → after. Read only, for the auditor and the county admin."""
+Chinese names and readable before → after. Read only, for the auditor and the audit
+administrator."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not selectors.can_read_audit(request.user):
-        raise PermissionDenied(_("只有审计员和县级管理员可以查看审计日志。"))
+        raise PermissionDenied(_("只有审计员和审计管理员可以查看审计日志。"))
     form, rows = audit_rows_for(request.user, request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from assessments.advice import next_level_advice, points_text
-from assessments.scoring import CategoryRule, RoundRules
+from assessments.advice import level_advice, next_level_advice, points_text
+from assessments.scoring import AssessmentInput, CategoryRule, RoundRules, assess
 
 NAMES = {"SJ": "书记星", "DW": "队伍星", "CY": "产业星", "MS": "民生星", "ZL": "治理星"}
 
@@ -57,3 +57,44 @@ def test_top_and_veto():
 def test_points_text():
     assert points_text(D("1.50")) == "1.5" and points_text(D("3.00")) == "3"
     assert points_text(D("0.25")) == "0.25"
+
+
+# --- the advice agrees with the projected level (issue 12, defect 3) -----------------------
+
+
+def _advised(r: RoundRules, points: str, **inp) -> tuple[int, str]:
+    sheet = {f"{code}01": D(points) for code in NAMES}
+    result = assess(r, AssessmentInput(key=1, sheets={"county": sheet}, **inp))
+    advice = level_advice(
+        r,
+        result.category_scores,
+        result.composite,
+        level=result.level,
+        steps=[(s.rule, s.level) for s in result.steps],
+        previous_level=result.previous_level,
+        vetoed=result.vetoed,
+    )
+    return result.level, advice.text
+
+
+def test_a_hundred_points_after_two_stars_is_explained_by_the_promotion_limit():
+    level, text = _advised(rules(), "20", previous_level=2)
+
+    assert level == 3
+    assert text == "按规则10，较上年（2星）最多晋升一级：预计3星（分数已达五星线）"
+    assert "保持即可" not in text
+
+
+def test_the_first_year_cap_and_star_deductions_are_named():
+    assert _advised(rules(first_year_max=3), "20")[1] == (
+        "按规则10，首次评定最高3星：预计3星（分数已达五星线）"
+    )
+    assert _advised(rules(), "20", star_deduction_count=2)[1] == (
+        "按规则9，减星项减2星：预计3星（分数已达五星线）"
+    )
+
+
+def test_nothing_holding_the_level_down_gives_the_gaps_as_before():
+    assert _advised(rules(), "20", previous_level=4)[1] == "已达五星，保持即可"
+    assert _advised(rules(), "20", previous_level=2, exceptional=True)[1] == "已达五星，保持即可"
+    assert _advised(rules(), "20", veto_count=1)[1] == "触及否决项，本年度取消评星资格"

@@ -102,3 +102,27 @@ def test_a_missing_column_is_reported(county_admin, tmp_path):
     with pytest.raises(InvalidInput) as caught:
         imports.import_organizations_file(tmp_path / "cols.xlsx", actor=county_admin)
     assert "类型" in caught.value.errors[0]["message"]
+
+
+def test_new_and_renamed_organizations_get_their_pinyin_initials(
+    county_admin, county, township_a, village_a1, village_a2, tmp_path
+):
+    """The village search matches the initials stored by the import (issue 12, deliver 3)."""
+    path = _file(
+        tmp_path,
+        [
+            [township_a.code, "七道江镇", "镇", county.code, "党委", "王镇", 120],
+            [village_a1.code, "红旗村", "村", township_a.code, "党支部", "李书记", 45],
+            [village_a2.code, "新兴村", "村", township_a.code, "党支部", "", 30],
+            ["220602100203", "长青社区", "社区", township_a.code, "党支部", "", 30],
+        ],
+    )
+
+    imports.import_organizations_file(path, actor=county_admin, confirm=True)
+
+    village_a1.refresh_from_db()
+    assert village_a1.name_initials == "hqc"
+    assert Organization.objects.get(code="220602100203").name_initials == "cqsq"
+    # The audit row of the rename names what people changed, not the derived initials.
+    rename = AuditLog.objects.get(action=AuditLog.Action.UPDATE, object_id=str(village_a1.pk))
+    assert "name_initials" not in rename.after

@@ -280,3 +280,32 @@ def test_a_conflict_lets_the_user_choose_per_item(client, secretary_a1, assessme
     html = response.content.decode()
     assert 'data-code="SJ01" data-mine="2.5" data-theirs="1.00"' in html
     assert 'data-conflict-use="theirs"' in html and 'data-conflict-all="theirs"' in html
+
+
+def test_the_projection_and_the_advice_agree_under_the_promotion_limit(
+    client, county_admin, evaluator, round_2024, assessment_a1, village_a1, catalogue
+):
+    """Defect 3: a 100-point sheet of a village rated 2 stars last year projects 3 stars and
+    says why, instead of "已达五星，保持即可" beside "预计星级 3星"."""
+    from assessments.models import Assessment
+
+    old = Round.objects.create(
+        county=round_2024.county,
+        year=2023,
+        catalogue=catalogue,
+        name="2023年度",
+        status="published",
+    )
+    Assessment.objects.create(round=old, organization=village_a1, level=2, total=Decimal("65"))
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+
+    response = as_user(client, evaluator).post(
+        reverse("sheet_preview", args=[assessment_a1.pk, "county"]),
+        posted(full_sheet(catalogue, Decimal("1"))),
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.context["summary"]["result"].level == 3
+    assert "按规则10，较上年（2星）最多晋升一级：预计3星（分数已达五星线）" in html
+    assert "已达五星，保持即可" not in html

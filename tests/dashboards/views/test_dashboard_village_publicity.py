@@ -190,3 +190,61 @@ def test_histogram_counts_equal_scores_separately(
         )
     response = as_user(client, county_admin).get(dashboard_url(round_2024))
     assert sum(response.context["charts"]["histogram"]["counts"]) == 2
+
+
+def test_village_page_explains_the_promotion_limit_instead_of_saying_five_stars(
+    client, county_admin, with_2023, village_a1
+):
+    """A1 scores 95 % (every category passes, band 5) but had 3 stars: it is rated 4."""
+    response = as_user(client, county_admin).get(reverse("village", args=[village_a1.pk]))
+
+    text = response.context["latest"]["advice"].text
+    assert text == "按规则10，较上年（3星）最多晋升一级：预计4星（分数已达五星线）"
+    assert "已达五星，保持即可" not in response.content.decode()
+
+
+def test_a_reprinted_list_is_signed_with_its_own_years_date(client, county_admin, scored_round):
+    """Defect 6: the signature date is the round's publicity start (or its publishing day),
+    not today."""
+    Round.objects.filter(pk=scored_round.pk).update(
+        year=2023, publicity_start="2023-12-20", publicity_end="2023-12-24"
+    )
+    move_to(scored_round, Round.Status.ARCHIVED)
+
+    html = as_user(client, county_admin).get(reverse("publicity", args=[scored_round.pk]))
+    html = html.content.decode()
+
+    assert "委组织部<br>2023年12月20日" in html
+
+
+def test_a_list_without_dates_is_signed_with_the_publishing_day_or_left_blank(
+    client, county_admin, scored_round
+):
+    from datetime import UTC, datetime
+
+    url = reverse("publicity", args=[scored_round.pk])
+    draft = as_user(client, county_admin).get(url).content.decode()
+    assert "委组织部<br>＿＿＿＿年＿＿月＿＿日" in draft
+    # 2023-12-31 17:00 UTC is 2024-01-01 in Beijing.
+    Round.objects.filter(pk=scored_round.pk).update(
+        status=Round.Status.PUBLISHED, published_at=datetime(2023, 12, 31, 17, 0, tzinfo=UTC)
+    )
+    assert "委组织部<br>2024年1月1日" in client.get(url).content.decode()
+
+
+def test_a_draft_says_which_villages_have_no_result(
+    client, county_admin, secretary_a1, round_2024, catalogue, village_a1
+):
+    """Defect 6: a draft silently omitted the villages without a result — it names them."""
+    from tests.conftest import submit_county
+
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    submit_county(county_admin, round_2024, village_a1, catalogue)
+    services.results_refresh(round_=round_2024)
+
+    response = as_user(client, county_admin).get(reverse("publicity", args=[round_2024.pk]))
+
+    html = response.content.decode()
+    assert [a.organization.name for a in response.context["entries"]] == ["七道江村"]
+    assert "2 个村尚无评定结果，未列入草案" in html
+    assert "新兴村" in html and "六道江村" in html

@@ -212,3 +212,34 @@ def test_the_village_page_shows_who_changed_which_item(
     # The village secretary may not read the township's working sheet: no lines for it.
     response = as_user(client, secretary_a1).get(reverse("village", args=[village_a1.pk]))
     assert response.context["history"] == []
+
+
+# --- issue 12: choices in Chinese, the audit administrator in the API ---------------------
+
+
+def test_choice_values_read_in_chinese(client, auditor, county_admin, reviewer, round_2024):
+    """Not ``"status":"pending"``: the diff shows 状态：待确认 → 已确认, and a finding's item
+    kind (a field of another model) as 否决项."""
+    from assessments.models import Finding
+
+    assessment = Assessment.objects.filter(round=round_2024).first()
+    finding = services.finding_create(
+        actor=reviewer, assessment=assessment, item_code="FJ01", evidence="立案审查"
+    )
+    services.finding_confirm(actor=county_admin, finding=finding)
+
+    response = as_user(client, auditor).get(
+        reverse("audit_log") + "?object_type=assessments.Finding"
+    )
+
+    html = response.content.decode()
+    assert "状态：待确认 → 已确认" in html
+    assert "否决项" in html and "pending" not in html and "confirmed" not in html
+    assert Finding.Status.PENDING.label == "待确认"
+
+
+def test_the_audit_administrator_reads_the_api_too(api, audit_admin, rows):
+    response = api.as_(audit_admin).get("/api/v1/audit-log/?action=update")
+
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [rows["mine"].pk]

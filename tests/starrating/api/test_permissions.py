@@ -154,7 +154,29 @@ OWN_JOB = {role: (404, 404) for role in ROLES if role != "anonymous"}
 TABLE = [
     Row("organizations", "get", "/api/v1/organizations/", ALL_READ),
     Row("organization tree", "get", "/api/v1/organizations/tree/", ALL_READ),
-    Row("audit log", "get", "/api/v1/audit-log/", {"auditor": (200, 200)}),
+    Row(
+        "audit log",
+        "get",
+        "/api/v1/audit-log/",
+        {"auditor": (200, 200), "audit_admin": (200, 200)},
+    ),
+    Row(
+        "village search",
+        "get",
+        "/api/v1/villages/search/?q=c",
+        {
+            role: (200, 200)
+            for role in (
+                "secretary_a1",
+                "assessor_a",
+                "assessor_b",
+                "reviewer",
+                "auditor",
+                "evaluator",
+                "county_admin",
+            )
+        },
+    ),
     Row(
         "organization detail",
         "get",
