@@ -257,17 +257,26 @@ class AssessmentExceptionalView(APIView):
 # --- score sheets --------------------------------------------------------------------------
 
 
-def sheet_data(assessment: Assessment, stage: str) -> dict:
-    sheet = (
-        Sheet.objects.filter(assessment=assessment, stage=stage)
-        .select_related("updated_by")
-        .first()
-    )
+def sheet_data(assessment: Assessment, stage: str, saved: Sheet | None = None) -> dict:
+    """The sheet as stored; ``saved``: the sheet ``scores_save`` returned, with the points
+    it wrote (``written_scores``), which then need no read."""
+    written = getattr(saved, "written_scores", None)
+    if written is not None:
+        sheet, rows = saved, ((code, p, note) for code, (p, note) in written.items())
+    else:
+        sheet = (
+            Sheet.objects.filter(assessment=assessment, stage=stage)
+            .select_related("updated_by")
+            .first()
+        )
+        rows = (
+            sheet.scores.order_by("item__position").values_list("item__code", "points", "note")
+            if sheet is not None
+            else ()
+        )
     scores, notes = {}, {}
     if sheet is not None:
-        for code, points, note in sheet.scores.order_by("item__position").values_list(
-            "item__code", "points", "note"
-        ):
+        for code, points, note in rows:
             scores[code] = f"{points:.2f}"
             if note:
                 notes[code] = note
@@ -327,7 +336,7 @@ class SheetView(APIView):
                 scores.setdefault(code, None)
             for code in scores:
                 notes.setdefault(code, "")
-        services.scores_save(
+        saved = services.scores_save(
             actor=request.user,
             assessment=assessment,
             stage=stage,
@@ -337,7 +346,7 @@ class SheetView(APIView):
             submit=body.validated_data["submit"],
             ip=client_ip(request),
         )
-        return Response(SheetSerializer(sheet_data(assessment, stage)).data)
+        return Response(SheetSerializer(sheet_data(assessment, stage, saved)).data)
 
 
 class SheetReturnView(APIView):

@@ -67,6 +67,7 @@ def results_refresh(
     assessments: Iterable[Assessment] | None = None,
     categories: Iterable | None = None,
     audit: list[AuditEntry] | None = None,
+    known_sheets: dict | None = None,
 ) -> int:
     """Recompute and store results (rules 0–13) of the given assessments (all of the round by
     default; ``assessments`` may pass instances already read, with their organization). With
@@ -74,7 +75,8 @@ def results_refresh(
     the quotas, composites and totals — so one village's save rescores one village whatever
     the size of the round. ``categories`` may pass the catalogue already read
     (``selectors.catalogue_categories``); with ``audit`` the result changes are appended to
-    that list for the caller to record with its own, instead of written here. Returns how many
+    that list for the caller to record with its own, instead of written here; ``known_sheets``
+    passes the sheet a save has just written (``selectors.scoring_inputs``). Returns how many
     results changed.
 
     Queries do not grow with the number of assessments: two reads of inputs, one set-based
@@ -86,7 +88,9 @@ def results_refresh(
     if assessments is not None:
         assessments = list(assessments)
         assessment_ids = [a.pk for a in assessments]
-    inputs = selectors.scoring_inputs(round_, assessment_ids=assessment_ids)
+    inputs = selectors.scoring_inputs(
+        round_, assessment_ids=assessment_ids, known_sheets=known_sheets
+    )
     if assessments is None:
         # The audit rows name each assessment (organization and year).
         assessments = list(

@@ -10,6 +10,7 @@ from assessments import selectors as core
 from dashboards import selectors
 from organizations.models import Role
 from starrating.errors import NotPermitted
+from starrating.representation import representer
 
 from .serializers import (
     DashboardQuerySerializer,
@@ -17,6 +18,11 @@ from .serializers import (
     RegionQuerySerializer,
     RegionSerializer,
 )
+
+# The same output as the serializers (the contract), without DRF's per-field work: a county's
+# dashboard carries every township (hundreds at province scale).
+dashboard_data = representer(DashboardSerializer)
+region_data = representer(RegionSerializer)
 
 
 class RoundDashboardView(APIView):
@@ -31,7 +37,7 @@ class RoundDashboardView(APIView):
         params.is_valid(raise_exception=True)
         limit = params.validated_data["weakest"]
         summary = selectors.dashboard_summary(round_, request.user, weakest_limit=limit)
-        return Response(DashboardSerializer(summary).data)
+        return Response(dashboard_data(summary))
 
 
 class RegionSummaryView(APIView):
@@ -54,4 +60,4 @@ class RegionSummaryView(APIView):
         summary = selectors.region_summary(
             request.user, year=year, weakest_limit=params.validated_data["weakest"]
         )
-        return Response(RegionSerializer(summary).data)
+        return Response(region_data(summary))
