@@ -45,15 +45,11 @@ def _converter(field: serializers.Field) -> Callable[[Any], Any]:
         raise TypeError(f"{field.field_name}: a method field cannot be compiled")
     if isinstance(field, serializers.IntegerField):
         return int
-    if isinstance(field, serializers.CharField) and not isinstance(
-        field, serializers.ChoiceField
-    ):
+    if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
         return str
     if isinstance(field, serializers.DictField):
         child = _converter(field.child)
-        return lambda value: {
-            str(k): None if v is None else child(v) for k, v in value.items()
-        }
+        return lambda value: {str(k): None if v is None else child(v) for k, v in value.items()}
     if isinstance(field, serializers.ListField):
         child = _converter(field.child)
         return lambda value: [None if v is None else child(v) for v in value]

@@ -5,15 +5,17 @@ last year."""
 from __future__ import annotations
 
 import dataclasses
+import decimal
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import scoring
-from assessments.models import Assessment, Finding, Round, Sheet
+from assessments.models import Assessment, Finding, Round, Score, Sheet
 from indicators.models import Catalogue, Category, Item
 from organizations.models import User
 
@@ -179,7 +181,7 @@ def scoring_inputs(
     if assessment_ids is not None:
         submitted = submitted.filter(assessment_id__in=[row[0] for row in rows])
     points = submitted.values_list("assessment_id", "stage", "scores__item__code", "scores__points")
-    for assessment_id, stage, code, value in points.iterator(chunk_size=5000) if stages else ():
+    for assessment_id, stage, code, value in _rows(points) if stages else ():
         stage_points = sheets[assessment_id].setdefault(stage, {})
         if code is not None:
             stage_points[code] = value
@@ -196,6 +198,38 @@ def scoring_inputs(
         )
         for pk, exceptional, respondents, satisfied, vetoes, star_deductions, previous in rows
     ]
+
+
+def _rows(points: QuerySet) -> Iterator[tuple]:
+    """The rows of a values_list ending in a points column, read through the driver's cursor
+    with the points converted as Django converts them — once per distinct value (a round's
+    hundreds of thousands of points take a few hundred values), not once per row."""
+    sql, params = points.query.sql_with_params()
+    convert = _points_converter()
+    with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            for *head, value in chunk:
+                yield (*head, convert(value))
+
+
+def _points_converter():
+    """Django's conversion of a stored points value (SQLite keeps decimals as numbers:
+    converted from float at 15 digits, then quantized to the field's places), memoized."""
+    field = Score._meta.get_field("points")
+    quantum = Decimal(1).scaleb(-field.decimal_places)
+    create = decimal.Context(prec=15).create_decimal_from_float
+    memo: dict = {}
+
+    def convert(value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        result = memo.get(value)
+        if result is None:
+            result = memo[value] = create(value).quantize(quantum, context=field.context)
+        return result
+
+    return convert
 
 
 def quantize(value: Decimal) -> Decimal:

@@ -82,70 +82,81 @@ def results_refresh(
     Queries do not grow with the number of assessments: two reads of inputs, one set-based
     write, one audit insert (and, with quotas, one read of the round's 4- and 5-star rows).
     """
-    if round_.is_published:
-        return 0  # published results are frozen
-    rules = selectors.round_rules(round_, categories)
-    if assessments is not None:
-        assessments = list(assessments)
-        assessment_ids = [a.pk for a in assessments]
-    inputs = selectors.scoring_inputs(
-        round_, assessment_ids=assessment_ids, known_sheets=known_sheets
-    )
-    if assessments is None:
-        # The audit rows name each assessment (organization and year).
-        assessments = list(
-            Assessment.objects.filter(pk__in=[inp.key for inp in inputs])
-            .select_related("organization", "round")
-            .order_by()
+    # One transaction: the results and their tallies change together (and SQLite writes
+    # the round's rows in one commit rather than one per row); inside a caller's, no
+    # savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        if round_.is_published:
+            return 0  # published results are frozen
+        rules = selectors.round_rules(round_, categories)
+        if assessments is not None:
+            assessments = list(assessments)
+            assessment_ids = [a.pk for a in assessments]
+        inputs = selectors.scoring_inputs(
+            round_, assessment_ids=assessment_ids, known_sheets=known_sheets
         )
-    by_pk = {a.pk: a for a in assessments}
-    now = timezone.now()
-    before = {pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()}
-    whole_round = assessment_ids is None
-    deltas: Deltas = {}
-    if not whole_round:
-        for a in by_pk.values():
-            add_counts(deltas, a.organization.parent_id, contribution(a), -1)
-    for inp in inputs:
-        assessment = by_pk[inp.key]
-        apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
-    requota = _quotas_apply(round_, rules, by_pk, deltas) if rules.quotas else []
-
-    changed, entries = [], []
-    for pk, assessment in by_pk.items():
-        snapshot, missing, quota_steps = before[pk]
-        after = assessment.result_snapshot()
-        if (
-            snapshot != after
-            or assessment.result_missing != missing
-            or assessment.quota_steps != quota_steps
-        ):
-            assessment.computed_at = now
-            changed.append(assessment)
-            if snapshot != after:
-                entries.append(
-                    AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
-                )
-    bulk_update_rows(Assessment, Assessment.RESULT_FIELDS, changed)
-    for assessment, snapshot in requota:
-        assessment.computed_at = now
-        entries.append(
-            AuditEntry(
-                AuditLog.Action.RESULT_CHANGE, assessment, snapshot, assessment.result_snapshot()
+        if assessments is None:
+            # The audit rows name each assessment (organization and year). Item points and
+            # steps are not compared (the snapshot is) and every one is set again below.
+            assessments = list(
+                Assessment.objects.filter(pk__in=[inp.key for inp in inputs])
+                .select_related("organization", "round")
+                .defer("item_points", "result_steps")
+                .order_by()
             )
-        )
-    bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
-    if whole_round:
-        tallies_rebuild(round_)
-    else:
-        for a in by_pk.values():
-            add_counts(deltas, a.organization.parent_id, contribution(a), +1)
-        tallies_increment(round_.pk, deltas)
-    if audit is None:
-        audit_record_many(actor=actor, entries=entries)
-    else:
-        audit.extend(entries)
-    return len(entries)
+        by_pk = {a.pk: a for a in assessments}
+        now = timezone.now()
+        before = {
+            pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()
+        }
+        whole_round = assessment_ids is None
+        deltas: Deltas = {}
+        if not whole_round:
+            for a in by_pk.values():
+                add_counts(deltas, a.organization.parent_id, contribution(a), -1)
+        for inp in inputs:
+            assessment = by_pk[inp.key]
+            apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
+        requota = _quotas_apply(round_, rules, by_pk, deltas) if rules.quotas else []
+
+        changed, entries = [], []
+        for pk, assessment in by_pk.items():
+            snapshot, missing, quota_steps = before[pk]
+            after = assessment.result_snapshot()
+            if (
+                snapshot != after
+                or assessment.result_missing != missing
+                or assessment.quota_steps != quota_steps
+            ):
+                assessment.computed_at = now
+                changed.append(assessment)
+                if snapshot != after:
+                    entries.append(
+                        AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
+                    )
+        bulk_update_rows(Assessment, Assessment.RESULT_FIELDS, changed)
+        for assessment, snapshot in requota:
+            assessment.computed_at = now
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.RESULT_CHANGE,
+                    assessment,
+                    snapshot,
+                    assessment.result_snapshot(),
+                )
+            )
+        bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
+        if whole_round:
+            tallies_rebuild(round_, by_pk.values())
+        else:
+            for a in by_pk.values():
+                add_counts(deltas, a.organization.parent_id, contribution(a), +1)
+            tallies_increment(round_.pk, deltas, round_.county_id)
+        if audit is None:
+            audit_record_many(actor=actor, entries=entries)
+        else:
+            audit.extend(entries)
+        return len(entries)
 
 
 # What rule 12 rewrites of an assessment that was not rescored.

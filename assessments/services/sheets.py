@@ -272,9 +272,7 @@ def _loaded(assessment: Assessment) -> bool:
 
 
 def _read(pk: int) -> Assessment:
-    return Assessment.objects.select_related("round", "round__catalogue", "organization").get(
-        pk=pk
-    )
+    return Assessment.objects.select_related("round", "round__catalogue", "organization").get(pk=pk)
 
 
 class _Stored(NamedTuple):
