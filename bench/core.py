@@ -29,7 +29,7 @@ import time
 from decimal import Decimal
 from http.client import HTTPConnection
 
-from bench.common import BENCH_DIR, ROOT, median, prepare_rounds, setup
+from bench.common import BENCH_DIR, ROOT, median, prepare_province, prepare_rounds, setup
 
 RECALC_LIMIT, RECALC_LINEAR = 4.0, 1.3
 DASHBOARD_LIMIT, DASHBOARD_QUERIES = 5.0, 12
@@ -157,6 +157,33 @@ def _dashboard(report: Report, round_, admin, runs: int) -> None:
     for name, url in (
         ("dashboard page", f"/rounds/{round_.pk}/dashboard/"),
         ("dashboard API", f"/api/v1/rounds/{round_.pk}/dashboard/"),
+    ):
+        response, queries = _queries(lambda url=url: client.get(url))
+        assert response.status_code == 200, (url, response.status_code)
+        value, _ = median(lambda url=url: client.get(url), runs)
+        report.ratio(name, value, floor, DASHBOARD_LIMIT, (queries, DASHBOARD_QUERIES))
+
+
+def _region(report: Report, viewer, runs: int) -> None:
+    """A province's roll-up of its counties (page and API) against one GROUP BY over the
+    stored results of all its counties' rounds."""
+    from django.db.models import Count
+
+    from assessments.models import Assessment
+
+    def floor_query():
+        return list(
+            Assessment.objects.filter(round__county__parent__parent=viewer.organization)
+            .order_by()
+            .values("round_id", "level")
+            .annotate(n=Count("pk"))
+        )
+
+    floor, _ = median(floor_query, runs)
+    client = _client(viewer)
+    for name, url in (
+        ("province page (regions)", "/regions/"),
+        ("province API (regions summary)", "/api/v1/regions/summary/"),
     ):
         response, queries = _queries(lambda url=url: client.get(url))
         assert response.status_code == 200, (url, response.status_code)
@@ -363,6 +390,41 @@ def _load(report: Report, round_, admin, seconds: float) -> None:
     )
 
 
+def _markdown(report: Report, args, vendor: str, load) -> str:
+    """The run as the table of docs/performance.md."""
+    lines = [
+        f"{vendor}, {args.villages:,} villages, medians of {args.runs}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
+        f"load average {load[0][0]:.1f} before and {load[1][0]:.1f} after",
+        "",
+        "| figure | measured | floor | ratio / share | queries | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in report.rows:
+        value, floor = row.get("value"), row.get("floor")
+        queries = row.get("queries")
+        if isinstance(queries, tuple | list):
+            queries = queries[0]
+        if "share" in row:
+            measured = f"{value:.0f} req/s"
+            floor_text, ratio = f"{floor:.0f} req/s", f"{row['share']:.0%}"
+        elif "growth" in row:
+            measured, floor_text, ratio = "", "", f"×{row['growth']:.2f}"
+        elif floor is not None:
+            measured, floor_text = f"{value * 1000:.1f} ms", f"{floor * 1000:.1f} ms"
+            ratio = f"{row['ratio']:.2f}×"
+        elif value is not None and row["figure"].startswith("generate"):
+            measured, floor_text, ratio = f"{value:.1f} s", "", ""
+        else:
+            measured = "" if value is None else f"{value * 1000:.1f} ms"
+            floor_text, ratio = "", ""
+        lines.append(
+            f"| {row['figure']} | {measured} | {floor_text} | {ratio} | "
+            f"{'' if queries is None else queries} | {'met' if row['ok'] else '**missed**'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench core")
     parser.add_argument("--villages", type=int, default=10_000)
@@ -376,6 +438,7 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     report = Report()
+    load_before = os.getloadavg()
     rounds, generated = prepare_rounds(args.villages)
     for n, seconds in generated.items():
         report.check(
@@ -385,26 +448,46 @@ def main(argv: list[str]) -> int:
             value=seconds,
         )
     round_ = rounds[args.villages]
+    viewer, seconds = prepare_province(args.villages)
+    if seconds is not None:
+        report.check(
+            f"generate_synthetic --villages {args.villages} --cities 3 --counties-per-city 3",
+            seconds < 60,
+            f"{seconds:.1f} s (target < 60 s)",
+            value=seconds,
+        )
     from organizations.models import User
 
     admin = User.objects.get(role="county_admin", organization=round_.county)
     _recalculation(report, rounds, args.runs)
     _dashboard(report, round_, admin, args.runs)
+    _region(report, viewer, args.runs)
     _sheet_saves(report, round_, admin, args.runs)
     _pages(report, round_, admin, args.runs)
     _load(report, round_, admin, args.load_seconds)
 
+    load = (load_before, os.getloadavg())
     out = BENCH_DIR / f"core-{connection.vendor}.json"
     out.write_text(
         json.dumps(
-            {"villages": args.villages, "database": connection.vendor, "rows": report.rows},
+            {
+                "villages": args.villages,
+                "database": connection.vendor,
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "command": "python -m bench core " + " ".join(argv),
+                "load_average": load,
+                "cpus": os.cpu_count(),
+                "rows": report.rows,
+            },
             ensure_ascii=False,
             indent=1,
             default=str,
         ),
         encoding="utf-8",
     )
-    print(f"written to {out.relative_to(ROOT)}", flush=True)
+    table = out.with_suffix(".md")
+    table.write_text(_markdown(report, args, connection.vendor, load), encoding="utf-8")
+    print(f"written to {out.relative_to(ROOT)} and {table.relative_to(ROOT)}", flush=True)
     if not report.ok:
         print("FAIL: a figure missed its target", flush=True)
     return 0 if report.ok else 1

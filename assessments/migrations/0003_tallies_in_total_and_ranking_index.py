@@ -9,6 +9,7 @@ def county_totals(apps, schema_editor):
     counts), summed from the townships' rows already stored."""
     tally = apps.get_model("assessments", "ResultTally")
     rounds = dict(apps.get_model("assessments", "Round").objects.values_list("pk", "county_id"))
+    tally.objects.filter(township_id__in=set(rounds.values())).delete()  # run again: afresh
     rows = (
         tally.objects.exclude(township_id__in=set(rounds.values()))
         .order_by()
