@@ -28,6 +28,7 @@ import threading
 import time
 from decimal import Decimal
 from http.client import HTTPConnection
+from urllib.parse import urlencode
 
 from bench.common import BENCH_DIR, ROOT, median, prepare_province, prepare_rounds, setup
 
@@ -247,8 +248,10 @@ def _sheet_saves(report: Report, round_, admin, runs: int) -> None:
 
     def by_page():
         data = {f"p_{code}": value for code, value in next_points().items()}
-        response = client.post(
-            f"/assessments/{assessment.pk}/sheet/county/", {**data, "version": version[0]}
+        response = client.post(  # urlencoded, as the page's form posts it
+            f"/assessments/{assessment.pk}/sheet/county/",
+            urlencode({**data, "version": version[0]}),
+            content_type="application/x-www-form-urlencoded",
         )
         assert response.status_code == 302, response.status_code  # 200: the form again
         version[0] += 1
@@ -290,6 +293,86 @@ def _pages(report: Report, round_, admin, runs: int) -> None:
         assert response.status_code == 200, (url, response.status_code)
         value, _ = median(lambda url=url: client.get(url), runs)
         report.page(name, value, queries)
+
+
+SCORE_TABLE = "assessments_score"
+
+
+def _plans(report: Report, round_, admin) -> None:
+    """EXPLAIN every read of every hot path (pages, dashboard, results API, a sheet save):
+    none may scan the whole score table (PostgreSQL: a Seq Scan of it; SQLite: a SCAN of it
+    without an index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Assessment, Sheet
+    from indicators.models import Item
+
+    assessment = (
+        Assessment.objects.filter(round=round_, level__isnull=False)
+        .order_by("organization__code")
+        .first()
+    )
+    client = _client(admin)
+    sheet = Sheet.objects.get(assessment=assessment, stage="county")
+    gets = {
+        "sheet page": f"/assessments/{assessment.pk}/sheet/county/",
+        "review page": f"/assessments/{assessment.pk}/review/",
+        "village page": f"/villages/{assessment.organization_id}/",
+        "publicity page": f"/rounds/{round_.pk}/publicity/",
+        "dashboard page": f"/rounds/{round_.pk}/dashboard/",
+        "dashboard API": f"/api/v1/rounds/{round_.pk}/dashboard/",
+        "results API": f"/api/v1/rounds/{round_.pk}/results/?page_size=50",
+    }
+    captured: dict[str, list[str]] = {}
+    for name, url in gets.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        captured[name] = [q["sql"] for q in ctx.captured_queries]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.patch(
+            f"/api/v1/assessments/{assessment.pk}/sheets/county/",
+            data=json.dumps(
+                {
+                    "version": sheet.version,
+                    "scores": {
+                        i.code: str((i.max_points * Decimal("0.79")).quantize(Decimal("0.01")))
+                        for i in Item.objects.filter(
+                            catalogue=round_.catalogue, kind=Item.Kind.SCORED
+                        )
+                    },
+                }
+            ),
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content[:300]
+    captured["sheet save (API)"] = [q["sql"] for q in ctx.captured_queries]
+    vendor = connection.vendor
+    for name, statements in captured.items():
+        scans = []
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                if vendor == "postgresql":
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                    bad = f"Seq Scan on {SCORE_TABLE}" in plan
+                else:
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                    bad = any(
+                        line.startswith(f"SCAN {SCORE_TABLE}") and "INDEX" not in line
+                        for line in plan.splitlines()
+                    )
+            if bad:
+                scans.append(sql[:200])
+        report.check(
+            f"plan of {name}: no full scan of the score table",
+            not scans,
+            f"{len(statements)} statements, {len(scans)} scanning scores"
+            + (f": {scans[0]}" if scans else ""),
+        )
 
 
 def _free_port() -> int:
@@ -464,6 +547,7 @@ def main(argv: list[str]) -> int:
     _region(report, viewer, args.runs)
     _sheet_saves(report, round_, admin, args.runs)
     _pages(report, round_, admin, args.runs)
+    _plans(report, round_, admin)
     _load(report, round_, admin, args.load_seconds)
 
     load = (load_before, os.getloadavg())

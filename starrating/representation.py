@@ -8,8 +8,8 @@ the same keys in the same order, ``None`` kept as ``None``, integers as ``int``,
 own ``to_representation`` (decimals as strings with the field's places, dates, …). The
 serializer class stays the contract (and the OpenAPI schema); tests compare both outputs.
 
-Only plain fields are compiled: a ``SerializerMethodField`` or a source of ``*`` raises
-``TypeError`` (use the serializer itself there).
+Plain fields and method fields (the serializer's own ``get_<name>``) are compiled; any
+other field with a source of ``*`` raises ``TypeError`` (use the serializer itself there).
 """
 
 from __future__ import annotations
@@ -35,14 +35,16 @@ def _getter(source: str) -> Callable[[Any], Any]:
     return get
 
 
+def _whole(obj: Any) -> Any:
+    return obj
+
+
 def _converter(field: serializers.Field) -> Callable[[Any], Any]:
     if isinstance(field, serializers.ListSerializer):
         child = _compile(field.child)
         return lambda value: [child(item) for item in value]
     if isinstance(field, serializers.Serializer):
         return _compile(field)
-    if isinstance(field, serializers.SerializerMethodField):
-        raise TypeError(f"{field.field_name}: a method field cannot be compiled")
     if isinstance(field, serializers.IntegerField):
         return int
     if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
@@ -60,6 +62,10 @@ def _compile(serializer: serializers.Serializer) -> Representer:
     plan = []
     for name, field in serializer.fields.items():
         if field.write_only:
+            continue
+        if isinstance(field, serializers.SerializerMethodField):
+            # The serializer's own method, given the whole object, as DRF does.
+            plan.append((name, _whole, field.to_representation))
             continue
         if field.source == "*":
             raise TypeError(f"{name}: a source of '*' cannot be compiled")
