@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Window
+from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from assessments.models import (
     Round,
 )
 from assessments.models.tallies import contribution
-from organizations.models import AuditLog, Organization, User
+from organizations.models import AuditLog, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.bulk import bulk_update_rows
 from starrating.errors import Conflict, InvalidInput, NotPermitted
@@ -183,50 +183,81 @@ def _quotas_apply(
         .exclude(pk__in=list(rescored))
         .order_by()
     )
+    # The candidates as plain rows (thousands at province scale: no model instances), with
+    # the count of all the others from an uncorrelated subquery (evaluated once).
+    count_all = others.values("round_id").annotate(c=Count("pk")).values("c")
     candidates = list(
-        others.annotate(
-            others_count=Window(Count("pk")),
-            # A window of the row itself, so that the level filter applies after the count.
-            own_level=Window(Max("level_before_quota"), partition_by=[F("pk")]),
+        others.filter(level_before_quota__gte=lowest)
+        .annotate(others_count=Subquery(count_all))
+        .values_list(
+            "pk",
+            "level_before_quota",
+            "composite",
+            "total",
+            "level",
+            "previous_level",
+            "change",
+            "quota_steps",
+            "others_count",
         )
-        .filter(own_level__gte=lowest)
-        .annotate(township_id=F("organization__parent_id"))
-        .defer("result_steps", "result_missing", "item_points")
     )
     entries = [
+        scoring.QuotaEntry(key=pk, level=level, composite=composite, total=total)
+        for pk, level, composite, total, *_rest in candidates
+    ] + [
         scoring.QuotaEntry(
             key=a.pk, level=a.level_before_quota, composite=a.composite, total=a.total
         )
-        for a in (*candidates, *mine)
+        for a in mine
         if a.level_before_quota >= lowest
     ]
-    count = candidates[0].others_count if candidates else others.count() if entries else 0
+    count = candidates[0][-1] if candidates else others.count() if entries else 0
     outcome = scoring.quota_outcome(rules, entries, count=count + len(mine))
     for assessment in mine:
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
+    moving = []
+    for pk, before_quota, _c, _t, level, previous, change, steps, _n in candidates:
+        new_level, new_change, new_steps = _quota_fields(
+            outcome.moved.get(pk, ()), before_quota, previous
+        )
+        if (new_level, new_change, new_steps) != (level, change, steps):
+            moving.append(pk)
+    if not moving:
+        return []
+    # The few that move, whole (their result before, for the audit row naming the village).
     changed = []
-    for assessment in candidates:
+    for assessment in (
+        Assessment.objects.filter(pk__in=moving)
+        .select_related("organization")
+        .defer("result_steps", "result_missing", "item_points")
+        .order_by("pk")
+    ):
         assessment.round = round_
-        snapshot, steps = assessment.result_snapshot(), assessment.quota_steps
-        counted = contribution(assessment, items=False)
+        snapshot = assessment.result_snapshot()
+        township_id = assessment.organization.parent_id
+        add_counts(deltas, township_id, contribution(assessment, items=False), -1)
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
-        if assessment.result_snapshot() != snapshot or assessment.quota_steps != steps:
-            changed.append((assessment, snapshot))
-            add_counts(deltas, assessment.township_id, counted, -1)
-            add_counts(deltas, assessment.township_id, contribution(assessment, items=False), +1)
-    if changed:  # the audit rows name each village
-        names = Organization.objects.in_bulk([a.organization_id for a, _ in changed])
-        for assessment, _snapshot in changed:
-            assessment.organization = names[assessment.organization_id]
+        add_counts(deltas, township_id, contribution(assessment, items=False), +1)
+        changed.append((assessment, snapshot))
     return changed
 
 
+def _quota_fields(
+    steps: tuple[scoring.Step, ...], level_before_quota: int, previous_level: int | None
+) -> tuple[int, int | None, list | None]:
+    """Level, change and quota steps of a result after rule 12's ``steps`` (none: not moved)."""
+    level = steps[-1].level if steps else level_before_quota
+    return (
+        level,
+        scoring.level_change(level, previous_level),
+        [{"rule": s.rule, "level": s.level, "note": s.note} for s in steps] or None,
+    )
+
+
 def _quota_set(assessment: Assessment, steps: tuple[scoring.Step, ...]) -> None:
-    assessment.level = steps[-1].level if steps else assessment.level_before_quota
-    assessment.change = scoring.level_change(assessment.level, assessment.previous_level)
-    assessment.quota_steps = [
-        {"rule": s.rule, "level": s.level, "note": s.note} for s in steps
-    ] or None
+    assessment.level, assessment.change, assessment.quota_steps = _quota_fields(
+        steps, assessment.level_before_quota, assessment.previous_level
+    )
 
 
 def apply_result(
