@@ -75,9 +75,13 @@ def tallies_rebuild(round_: Round, assessments: Iterable[Assessment] | None = No
     ]
     ResultTally.objects.filter(round=round_).delete()
     table = connection.ops.quote_name(ResultTally._meta.db_table)
+    values = [(round_.pk, t, key, n, total) for t, key, n, total in rows]
+    columns = f"INSERT INTO {table} (round_id, township_id, key, n, total) VALUES"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (round_id, township_id, key, n, total) "
-            f"VALUES (%s, %s, %s, %s, %s)",
-            [(round_.pk, t, key, n, total) for t, key, n, total in rows],
-        )
+        if connection.vendor == "postgresql":
+            # Multi-row INSERTs: an executemany is one round trip per row on psycopg2.
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, f"{columns} %s", values, page_size=5000)
+        else:
+            cursor.executemany(f"{columns} (%s, %s, %s, %s, %s)", values)
