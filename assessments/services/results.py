@@ -134,7 +134,6 @@ def results_refresh(
                     entries.append(
                         AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
                     )
-        bulk_update_rows(Assessment, Assessment.RESULT_FIELDS, changed)
         for assessment, snapshot in requota:
             assessment.computed_at = now
             entries.append(
@@ -145,7 +144,11 @@ def results_refresh(
                     assessment.result_snapshot(),
                 )
             )
-        bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
+        # One write: the rescored results and those rule 12 moved (read whole, so their
+        # other result fields are written back unchanged).
+        bulk_update_rows(
+            Assessment, Assessment.RESULT_FIELDS, [*changed, *(a for a, _s in requota)]
+        )
         if whole_round:
             tallies_rebuild(round_, by_pk.values())
         else:
@@ -157,10 +160,6 @@ def results_refresh(
         else:
             audit.extend(entries)
         return len(entries)
-
-
-# What rule 12 rewrites of an assessment that was not rescored.
-QUOTA_FIELDS = ("level", "change", "quota_steps", "computed_at")
 
 
 def _quotas_apply(
@@ -227,10 +226,7 @@ def _quotas_apply(
     # The few that move, whole (their result before, for the audit row naming the village).
     changed = []
     for assessment in (
-        Assessment.objects.filter(pk__in=moving)
-        .select_related("organization")
-        .defer("result_steps", "result_missing", "item_points")
-        .order_by("pk")
+        Assessment.objects.filter(pk__in=moving).select_related("organization").order_by("pk")
     ):
         assessment.round = round_
         snapshot = assessment.result_snapshot()
