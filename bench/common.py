@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SEEDS = {4: 91, 2: 92, 1: 93}  # divisor of N → seed of that synthetic county
+PROVINCE_SEED, CITIES, COUNTIES_PER_CITY = 4, 3, 3  # a province of N villages, 9 counties
 DB_FILE = BENCH_DIR / "bench.sqlite3"
 
 
@@ -63,11 +64,41 @@ def prepare_rounds(villages: int) -> tuple[dict, dict[int, float]]:
         n = villages // divisor
         county = Organization.objects.filter(code=synthetic.county_code(seed)).first()
         if county is None:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             made = synthetic.generate(villages=n, seed=seed)
             generated[n] = time.perf_counter() - started
-            print(f"generate_synthetic --villages {n}: {generated[n]:.1f} s", flush=True)
+            print(
+                f"generate_synthetic --villages {n}: {generated[n]:.1f} s "
+                f"(this process's CPU {time.process_time() - cpu:.1f} s)",
+                flush=True,
+            )
             rounds[n] = made.round
         else:
             rounds[n] = Round.objects.get(county=county)
     return rounds, generated
+
+
+def prepare_province(villages: int):
+    """A province of N villages in 3 cities of 3 counties, generated if missing: (its region
+    viewer, seconds it took to generate or None)."""
+    from demo import synthetic
+    from organizations.models import Organization, User
+
+    province = Organization.objects.filter(code=synthetic.province_code(PROVINCE_SEED)).first()
+    if province is not None:
+        return User.objects.get(organization=province, role="region_viewer"), None
+    started, cpu = time.perf_counter(), time.process_time()
+    made = synthetic.generate_province(
+        villages=villages,
+        cities=CITIES,
+        counties_per_city=COUNTIES_PER_CITY,
+        seed=PROVINCE_SEED,
+    )
+    seconds = time.perf_counter() - started
+    print(
+        f"generate_synthetic --villages {villages} --cities {CITIES} "
+        f"--counties-per-city {COUNTIES_PER_CITY}: {seconds:.1f} s "
+        f"(this process's CPU {time.process_time() - cpu:.1f} s)",
+        flush=True,
+    )
+    return made.viewer, seconds

@@ -28,8 +28,9 @@ import threading
 import time
 from decimal import Decimal
 from http.client import HTTPConnection
+from urllib.parse import urlencode
 
-from bench.common import BENCH_DIR, ROOT, median, prepare_rounds, setup
+from bench.common import BENCH_DIR, ROOT, median, prepare_province, prepare_rounds, setup
 
 RECALC_LIMIT, RECALC_LINEAR = 4.0, 1.3
 DASHBOARD_LIMIT, DASHBOARD_QUERIES = 5.0, 12
@@ -78,7 +79,14 @@ def _queries(fn) -> tuple[object, int]:
 
     with CaptureQueriesContext(connection) as ctx:
         result = fn()
-    return result, sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
+    # Transaction control (BEGIN, COMMIT, savepoints) is not a query: inside the test suite's
+    # transaction a service's BEGIN/COMMIT become savepoints, which the pins do not count.
+    return result, sum(1 for q in ctx.captured_queries if not _control(q["sql"]))
+
+
+def _control(sql: str) -> bool:
+    word = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return word in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE") or "SAVEPOINT" in sql
 
 
 def _recalculation(report: Report, rounds: dict, runs: int) -> None:
@@ -157,6 +165,33 @@ def _dashboard(report: Report, round_, admin, runs: int) -> None:
         report.ratio(name, value, floor, DASHBOARD_LIMIT, (queries, DASHBOARD_QUERIES))
 
 
+def _region(report: Report, viewer, runs: int) -> None:
+    """A province's roll-up of its counties (page and API) against one GROUP BY over the
+    stored results of all its counties' rounds."""
+    from django.db.models import Count
+
+    from assessments.models import Assessment
+
+    def floor_query():
+        return list(
+            Assessment.objects.filter(round__county__parent__parent=viewer.organization)
+            .order_by()
+            .values("round_id", "level")
+            .annotate(n=Count("pk"))
+        )
+
+    floor, _ = median(floor_query, runs)
+    client = _client(viewer)
+    for name, url in (
+        ("province page (regions)", "/regions/"),
+        ("province API (regions summary)", "/api/v1/regions/summary/"),
+    ):
+        response, queries = _queries(lambda url=url: client.get(url))
+        assert response.status_code == 200, (url, response.status_code)
+        value, _ = median(lambda url=url: client.get(url), runs)
+        report.ratio(name, value, floor, DASHBOARD_LIMIT, (queries, DASHBOARD_QUERIES))
+
+
 def _sheet_saves(report: Report, round_, admin, runs: int) -> None:
     from django.db import transaction
 
@@ -176,6 +211,9 @@ def _sheet_saves(report: Report, round_, admin, runs: int) -> None:
         for share in (Decimal("0.81"), Decimal("0.83"))
     ]
     turn = [0]
+    # The sheet's version, followed from the answers (each save that changes points adds
+    # one), so that the timed calls are the saves alone.
+    version = [Sheet.objects.get(pk=sheet.pk).version]
 
     def next_points() -> dict:
         turn[0] += 1
@@ -194,26 +232,29 @@ def _sheet_saves(report: Report, round_, admin, runs: int) -> None:
     client = _client(admin)
 
     def by_service():
-        services.scores_save(
+        saved = services.scores_save(
             actor=admin, assessment=assessment, stage="county", scores=next_points()
         )
+        version[0] = saved.version
 
     def by_api():
-        current = Sheet.objects.get(pk=sheet.pk).version
         response = client.patch(
             f"/api/v1/assessments/{assessment.pk}/sheets/county/",
-            data=json.dumps({"version": current, "scores": next_points()}),
+            data=json.dumps({"version": version[0], "scores": next_points()}),
             content_type="application/json",
         )
         assert response.status_code == 200, response.content[:300]
+        version[0] = response.json()["version"]
 
     def by_page():
-        current = Sheet.objects.get(pk=sheet.pk).version
         data = {f"p_{code}": value for code, value in next_points().items()}
-        response = client.post(
-            f"/assessments/{assessment.pk}/sheet/county/", {**data, "version": current}
+        response = client.post(  # urlencoded, as the page's form posts it
+            f"/assessments/{assessment.pk}/sheet/county/",
+            urlencode({**data, "version": version[0]}),
+            content_type="application/x-www-form-urlencoded",
         )
-        assert response.status_code in (200, 302), response.status_code
+        assert response.status_code == 302, response.status_code  # 200: the form again
+        version[0] += 1
 
     for quota in (None, Decimal("0.2")):
         Round.objects.filter(pk=round_.pk).update(quota_5=quota)
@@ -254,6 +295,86 @@ def _pages(report: Report, round_, admin, runs: int) -> None:
         report.page(name, value, queries)
 
 
+SCORE_TABLE = "assessments_score"
+
+
+def _plans(report: Report, round_, admin) -> None:
+    """EXPLAIN every read of every hot path (pages, dashboard, results API, a sheet save):
+    none may scan the whole score table (PostgreSQL: a Seq Scan of it; SQLite: a SCAN of it
+    without an index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import Assessment, Sheet
+    from indicators.models import Item
+
+    assessment = (
+        Assessment.objects.filter(round=round_, level__isnull=False)
+        .order_by("organization__code")
+        .first()
+    )
+    client = _client(admin)
+    sheet = Sheet.objects.get(assessment=assessment, stage="county")
+    gets = {
+        "sheet page": f"/assessments/{assessment.pk}/sheet/county/",
+        "review page": f"/assessments/{assessment.pk}/review/",
+        "village page": f"/villages/{assessment.organization_id}/",
+        "publicity page": f"/rounds/{round_.pk}/publicity/",
+        "dashboard page": f"/rounds/{round_.pk}/dashboard/",
+        "dashboard API": f"/api/v1/rounds/{round_.pk}/dashboard/",
+        "results API": f"/api/v1/rounds/{round_.pk}/results/?page_size=50",
+    }
+    captured: dict[str, list[str]] = {}
+    for name, url in gets.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        captured[name] = [q["sql"] for q in ctx.captured_queries]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.patch(
+            f"/api/v1/assessments/{assessment.pk}/sheets/county/",
+            data=json.dumps(
+                {
+                    "version": sheet.version,
+                    "scores": {
+                        i.code: str((i.max_points * Decimal("0.79")).quantize(Decimal("0.01")))
+                        for i in Item.objects.filter(
+                            catalogue=round_.catalogue, kind=Item.Kind.SCORED
+                        )
+                    },
+                }
+            ),
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content[:300]
+    captured["sheet save (API)"] = [q["sql"] for q in ctx.captured_queries]
+    vendor = connection.vendor
+    for name, statements in captured.items():
+        scans = []
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                if vendor == "postgresql":
+                    cursor.execute("EXPLAIN " + sql)
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                    bad = f"Seq Scan on {SCORE_TABLE}" in plan
+                else:
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+                    bad = any(
+                        line.startswith(f"SCAN {SCORE_TABLE}") and "INDEX" not in line
+                        for line in plan.splitlines()
+                    )
+            if bad:
+                scans.append(sql[:200])
+        report.check(
+            f"plan of {name}: no full scan of the score table",
+            not scans,
+            f"{len(statements)} statements, {len(scans)} scanning scores"
+            + (f": {scans[0]}" if scans else ""),
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -276,12 +397,22 @@ def _rate(port: int, path: str, token: str, seconds: float, threads: int = 4) ->
             counts[index] += 1
         connection.close()
 
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    errors: list[BaseException] = []
+
+    def guarded(index: int) -> None:
+        try:
+            worker(index)
+        except BaseException as exc:  # a refused request must fail the run, not a thread
+            errors.append(exc)
+
+    pool = [threading.Thread(target=guarded, args=(i,)) for i in range(threads)]
     started = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
+    if errors:
+        raise errors[0]
     return sum(counts) / (time.perf_counter() - started)
 
 
@@ -295,8 +426,8 @@ def _load(report: Report, round_, admin, seconds: float) -> None:
         "DJANGO_SETTINGS_MODULE": "starrating.settings",
         "DEBUG": "false",
         # The load is one client's: the per-user API throttle would otherwise be measured.
-        "API_USER_RATE": "1000000/minute",
-        "API_ANON_RATE": "1000000/minute",
+        "API_THROTTLE_USER": "1000000/min",
+        "API_THROTTLE_ANON": "1000000/min",
     }
     server = subprocess.Popen(
         [
@@ -342,6 +473,41 @@ def _load(report: Report, round_, admin, seconds: float) -> None:
     )
 
 
+def _markdown(report: Report, args, vendor: str, load) -> str:
+    """The run as the table of docs/performance.md."""
+    lines = [
+        f"{vendor}, {args.villages:,} villages, medians of {args.runs}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
+        f"load average {load[0][0]:.1f} before and {load[1][0]:.1f} after",
+        "",
+        "| figure | measured | floor | ratio / share | queries | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in report.rows:
+        value, floor = row.get("value"), row.get("floor")
+        queries = row.get("queries")
+        if isinstance(queries, tuple | list):
+            queries = queries[0]
+        if "share" in row:
+            measured = f"{value:.0f} req/s"
+            floor_text, ratio = f"{floor:.0f} req/s", f"{row['share']:.0%}"
+        elif "growth" in row:
+            measured, floor_text, ratio = "", "", f"×{row['growth']:.2f}"
+        elif floor is not None:
+            measured, floor_text = f"{value * 1000:.1f} ms", f"{floor * 1000:.1f} ms"
+            ratio = f"{row['ratio']:.2f}×"
+        elif value is not None and row["figure"].startswith("generate"):
+            measured, floor_text, ratio = f"{value:.1f} s", "", ""
+        else:
+            measured = "" if value is None else f"{value * 1000:.1f} ms"
+            floor_text, ratio = "", ""
+        lines.append(
+            f"| {row['figure']} | {measured} | {floor_text} | {ratio} | "
+            f"{'' if queries is None else queries} | {'met' if row['ok'] else '**missed**'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench core")
     parser.add_argument("--villages", type=int, default=10_000)
@@ -355,6 +521,7 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     report = Report()
+    load_before = os.getloadavg()
     rounds, generated = prepare_rounds(args.villages)
     for n, seconds in generated.items():
         report.check(
@@ -364,26 +531,47 @@ def main(argv: list[str]) -> int:
             value=seconds,
         )
     round_ = rounds[args.villages]
+    viewer, seconds = prepare_province(args.villages)
+    if seconds is not None:
+        report.check(
+            f"generate_synthetic --villages {args.villages} --cities 3 --counties-per-city 3",
+            seconds < 60,
+            f"{seconds:.1f} s (target < 60 s)",
+            value=seconds,
+        )
     from organizations.models import User
 
     admin = User.objects.get(role="county_admin", organization=round_.county)
     _recalculation(report, rounds, args.runs)
     _dashboard(report, round_, admin, args.runs)
+    _region(report, viewer, args.runs)
     _sheet_saves(report, round_, admin, args.runs)
     _pages(report, round_, admin, args.runs)
+    _plans(report, round_, admin)
     _load(report, round_, admin, args.load_seconds)
 
+    load = (load_before, os.getloadavg())
     out = BENCH_DIR / f"core-{connection.vendor}.json"
     out.write_text(
         json.dumps(
-            {"villages": args.villages, "database": connection.vendor, "rows": report.rows},
+            {
+                "villages": args.villages,
+                "database": connection.vendor,
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "command": "python -m bench core " + " ".join(argv),
+                "load_average": load,
+                "cpus": os.cpu_count(),
+                "rows": report.rows,
+            },
             ensure_ascii=False,
             indent=1,
             default=str,
         ),
         encoding="utf-8",
     )
-    print(f"written to {out.relative_to(ROOT)}", flush=True)
+    table = out.with_suffix(".md")
+    table.write_text(_markdown(report, args, connection.vendor, load), encoding="utf-8")
+    print(f"written to {out.relative_to(ROOT)} and {table.relative_to(ROOT)}", flush=True)
     if not report.ok:
         print("FAIL: a figure missed its target", flush=True)
     return 0 if report.ok else 1

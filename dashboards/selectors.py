@@ -195,7 +195,8 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
     if whole is None:
         townships, items = _counts_of_villages(round_, user)
     else:
-        townships, items = _counts_of_townships(round_, whole)
+        county_wide = user.role != Role.TOWNSHIP_ASSESSOR
+        townships, items = _counts_of_townships(round_, whole, county_wide=county_wide)
     overall = _empty_counts()
     for counts in townships.values():
         _add_counts(overall, counts)
@@ -255,9 +256,11 @@ def round_corrections(round_: Round, user: User) -> list[dict]:
 
 
 def _counts_of_townships(
-    round_: Round, townships: QuerySet[Organization]
+    round_: Round, townships: QuerySet[Organization], *, county_wide: bool = False
 ) -> tuple[dict[int, dict], dict[str, list]]:
-    """Counts per township from the tallies, and the item sums ({code: [n, total]})."""
+    """Counts per township from the tallies, and the item sums ({code: [n, total]}): over the
+    whole county (``county_wide``) the round's totals kept under the county, else the sums of
+    the townships' own."""
     counted = (
         Assessment.objects.filter(round=round_, organization__parent__in=townships)
         .order_by()
@@ -278,12 +281,20 @@ def _counts_of_townships(
     ):
         if t_id in result:
             _count(result[t_id], key, n)
+    if county_wide:
+        sums = ResultTally.objects.filter(
+            is_item, round=round_, township_id=round_.county_id
+        ).values_list("key", "n", "total")
+    else:
+        sums = (
+            tallies.filter(is_item)
+            .values("key")
+            .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
+            .values_list("key", "sum_n", "sum_total")
+        )
     items = {
         key[5:]: [n, Decimal(str(total or 0)).quantize(Decimal("0.01"))]
-        for key, n, total in tallies.filter(is_item)
-        .values("key")
-        .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
-        .values_list("key", "sum_n", "sum_total")
+        for key, n, total in sums.order_by()
     }
     return result, items
 
@@ -453,7 +464,10 @@ def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
         .annotate(n=Count("pk"))
     ):
         rows[by_round[round_id]]["assessments"] = n
-    tallies = ResultTally.objects.filter(round_id__in=list(by_round)).order_by()
+    # Each round's totals, kept under its county.
+    tallies = ResultTally.objects.filter(
+        round_id__in=list(by_round), township_id__in=list(by_round.values())
+    ).order_by()
     is_item = Q(key__startswith="item:")
     for round_id, key, n in (
         tallies.exclude(is_item)

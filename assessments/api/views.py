@@ -19,6 +19,7 @@ from assessments.models import Assessment, Finding, SatisfactionSurvey, Score, S
 from organizations.models import Organization
 from starrating.client import client_ip
 from starrating.errors import NotPermitted
+from starrating.representation import representer
 
 from . import filters
 from .serializers import (
@@ -190,6 +191,32 @@ class RoundReopenView(APIView):
         return Response(RoundSerializer(round_).data)
 
 
+# The fields a result record reads (``selectors.result_record``), and its JSON made without
+# DRF's per-field work (the same output as ResultRecordSerializer, the contract).
+RECORD_FIELDS = (
+    "organization__code",
+    "organization__name",
+    "organization__parent__code",
+    "organization__parent__name",
+    "category_scores",
+    "total",
+    "composite",
+    "stars_earned",
+    "level",
+    "previous_level",
+    "change",
+)
+result_data = representer(ResultRecordSerializer)
+
+
+def _records_of(queryset):
+    return (
+        queryset.select_related(None)
+        .select_related("organization", "organization__parent")
+        .only(*RECORD_FIELDS)
+    )
+
+
 class RoundResultsView(generics.ListAPIView):
     """The round's results in the ``export_results`` record format, filtered and ordered;
     a fixed number of queries whatever the page size."""
@@ -204,18 +231,20 @@ class RoundResultsView(generics.ListAPIView):
         return selectors.assessments_for_user(self.request.user, round_=self.round)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).select_related(None).only("pk")
-        )
-        ids = [a.pk for a in page]
-        rows = Assessment.objects.filter(pk__in=ids).select_related(
-            "round", "organization", "organization__parent"
-        )
-        records = selectors.result_records(self.round, assessments=rows)
-        by_code = {r["organization_code"]: r for r in records}
-        codes = dict(rows.values_list("pk", "organization__code"))
-        ordered = [by_code[codes[pk]] | {"assessment": pk} for pk in ids]
-        return self.get_paginated_response(ResultRecordSerializer(ordered, many=True).data)
+        queryset = self.filter_queryset(self.get_queryset())
+        order = selectors.category_codes(self.round)
+        # What a record shows, and no more: the item points and steps (JSON) are not read.
+        if queryset.query.distinct:
+            # An evaluator's scope repeats rows: a page of ids, then their records.
+            page = self.paginate_queryset(queryset.select_related(None).only("pk"))
+            ids = [a.pk for a in page]
+            page = Assessment.objects.filter(pk__in=ids).order_by()
+        else:
+            page = ids = None
+        rows = self.paginate_queryset(_records_of(queryset)) if page is None else _records_of(page)
+        by_pk = {a.pk: selectors.result_record(a, order=order) for a in rows}
+        ordered = [by_pk[pk] | {"assessment": pk} for pk in (ids or by_pk)]
+        return self.get_paginated_response([result_data(r) for r in ordered])
 
 
 # --- assessments ---------------------------------------------------------------------------
@@ -296,17 +325,26 @@ class AssessmentExceptionalView(APIView):
 # --- score sheets --------------------------------------------------------------------------
 
 
-def sheet_data(assessment: Assessment, stage: str) -> dict:
-    sheet = (
-        Sheet.objects.filter(assessment=assessment, stage=stage)
-        .select_related("updated_by")
-        .first()
-    )
+def sheet_data(assessment: Assessment, stage: str, saved: Sheet | None = None) -> dict:
+    """The sheet as stored; ``saved``: the sheet ``scores_save`` returned, with the points
+    it wrote (``written_scores``), which then need no read."""
+    written = getattr(saved, "written_scores", None)
+    if written is not None:
+        sheet, rows = saved, ((code, p, note) for code, (p, note) in written.items())
+    else:
+        sheet = (
+            Sheet.objects.filter(assessment=assessment, stage=stage)
+            .select_related("updated_by")
+            .first()
+        )
+        rows = (
+            sheet.scores.order_by("item__position").values_list("item__code", "points", "note")
+            if sheet is not None
+            else ()
+        )
     scores, notes = {}, {}
     if sheet is not None:
-        for code, points, note in sheet.scores.order_by("item__position").values_list(
-            "item__code", "points", "note"
-        ):
+        for code, points, note in rows:
             scores[code] = f"{points:.2f}"
             if note:
                 notes[code] = note
@@ -366,7 +404,7 @@ class SheetView(APIView):
                 scores.setdefault(code, None)
             for code in scores:
                 notes.setdefault(code, "")
-        services.scores_save(
+        saved = services.scores_save(
             actor=request.user,
             assessment=assessment,
             stage=stage,
@@ -376,7 +414,7 @@ class SheetView(APIView):
             submit=body.validated_data["submit"],
             ip=client_ip(request),
         )
-        return Response(SheetSerializer(sheet_data(assessment, stage)).data)
+        return Response(SheetSerializer(sheet_data(assessment, stage, saved)).data)
 
 
 class SheetReturnView(APIView):

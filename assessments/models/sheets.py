@@ -94,6 +94,8 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["round", "level"]),
             models.Index(fields=["round", "level_before_quota"]),
+            # The ranking (best first): a page of it reads the first rows, no sort of them all.
+            models.Index(fields=["round", "-composite", "-total"], name="assess_round_ranking"),
         ]
 
     # The fields ``results_refresh`` (re)writes; bulk writers update exactly these.

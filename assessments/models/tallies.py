@@ -52,7 +52,9 @@ class ResultTally(models.Model):
     """One count of a township's results in a round. Keys: ``rated``, ``vetoed``,
     ``level:<0-5>``, ``c70`` / ``c80`` (composite at least 70 / 80), ``change:<kind>``,
     ``hist:<bin>`` (composite in [bin, bin+5), ``<50`` below 50) and ``item:<code>`` (``total``
-    = the sum of that item's points, rule 1, over the results)."""
+    = the sum of that item's points, rule 1, over the results). The round's totals are kept
+    the same way under the round's county (``township`` = the county): a county-wide or
+    regional reader gets them in one short read, whatever the number of townships."""
 
     round = models.ForeignKey(
         Round, verbose_name=_("评定轮次"), on_delete=models.CASCADE, related_name="tallies"

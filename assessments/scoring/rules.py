@@ -66,14 +66,22 @@ def item_points(
     (see :func:`missing_inputs`).
     """
     points = {}
-    stages = rules.counting_stages()
+    weighted_stages = [
+        (sheets[stage], rules.stage_weight(stage)) for stage in rules.counting_stages()
+    ]
     for category in rules.categories:
         for item in category.scored_items + category.deduction_items:
             weighted = ZERO
-            for stage in stages:
-                entered = sheets[stage].get(item)
-                value = ZERO if entered is None else as_decimal(entered, f"{stage} {item}")
-                weighted += rules.stage_weight(stage) * value
+            for sheet, weight in weighted_stages:
+                entered = sheet.get(item)
+                if entered is None:
+                    value = ZERO
+                elif type(entered) is Decimal and entered.is_finite():
+                    value = entered  # what as_decimal returns for it, without the copy
+                else:
+                    stage = next(s for s in rules.counting_stages() if sheets[s] is sheet)
+                    value = as_decimal(entered, f"{stage} {item}")
+                weighted += weight * value
             points[item] = quantize(weighted)
     return points
 

@@ -39,7 +39,11 @@ def assessment_scope_q(user: User, *, prefix: str = "") -> Q:
 
 
 def assessments_for_user(user: User, *, round_: Round | None = None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(assessment_scope_q(user)).distinct()
+    qs = Assessment.objects.filter(assessment_scope_q(user))
+    if getattr(user, "role", None) == Role.EVALUATOR:
+        # Only an evaluator's scope joins (through the groups) and may repeat a row; the
+        # others' is a plain filter, and a DISTINCT would make every page's COUNT a subquery.
+        qs = qs.distinct()
     if round_ is not None:
         qs = qs.filter(round=round_)
     return qs.select_related("organization", "organization__parent", "round")
@@ -47,7 +51,8 @@ def assessments_for_user(user: User, *, round_: Round | None = None) -> QuerySet
 
 def assessment_get_for_user(*, user: User, pk: int) -> Assessment:
     try:
-        return assessments_for_user(user).get(pk=pk)
+        # With the round's catalogue: a sheet save needs it (and then reads no assessment).
+        return assessments_for_user(user).select_related("round__catalogue").get(pk=pk)
     except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

@@ -5,16 +5,18 @@ last year."""
 from __future__ import annotations
 
 import dataclasses
+import decimal
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import scoring
-from assessments.models import Assessment, Finding, Round, Sheet
-from indicators.models import Category, Item
+from assessments.models import Assessment, Finding, Round, Score, Sheet
+from indicators.models import Catalogue, Category, Item
 from organizations.models import User
 
 from .assessments import assessments_for_user
@@ -37,6 +39,25 @@ def catalogue_categories(catalogue_id: int) -> list[Category]:
     for category in categories.values():
         category.catalogue_items.sort(key=lambda i: (i.position, i.code))
     return sorted(categories.values(), key=lambda c: (c.position, c.code))
+
+
+_FROZEN_CATEGORIES: dict[tuple, list[Category]] = {}
+_FROZEN_KEEP = 16
+
+
+def frozen_catalogue_categories(catalogue: Catalogue) -> list[Category]:
+    """``catalogue_categories`` of a catalogue that no longer changes — one used by a round
+    that has left draft (DOMAIN.md §2: frozen; every service refuses to edit it) — kept in
+    memory between requests, keyed by the catalogue and its last change. A sheet save then
+    reads no catalogue at all. Callers must not modify what they get."""
+    key = (catalogue.pk, catalogue.updated_at)
+    categories = _FROZEN_CATEGORIES.get(key)
+    if categories is None:
+        categories = catalogue_categories(catalogue.pk)
+        if len(_FROZEN_CATEGORIES) >= _FROZEN_KEEP:
+            _FROZEN_CATEGORIES.pop(next(iter(_FROZEN_CATEGORIES)))
+        _FROZEN_CATEGORIES[key] = categories
+    return categories
 
 
 def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> scoring.RoundRules:
@@ -94,11 +115,16 @@ def _confirmed(kind: str) -> Subquery:
 
 
 def scoring_inputs(
-    round_: Round, *, assessment_ids: Iterable[int] | None = None
+    round_: Round,
+    *,
+    assessment_ids: Iterable[int] | None = None,
+    known_sheets: dict[str, dict[str, Decimal] | None] | None = None,
 ) -> list[scoring.AssessmentInput]:
     """Plain inputs for the engine in two queries whatever the size: the assessments with their
     survey, confirmed findings and previous level; then the points of their submitted sheets
-    of the counting stages."""
+    of the counting stages. ``known_sheets`` (for one assessment: the sheet a save has just
+    written) gives stages already known — stage → its points if submitted, else None — which
+    are not read; when it covers every counting stage the second query is skipped."""
     assessments = Assessment.objects.filter(round=round_).order_by()
     if assessment_ids is not None:
         assessments = assessments.filter(pk__in=list(assessment_ids))
@@ -120,16 +146,22 @@ def scoring_inputs(
 
     # A submitted sheet without score rows still counts as submitted (rule 0 then reports its
     # scored items missing): the sheets are joined to their points, not the other way round.
+    known_sheets = known_sheets or {}
+    stages = [stage for stage in round_.counting_stages if stage not in known_sheets]
+    sheets: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
+    for pk, *_rest in rows:
+        for stage, known in known_sheets.items():
+            if known is not None and stage in round_.counting_stages:
+                sheets[pk][stage] = {code: quantize(v) for code, v in known.items()}
     submitted = Sheet.objects.filter(
         status=Sheet.Status.SUBMITTED,
-        stage__in=round_.counting_stages,
+        stage__in=stages,
         assessment__round=round_,
     ).order_by()
     if assessment_ids is not None:
         submitted = submitted.filter(assessment_id__in=[row[0] for row in rows])
-    sheets: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(dict)
     points = submitted.values_list("assessment_id", "stage", "scores__item__code", "scores__points")
-    for assessment_id, stage, code, value in points.iterator(chunk_size=5000):
+    for assessment_id, stage, code, value in _rows(points) if stages else ():
         stage_points = sheets[assessment_id].setdefault(stage, {})
         if code is not None:
             stage_points[code] = value
@@ -146,6 +178,43 @@ def scoring_inputs(
         )
         for pk, exceptional, respondents, satisfied, vetoes, star_deductions, previous in rows
     ]
+
+
+def _rows(points: QuerySet) -> Iterator[tuple]:
+    """The rows of a values_list ending in a points column, read through the driver's cursor
+    with the points converted as Django converts them — once per distinct value (a round's
+    hundreds of thousands of points take a few hundred values), not once per row."""
+    sql, params = points.query.sql_with_params()
+    convert = _points_converter()
+    with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(5000):
+            for *head, value in chunk:
+                yield (*head, convert(value))
+
+
+def _points_converter():
+    """Django's conversion of a stored points value (SQLite keeps decimals as numbers:
+    converted from float at 15 digits, then quantized to the field's places), memoized."""
+    field = Score._meta.get_field("points")
+    quantum = Decimal(1).scaleb(-field.decimal_places)
+    create = decimal.Context(prec=15).create_decimal_from_float
+    memo: dict = {}
+
+    def convert(value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        result = memo.get(value)
+        if result is None:
+            result = memo[value] = create(value).quantize(quantum, context=field.context)
+        return result
+
+    return convert
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Points as the database stores them (2 places)."""
+    return value.quantize(Decimal("0.01"))
 
 
 def _points_text(value: Decimal | None) -> str | None:

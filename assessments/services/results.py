@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Window
+from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from assessments.models import (
     Round,
 )
 from assessments.models.tallies import contribution
-from organizations.models import AuditLog, Organization, User
+from organizations.models import AuditLog, User
 from organizations.services import AuditEntry, audit_record, audit_record_many
 from starrating.bulk import bulk_update_rows
 from starrating.errors import Conflict, InvalidInput, NotPermitted
@@ -67,6 +67,7 @@ def results_refresh(
     assessments: Iterable[Assessment] | None = None,
     categories: Iterable | None = None,
     audit: list[AuditEntry] | None = None,
+    known_sheets: dict | None = None,
 ) -> int:
     """Recompute and store results (rules 0–13) of the given assessments (all of the round by
     default; ``assessments`` may pass instances already read, with their organization). With
@@ -74,78 +75,91 @@ def results_refresh(
     the quotas, composites and totals — so one village's save rescores one village whatever
     the size of the round. ``categories`` may pass the catalogue already read
     (``selectors.catalogue_categories``); with ``audit`` the result changes are appended to
-    that list for the caller to record with its own, instead of written here. Returns how many
+    that list for the caller to record with its own, instead of written here; ``known_sheets``
+    passes the sheet a save has just written (``selectors.scoring_inputs``). Returns how many
     results changed.
 
     Queries do not grow with the number of assessments: two reads of inputs, one set-based
     write, one audit insert (and, with quotas, one read of the round's 4- and 5-star rows).
     """
-    if round_.is_published:
-        return 0  # published results are frozen
-    rules = selectors.round_rules(round_, categories)
-    if assessments is not None:
-        assessments = list(assessments)
-        assessment_ids = [a.pk for a in assessments]
-    inputs = selectors.scoring_inputs(round_, assessment_ids=assessment_ids)
-    if assessments is None:
-        # The audit rows name each assessment (organization and year).
-        assessments = list(
-            Assessment.objects.filter(pk__in=[inp.key for inp in inputs])
-            .select_related("organization", "round")
-            .order_by()
+    # One transaction: the results and their tallies change together (and SQLite writes
+    # the round's rows in one commit rather than one per row); inside a caller's, no
+    # savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        if round_.is_published:
+            return 0  # published results are frozen
+        rules = selectors.round_rules(round_, categories)
+        if assessments is not None:
+            assessments = list(assessments)
+            assessment_ids = [a.pk for a in assessments]
+        inputs = selectors.scoring_inputs(
+            round_, assessment_ids=assessment_ids, known_sheets=known_sheets
         )
-    by_pk = {a.pk: a for a in assessments}
-    now = timezone.now()
-    before = {pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()}
-    whole_round = assessment_ids is None
-    deltas: Deltas = {}
-    if not whole_round:
-        for a in by_pk.values():
-            add_counts(deltas, a.organization.parent_id, contribution(a), -1)
-    for inp in inputs:
-        assessment = by_pk[inp.key]
-        apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
-    requota = _quotas_apply(round_, rules, by_pk, deltas) if rules.quotas else []
-
-    changed, entries = [], []
-    for pk, assessment in by_pk.items():
-        snapshot, missing, quota_steps = before[pk]
-        after = assessment.result_snapshot()
-        if (
-            snapshot != after
-            or assessment.result_missing != missing
-            or assessment.quota_steps != quota_steps
-        ):
-            assessment.computed_at = now
-            changed.append(assessment)
-            if snapshot != after:
-                entries.append(
-                    AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
-                )
-    bulk_update_rows(Assessment, Assessment.RESULT_FIELDS, changed)
-    for assessment, snapshot in requota:
-        assessment.computed_at = now
-        entries.append(
-            AuditEntry(
-                AuditLog.Action.RESULT_CHANGE, assessment, snapshot, assessment.result_snapshot()
+        if assessments is None:
+            # The audit rows name each assessment (organization and year). Item points and
+            # steps are not compared (the snapshot is) and every one is set again below.
+            assessments = list(
+                Assessment.objects.filter(pk__in=[inp.key for inp in inputs])
+                .select_related("organization", "round")
+                .defer("item_points", "result_steps")
+                .order_by()
             )
+        by_pk = {a.pk: a for a in assessments}
+        now = timezone.now()
+        before = {
+            pk: (a.result_snapshot(), a.result_missing, a.quota_steps) for pk, a in by_pk.items()
+        }
+        whole_round = assessment_ids is None
+        deltas: Deltas = {}
+        if not whole_round:
+            for a in by_pk.values():
+                add_counts(deltas, a.organization.parent_id, contribution(a), -1)
+        for inp in inputs:
+            assessment = by_pk[inp.key]
+            apply_result(assessment, scoring.assess(rules, inp), scoring.missing_inputs(rules, inp))
+        requota = _quotas_apply(round_, rules, by_pk, deltas) if rules.quotas else []
+
+        changed, entries = [], []
+        for pk, assessment in by_pk.items():
+            snapshot, missing, quota_steps = before[pk]
+            after = assessment.result_snapshot()
+            if (
+                snapshot != after
+                or assessment.result_missing != missing
+                or assessment.quota_steps != quota_steps
+            ):
+                assessment.computed_at = now
+                changed.append(assessment)
+                if snapshot != after:
+                    entries.append(
+                        AuditEntry(AuditLog.Action.RESULT_CHANGE, assessment, snapshot, after)
+                    )
+        for assessment, snapshot in requota:
+            assessment.computed_at = now
+            entries.append(
+                AuditEntry(
+                    AuditLog.Action.RESULT_CHANGE,
+                    assessment,
+                    snapshot,
+                    assessment.result_snapshot(),
+                )
+            )
+        # One write: the rescored results and those rule 12 moved (read whole, so their
+        # other result fields are written back unchanged).
+        bulk_update_rows(
+            Assessment, Assessment.RESULT_FIELDS, [*changed, *(a for a, _s in requota)]
         )
-    bulk_update_rows(Assessment, QUOTA_FIELDS, [a for a, _snapshot in requota])
-    if whole_round:
-        tallies_rebuild(round_)
-    else:
-        for a in by_pk.values():
-            add_counts(deltas, a.organization.parent_id, contribution(a), +1)
-        tallies_increment(round_.pk, deltas)
-    if audit is None:
-        audit_record_many(actor=actor, entries=entries)
-    else:
-        audit.extend(entries)
-    return len(entries)
-
-
-# What rule 12 rewrites of an assessment that was not rescored.
-QUOTA_FIELDS = ("level", "change", "quota_steps", "computed_at")
+        if whole_round:
+            tallies_rebuild(round_, by_pk.values())
+        else:
+            for a in by_pk.values():
+                add_counts(deltas, a.organization.parent_id, contribution(a), +1)
+            tallies_increment(round_.pk, deltas, round_.county_id)
+        if audit is None:
+            audit_record_many(actor=actor, entries=entries)
+        else:
+            audit.extend(entries)
+        return len(entries)
 
 
 def _quotas_apply(
@@ -168,50 +182,78 @@ def _quotas_apply(
         .exclude(pk__in=list(rescored))
         .order_by()
     )
+    # The candidates as plain rows (thousands at province scale: no model instances), with
+    # the count of all the others from an uncorrelated subquery (evaluated once).
+    count_all = others.values("round_id").annotate(c=Count("pk")).values("c")
     candidates = list(
-        others.annotate(
-            others_count=Window(Count("pk")),
-            # A window of the row itself, so that the level filter applies after the count.
-            own_level=Window(Max("level_before_quota"), partition_by=[F("pk")]),
+        others.filter(level_before_quota__gte=lowest)
+        .annotate(others_count=Subquery(count_all))
+        .values_list(
+            "pk",
+            "level_before_quota",
+            "composite",
+            "total",
+            "level",
+            "previous_level",
+            "change",
+            "quota_steps",
+            "others_count",
         )
-        .filter(own_level__gte=lowest)
-        .annotate(township_id=F("organization__parent_id"))
-        .defer("result_steps", "result_missing", "item_points")
     )
     entries = [
+        scoring.QuotaEntry(key=pk, level=level, composite=composite, total=total)
+        for pk, level, composite, total, *_rest in candidates
+    ] + [
         scoring.QuotaEntry(
             key=a.pk, level=a.level_before_quota, composite=a.composite, total=a.total
         )
-        for a in (*candidates, *mine)
+        for a in mine
         if a.level_before_quota >= lowest
     ]
-    count = candidates[0].others_count if candidates else others.count() if entries else 0
+    count = candidates[0][-1] if candidates else others.count() if entries else 0
     outcome = scoring.quota_outcome(rules, entries, count=count + len(mine))
     for assessment in mine:
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
+    moving = []
+    for pk, before_quota, _c, _t, level, previous, change, steps, _n in candidates:
+        new_level, new_change, new_steps = _quota_fields(
+            outcome.moved.get(pk, ()), before_quota, previous
+        )
+        if (new_level, new_change, new_steps) != (level, change, steps):
+            moving.append(pk)
+    if not moving:
+        return []
+    # The few that move, whole (their result before, for the audit row naming the village).
     changed = []
-    for assessment in candidates:
+    for assessment in (
+        Assessment.objects.filter(pk__in=moving).select_related("organization").order_by("pk")
+    ):
         assessment.round = round_
-        snapshot, steps = assessment.result_snapshot(), assessment.quota_steps
-        counted = contribution(assessment, items=False)
+        snapshot = assessment.result_snapshot()
+        township_id = assessment.organization.parent_id
+        add_counts(deltas, township_id, contribution(assessment, items=False), -1)
         _quota_set(assessment, outcome.moved.get(assessment.pk, ()))
-        if assessment.result_snapshot() != snapshot or assessment.quota_steps != steps:
-            changed.append((assessment, snapshot))
-            add_counts(deltas, assessment.township_id, counted, -1)
-            add_counts(deltas, assessment.township_id, contribution(assessment, items=False), +1)
-    if changed:  # the audit rows name each village
-        names = Organization.objects.in_bulk([a.organization_id for a, _ in changed])
-        for assessment, _snapshot in changed:
-            assessment.organization = names[assessment.organization_id]
+        add_counts(deltas, township_id, contribution(assessment, items=False), +1)
+        changed.append((assessment, snapshot))
     return changed
 
 
+def _quota_fields(
+    steps: tuple[scoring.Step, ...], level_before_quota: int, previous_level: int | None
+) -> tuple[int, int | None, list | None]:
+    """Level, change and quota steps of a result after rule 12's ``steps`` (none: not moved)."""
+    level = steps[-1].level if steps else level_before_quota
+    return (
+        level,
+        scoring.level_change(level, previous_level),
+        [{"rule": s.rule, "level": s.level, "note": s.note} for s in steps] or None,
+    )
+
+
 def _quota_set(assessment: Assessment, steps: tuple[scoring.Step, ...]) -> None:
-    assessment.level = steps[-1].level if steps else assessment.level_before_quota
-    assessment.change = scoring.level_change(assessment.level, assessment.previous_level)
-    assessment.quota_steps = [
-        {"rule": s.rule, "level": s.level, "note": s.note} for s in steps
-    ] or None
+    assessment.level, assessment.change, assessment.quota_steps = _quota_fields(
+        steps, assessment.level_before_quota, assessment.previous_level
+    )
 
 
 def apply_result(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,15 +57,24 @@ def scores_save(
     """
     # The assessment, its round as it is now (an admin may have moved it on since the caller
     # read it: stage locks are judged on the current state) and its village, in one query.
-    assessment = Assessment.objects.select_related("round", "organization").get(pk=assessment.pk)
-    round_ = assessment.round
+    # The assessment with its village, round and the round's catalogue (whose last change keys
+    # the catalogue kept in memory): the caller's if it read them (a page or the API just did,
+    # scoped), else read here in one query.
+    if not _loaded(assessment):
+        assessment = _read(assessment.pk)
     if stage not in Stage.values:
         raise InvalidInput(_("阶段“%(stage)s”不存在。") % {"stage": stage})
     if not policies.can_edit_sheet(actor, assessment, stage):
         raise NotPermitted(_("您无权填写该村的“%(stage)s”。") % {"stage": Stage(stage).label})
-    ensure_stage_open(round_, stage)
+    if not assessment.round.stage_open(stage):
+        # Stage locks are judged on the round as it is now (an admin may have moved it on
+        # since the caller read it); under the sheet's lock below it is read again anyway.
+        assessment = _read(assessment.pk)
+        ensure_stage_open(assessment.round, stage)
+    round_ = assessment.round
 
-    categories = selectors.catalogue_categories(round_.catalogue_id)
+    # A stage is open: the round has left draft and its catalogue is frozen.
+    categories = selectors.frozen_catalogue_categories(round_.catalogue)
     items = {
         item.code: item
         for category in categories
@@ -112,8 +121,14 @@ def scores_save(
             assessment.round = sheet.assessment.round
         sheet.assessment = assessment
         ensure_stage_open(assessment.round, stage)
-        current = {s.item_id: s for s in Score.objects.filter(sheet=sheet).select_related("item")}
-        current_by_code = {s.item.code: s for s in current.values()}
+        by_id = {item.pk: item for item in items.values()}
+        current_by_code = {
+            by_id[item_id].code: _Stored(pk, by_id[item_id], points, note)
+            for pk, item_id, points, note in Score.objects.filter(sheet=sheet)
+            .order_by()
+            .values_list("pk", "item_id", "points", "note")
+            if item_id in by_id
+        }
         if version is not None and version != sheet.version:
             raise Conflict(
                 _("该评分表已被%(who)s修改（当前版本%(v)d），请核对后再保存。")
@@ -181,6 +196,18 @@ def scores_save(
             Score.objects.filter(pk__in=deletes).delete()
 
         submitting = submit and not sheet.is_submitted
+        # The sheet's points and notes as written (what a caller shows next, unread).
+        deleted = set(deletes)
+        stored = {
+            code: (old.points, old.note)
+            for code, old in current_by_code.items()
+            if old.pk not in deleted
+        }
+        for score in upserts:
+            stored[score.item.code] = (score.points, score.note)
+        sheet.written_scores = dict(
+            sorted(stored.items(), key=lambda kv: (items[kv[0]].position, kv[0]))
+        )
         if not (upserts or deletes or submitting):
             return sheet  # nothing changed: no new version, no audit noise
 
@@ -190,7 +217,16 @@ def scores_save(
             sheet.status = Sheet.Status.SUBMITTED
             sheet.submitted_at = timezone.now()
             sheet.submitted_by = actor
-        sheet.save()
+        sheet.save(
+            update_fields=[
+                "version",
+                "updated_by",
+                "status",
+                "submitted_at",
+                "submitted_by",
+                "updated_at",
+            ]
+        )
         entries = []
         if before or after:
             entries.append(
@@ -216,9 +252,36 @@ def scores_save(
             actor=actor,
             categories=categories,
             audit=entries,
+            known_sheets={
+                stage: {code: points for code, (points, _note) in sheet.written_scores.items()}
+                if sheet.is_submitted
+                else None
+            },
         )
         audit_record_many(actor=actor, entries=entries, ip=ip)
     return sheet
+
+
+def _loaded(assessment: Assessment) -> bool:
+    cached = assessment._state.fields_cache
+    return (
+        "organization" in cached
+        and "round" in cached
+        and "catalogue" in assessment.round._state.fields_cache
+    )
+
+
+def _read(pk: int) -> Assessment:
+    return Assessment.objects.select_related("round", "round__catalogue", "organization").get(pk=pk)
+
+
+class _Stored(NamedTuple):
+    """A score row as read for a save."""
+
+    pk: int
+    item: Item
+    points: Decimal
+    note: str
 
 
 def _item_error(org: Organization, stage: str, code: str, value: Any, message: str) -> dict:

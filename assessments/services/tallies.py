@@ -5,6 +5,7 @@ rebuild from the stored results."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -21,8 +22,22 @@ def add_counts(deltas: Deltas, township_id: int, counts: Contribution, sign: int
         entry[1] += sign * total
 
 
-def tallies_increment(round_id: int, deltas: Deltas) -> None:
-    """Add the increments in one statement (an upsert that adds to what is there)."""
+def with_county(deltas: Deltas, county_id: int) -> Deltas:
+    """The township counts and, under the county, their sums: the round's totals, which a
+    county-wide reader gets in one short read whatever the number of townships."""
+    totals: Deltas = {}
+    for (_township, key), (n, total) in deltas.items():
+        entry = totals.setdefault((county_id, key), [0, ZERO])
+        entry[0] += n
+        entry[1] += total
+    return {**deltas, **totals}
+
+
+def tallies_increment(round_id: int, deltas: Deltas, county_id: int | None = None) -> None:
+    """Add the increments in one statement (an upsert that adds to what is there); with
+    ``county_id`` the round's totals too (``with_county``)."""
+    if county_id is not None:
+        deltas = with_county(deltas, county_id)
     rows = [(t, key, n, total) for (t, key), (n, total) in deltas.items() if n or total]
     if not rows:
         return
@@ -38,20 +53,35 @@ def tallies_increment(round_id: int, deltas: Deltas) -> None:
         cursor.execute(sql, params)
 
 
-def tallies_rebuild(round_: Round) -> None:
-    """Count the round's stored results afresh (after a whole-round recomputation)."""
+def tallies_rebuild(round_: Round, assessments: Iterable[Assessment] | None = None) -> None:
+    """Count the round's stored results afresh (after a whole-round recomputation), per
+    township and in total under the county. ``assessments``: the round's, with their
+    organization, already in memory (then nothing is read)."""
     deltas: Deltas = defaultdict(lambda: [0, ZERO])
-    stored = Assessment.objects.filter(round=round_, level__isnull=False).select_related(
-        "organization"
-    )
-    for assessment in stored.order_by().iterator(chunk_size=2000):
-        add_counts(deltas, assessment.organization.parent_id, contribution(assessment), +1)
+    if assessments is None:
+        assessments = (
+            Assessment.objects.filter(round=round_, level__isnull=False)
+            .select_related("organization")
+            .order_by()
+            .iterator(chunk_size=2000)
+        )
+    for assessment in assessments:
+        if assessment.level is not None:
+            add_counts(deltas, assessment.organization.parent_id, contribution(assessment), +1)
+    rows = [
+        (t, key, n, total)
+        for (t, key), (n, total) in with_county(deltas, round_.county_id).items()
+        if n or total
+    ]
     ResultTally.objects.filter(round=round_).delete()
-    ResultTally.objects.bulk_create(
-        [
-            ResultTally(round=round_, township_id=t, key=key, n=n, total=total)
-            for (t, key), (n, total) in deltas.items()
-            if n or total
-        ],
-        batch_size=2000,
-    )
+    table = connection.ops.quote_name(ResultTally._meta.db_table)
+    values = [(round_.pk, t, key, n, total) for t, key, n, total in rows]
+    columns = f"INSERT INTO {table} (round_id, township_id, key, n, total) VALUES"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Multi-row INSERTs: an executemany is one round trip per row on psycopg2.
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, f"{columns} %s", values, page_size=5000)
+        else:
+            cursor.executemany(f"{columns} (%s, %s, %s, %s, %s)", values)

@@ -155,6 +155,36 @@ def test_the_same_seed_makes_the_same_data(db):
     assert snapshot(first) != snapshot(other)
 
 
+def test_generate_synthetic_builds_a_province_of_cities_and_counties(db, capsys):
+    from django.test import Client
+
+    call_command("generate_synthetic", villages=61, seed=3, cities=2, counties_per_city=3)
+    assert "2 个市、6 个区县、61 个村" in capsys.readouterr().out
+    province = Organization.objects.get(code="930000000000", kind="province")
+    cities = Organization.objects.filter(parent=province, kind="city").order_by("code")
+    assert [c.code for c in cities] == ["930100000000", "930200000000"]
+    counties = Organization.objects.filter(parent__in=cities, kind="county")
+    assert counties.count() == 6
+    assert all(c.code[:4] == c.parent.code[:4] for c in counties)  # codes nest
+    villages = Organization.objects.filter(parent__parent__in=counties)
+    assert villages.count() == 61
+    assert sorted(villages.values_list("parent__parent", flat=True)).count(counties[0].pk) in (
+        10,
+        11,
+    )
+    rounds = Round.objects.filter(county__in=counties)
+    assert rounds.count() == 6
+    assert Assessment.objects.filter(round__in=rounds, level__isnull=False).count() == 61
+    # The province's organization department sees the roll-up of all six counties.
+    client = Client()
+    client.force_login(Organization.objects.get(pk=province.pk).users.get(role="region_viewer"))
+    summary = client.get("/api/v1/regions/summary/").json()
+    assert len(summary["counties"]) == 6
+    assert summary["rated"] == 61
+    with pytest.raises(CommandError):  # the same province again
+        call_command("generate_synthetic", villages=61, seed=3, cities=2, counties_per_city=3)
+
+
 def test_expire_jobs_command(db, capsys):
     call_command("expire_jobs")
     assert "已清理 0 个" in capsys.readouterr().out

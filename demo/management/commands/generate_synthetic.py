@@ -15,6 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--villages", type=int, required=True, help="村的数量，如 10000")
         parser.add_argument("--seed", type=int, default=1, help="随机数种子（相同种子数据相同）")
         parser.add_argument("--year", type=int, default=2024)
+        parser.add_argument(
+            "--cities",
+            type=int,
+            default=0,
+            help="生成一个省：市的数量（0：只生成一个区县）",
+        )
+        parser.add_argument(
+            "--counties-per-city", type=int, default=3, help="每个市的区县数量（与 --cities 同用）"
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -22,6 +31,25 @@ class Command(BaseCommand):
         if options["villages"] < 1:
             raise CommandError("--villages 必须大于0")
         started = time.perf_counter()
+        if options["cities"]:
+            try:
+                province = synthetic.generate_province(
+                    villages=options["villages"],
+                    cities=options["cities"],
+                    counties_per_city=options["counties_per_city"],
+                    seed=options["seed"],
+                    year=options["year"],
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"已生成 {province.province.name}（{province.province.code}）："
+                f"{len(province.cities)} 个市、{len(province.counties)} 个区县、"
+                f"{province.villages} 个村、{province.scores} 条得分，"
+                f"省组织部账号 {province.viewer.username}；"
+                f"用时 {time.perf_counter() - started:.1f} 秒。"
+            )
+            return
         try:
             made = synthetic.generate(
                 villages=options["villages"], seed=options["seed"], year=options["year"]
