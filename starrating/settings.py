@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ledgers",
     "workbooks",
     "dashboards",
+    "orghealth",
     "demo",
 ]
 
@@ -210,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-expire": {"task": "jobs.expire", "schedule": 60 * 60},
     # Idempotent: a second run of the day adds nothing (ledgers.Reminder is unique a day).
     "ledgers-reminders": {"task": "ledgers.reminders_build", "schedule": 6 * 60 * 60},
+    "orghealth-election-reminders": {
+        "task": "orghealth.election_reminders_build",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- Ledgers: evidence files and reminders (issue 13). ---

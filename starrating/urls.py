@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("ledgers.urls")),
     path("", include("dashboards.urls")),
+    path("", include("orghealth.urls")),
+    path("api/v1/", include("orghealth.api.urls")),
 ]
 
 handler404 = "starrating.handlers.not_found"
