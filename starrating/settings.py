@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "assessments.models.Stage",
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
+        "PartyBodyEnum": "organizations.models.Organization.PartyBody",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

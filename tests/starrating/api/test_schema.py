@@ -108,6 +108,30 @@ def fuzz_world(
         upload=SimpleUploadedFile("证明.pdf", b"%PDF-1.7\n%%EOF\n"),
         rectification=entry,
     )
+    from orghealth import services as health_services
+
+    commitment = health_services.commitment_create(
+        actor=county_admin, organization=village_a1, year=2024, kind="organization", content="c"
+    )
+    posting = health_services.posting_create(
+        actor=county_admin,
+        organization=village_a1,
+        kind="first_secretary",
+        person_name="n",
+        unit="u",
+        starts_on="2024-01-01",
+        ends_on="2025-01-01",
+    )
+    member = health_services.member_add(
+        actor=county_admin,
+        organization=village_a1,
+        name="n",
+        position="p",
+        body="party",
+        gender="female",
+        birth_date="1980-01-01",
+        education="college",
+    )
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
@@ -135,6 +159,10 @@ def fuzz_world(
             "/api/v1/visits/": visit.pk,
             "/api/v1/visit-problems/": visit.problems.get().pk,
             "/api/v1/evidence/": evidence.pk,
+            "/api/v1/health/commitments/": commitment.pk,
+            "/api/v1/health/postings/": posting.pk,
+            "/api/v1/health/members/": member.pk,
+            "/api/v1/health/villages/": village_a1.pk,
         },
     }
 
