@@ -131,6 +131,12 @@ def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) ->
     }
 
 
+HEALTH_READ = {
+    role: (200, 200)
+    for role in ("secretary_a1", "assessor_a", "assessor_b", "auditor", "county_admin")
+}
+THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
+
 PAIRING_READERS = {
     role: (200, 200)
     for role in ("assessor_a", "assessor_b", "auditor", "evaluator", "county_admin")
@@ -485,6 +491,42 @@ TABLE = [
     ),
     Row("reminders", "get", "/api/v1/reminders/", ALL_READ),
     Row("reminders read", "post", "/api/v1/reminders/read/", ALL_READ, body={}),
+    # Organization health (组织建设): its readers, each scoped; the writes and the per-record
+    # routes walk the checklist in tests/orghealth/test_api.py.
+    *[
+        Row(f"health {name}", "get", f"/api/v1/health/{name}/", HEALTH_READ)
+        for name in (
+            "summary",
+            "settings",
+            "elections",
+            "body-flags",
+            "body-adjustments",
+            "commitments",
+            "commitments/rates",
+            "postings",
+            "members",
+            "weak",
+        )
+    ],
+    Row(
+        "health export",
+        "get",
+        "/api/v1/health/export/",
+        {r: (200, 200) for r in ("assessor_a", "assessor_b", "auditor", "county_admin")},
+    ),
+    Row(
+        "health village team",
+        "get",
+        "/api/v1/health/villages/{v}/team/",
+        {
+            "secretary_a1": (200, 404),
+            "assessor_a": (200, 404),
+            "assessor_b": (404, 200),
+            "auditor": (200, 200),
+            "county_admin": (200, 200),
+        }
+        | {r: (403, 403) for r in THREE_ADMINS},
+    ),
 ]
 
 
@@ -562,7 +604,6 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
     return value
 
 
-THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
 VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}")
 LEDGER_KEYS = ("{e}", "{s}", "{p}", "{x}")
 
@@ -666,6 +707,11 @@ def test_every_route_is_in_the_table():
         # Each user's own token is the "own" target, so it does not fit the table's one
         # target per scope; test_tokens.py covers own (204), another user's (404), anonymous.
         "tokens/<id:pk>/",
+        # Per-record writes of organization health: tests/orghealth/test_api.py walks each one
+        # (works, anonymous, other township and other county 404, wrong role, bad input, 405).
+        "health/commitments/<id:pk>/complete/",
+        "health/postings/<id:pk>/extend/",
+        "health/members/<id:pk>/leave/",
     }
     resolver = get_resolver()
     api = next(p for p in resolver.url_patterns if str(p.pattern) == "api/v1/")
