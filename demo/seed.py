@@ -22,8 +22,10 @@ from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
+from orghealth.models import HealthSettings
 
 from .followup import build_followup
+from .health import build_health
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -150,6 +152,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             _build_rounds(county, townships, users, seed)
         if not SupervisionVisit.objects.filter(county=county).exists():
             build_followup(county, townships, users, seed=seed, year=2024)
+        if not HealthSettings.objects.filter(county=county).exists():
+            build_health(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from ledgers.models import Rectification
-from orghealth.models import Commitment, CommitteeMember, Election, HealthSettings, Posting
 from organizations.models import AuditLog
+from orghealth.models import Commitment, CommitteeMember, Election, HealthSettings, Posting
 from tests.support.api import problems
 
 pytestmark = pytest.mark.django_db

@@ -139,7 +139,10 @@ def test_rate_is_bounded_and_monotone(made, data):
 # --- 两委 roster facts ----------------------------------------------------------------------
 
 
-def person(female=False, born=D(1975, 6, 1), college=False, reserve=False):
+BORN = D(1975, 6, 1)
+
+
+def person(female=False, born=BORN, college=False, reserve=False):
     return rules.Person(female=female, birth_date=born, college=college, reserve_cadre=reserve)
 
 

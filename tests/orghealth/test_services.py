@@ -10,9 +10,9 @@ import pytest
 
 from ledgers import services as ledger_services
 from ledgers.models import Rectification, Reminder
+from organizations.models import AuditLog, Organization
 from orghealth import rules, selectors, services
 from orghealth.models import BodyAdjustment, Commitment, Election, HealthSettings, WeakDesignation
-from organizations.models import AuditLog, Organization
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 from tests.conftest import audit_rows
 from tests.orghealth.conftest import member
