@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "workbooks",
     "dashboards",
     "orghealth",
+    "secretaries",
     "demo",
 ]
 
@@ -222,6 +223,10 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=15 * 1024 * 1024)
 # Where reminders go besides the notification centre: a dotted path to a class with
 # ``send(reminders)`` (an SMS or 政务微信 gateway later); by default they are logged.
 REMINDER_SENDER = env.str("REMINDER_SENDER", default="ledgers.services.reminders.LoggingSender")
+
+# --- Secretary projects (书记项目): 一月一调度 — a month's report is due on this day of the
+# following month (docs/scoring.md §10.1).
+SECRETARY_REPORT_DUE_DAY = env.int("SECRETARY_REPORT_DUE_DAY", default=5)
 
 # --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---
 JOB_RESULT_TTL_HOURS = env.int("JOB_RESULT_TTL_HOURS", default=72)
