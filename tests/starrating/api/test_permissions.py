@@ -136,6 +136,7 @@ HEALTH_READ = {
     for role in ("secretary_a1", "assessor_a", "assessor_b", "auditor", "county_admin")
 }
 THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
+SP_READ = {r: (200, 200) for r in ("assessor_a", "assessor_b", "auditor", "county_admin")}
 
 PAIRING_READERS = {
     role: (200, 200)
@@ -527,6 +528,17 @@ TABLE = [
         }
         | {r: (403, 403) for r in THREE_ADMINS},
     ),
+    # Secretary projects (书记项目): the county and the townships (their own projects only);
+    # the per-project routes walk the checklist in tests/secretaries/test_api.py.
+    *[
+        Row(
+            f"secretary projects {name or 'list'}",
+            "get",
+            f"/api/v1/secretary-projects/{name}",
+            SP_READ,
+        )
+        for name in ("", "options/", "dashboard/", "export/")
+    ],
 ]
 
 
@@ -712,6 +724,13 @@ def test_every_route_is_in_the_table():
         "health/commitments/<id:pk>/complete/",
         "health/postings/<id:pk>/extend/",
         "health/members/<id:pk>/leave/",
+        # Per-project routes of secretary projects: tests/secretaries/test_api.py walks each.
+        "secretary-projects/<id:pk>/",
+        "secretary-projects/<id:pk>/submit/",
+        "secretary-projects/<id:pk>/review/",
+        "secretary-projects/<id:pk>/reports/",
+        "secretary-projects/<id:pk>/visits/",
+        "secretary-projects/<id:pk>/grade/",
     }
     resolver = get_resolver()
     api = next(p for p in resolver.url_patterns if str(p.pattern) == "api/v1/")

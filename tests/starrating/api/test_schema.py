@@ -77,6 +77,7 @@ def fuzz_world(
     system_admin,
     evaluator,
     media_root,
+    assessor_a,
 ):
     """Real ids for the path parameters, so that fuzzing reaches the views' validation
     instead of stopping at 404s, and a token per user."""
@@ -132,6 +133,10 @@ def fuzz_world(
         birth_date="1980-01-01",
         education="college",
     )
+    from secretaries import services as sp_services
+
+    option = sp_services.option_create(actor=county_admin, year=2024, title="t", kind="optional")
+    project = sp_services.project_claim(actor=assessor_a, option=option, goal="g", plan="p")
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
@@ -163,6 +168,7 @@ def fuzz_world(
             "/api/v1/health/postings/": posting.pk,
             "/api/v1/health/members/": member.pk,
             "/api/v1/health/villages/": village_a1.pk,
+            "/api/v1/secretary-projects/": project.pk,
         },
     }
 
