@@ -23,9 +23,11 @@ from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
 from orghealth.models import HealthSettings
+from secretaries.models import ProjectOption
 
 from .followup import build_followup
 from .health import build_health
+from .secretaries import build_secretary_projects
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -154,6 +156,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_followup(county, townships, users, seed=seed, year=2024)
         if not HealthSettings.objects.filter(county=county).exists():
             build_health(county, townships, users, seed=seed)
+        if not ProjectOption.objects.filter(county=county).exists():
+            build_secretary_projects(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -259,6 +259,29 @@ def test_seed_demo_builds_organization_health_in_the_xian_shape(demo):
 
 
 @pytest.mark.django_db
+def test_seed_demo_builds_secretary_projects_in_the_fenyi_shape(demo):
+    from django.utils import timezone
+
+    from secretaries import selectors
+    from secretaries.models import ProgressReport, SecretaryProject
+
+    admin = User.objects.get(username="county_admin")
+    year = timezone.localdate().year
+    data = selectors.dashboard(admin, year=year, today=timezone.localdate())
+    assert len(data["townships"]) == 6 and 12 <= data["total"] <= 18
+    assert data["by_status"]["returned"] == 1 and data["by_status"]["submitted"] == 1
+    assert data["by_status"]["draft"] == 1 and data["by_status"]["approved"] >= 9
+    assert ProgressReport.objects.filter(days_late__gt=0).exists()
+    assert SecretaryProject.objects.filter(year=year - 1, status="graded").count() >= 12
+    # Every township took 党建+村级集体经济 (streets do not have to).
+    economy = SecretaryProject.objects.filter(year=year, option__title="党建+村级集体经济")
+    assert (
+        economy.count() == Organization.objects.filter(kind="township").count() - 1
+        or economy.count() >= 3
+    )
+
+
+@pytest.mark.django_db
 def test_seed_demo_prints_one_account_per_role(demo):
     for role in Role:
         users = User.objects.filter(role=role, organization__isnull=False)
