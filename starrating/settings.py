@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
         "PartyBodyEnum": "organizations.models.Organization.PartyBody",
+        "SecretaryProjectStatusEnum": "secretaries.models.SecretaryProject.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

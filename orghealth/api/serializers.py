@@ -17,13 +17,13 @@ from orghealth.models import (
 )
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class HealthSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = HealthSettings
         fields = ["term_years", "remind_days", "committee_above", "branch_below", "max_average_age"]
 
 
-class SettingsWriteSerializer(serializers.Serializer):
+class HealthSettingsWriteSerializer(serializers.Serializer):
     term_years = serializers.IntegerField(min_value=1, max_value=10)
     remind_days = serializers.IntegerField(min_value=0, max_value=366)
     committee_above = serializers.IntegerField(min_value=1, max_value=100000)
@@ -120,7 +120,7 @@ class CommitmentCompleteSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=300)
 
 
-class RateSerializer(serializers.Serializer):
+class CommitmentRateSerializer(serializers.Serializer):
     label = serializers.CharField()
     made = serializers.IntegerField()
     done = serializers.IntegerField()
@@ -128,11 +128,11 @@ class RateSerializer(serializers.Serializer):
 
 
 class CommitmentRatesSerializer(serializers.Serializer):
-    organization = RateSerializer()
-    member = RateSerializer()
+    organization = CommitmentRateSerializer()
+    member = CommitmentRateSerializer()
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class PostingExtensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PostingExtension
         fields = ["id", "previous_end", "new_end", "reason"]
@@ -140,7 +140,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
 
 class PostingSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    extensions = ExtensionSerializer(many=True, read_only=True)
+    extensions = PostingExtensionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Posting
@@ -171,7 +171,7 @@ class PostingExtendSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class CommitteeMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommitteeMember
         fields = [
@@ -188,7 +188,7 @@ class MemberSerializer(serializers.ModelSerializer):
         ]
 
 
-class MemberWriteSerializer(serializers.Serializer):
+class CommitteeMemberWriteSerializer(serializers.Serializer):
     organization = serializers.IntegerField(min_value=1)
     name = serializers.CharField(max_length=50)
     position = serializers.CharField(max_length=50)
@@ -199,7 +199,7 @@ class MemberWriteSerializer(serializers.Serializer):
     is_reserve_cadre = serializers.BooleanField(required=False, default=False)
 
 
-class MemberLeaveSerializer(serializers.Serializer):
+class CommitteeMemberLeaveSerializer(serializers.Serializer):
     left_on = serializers.CharField(max_length=10)
 
 
@@ -220,7 +220,7 @@ class TeamFactsSerializer(serializers.Serializer):
         return [f"{i.code} {i.title}" for i in obj.items]
 
 
-class WeakSerializer(serializers.ModelSerializer):
+class WeakDesignationSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     ledger_status = serializers.CharField(source="rectification.effective_status", read_only=True)
     is_done = serializers.BooleanField(read_only=True)
@@ -240,7 +240,7 @@ class WeakSerializer(serializers.ModelSerializer):
         ]
 
 
-class WeakWriteSerializer(serializers.Serializer):
+class WeakDesignationWriteSerializer(serializers.Serializer):
     organization = serializers.IntegerField(min_value=1)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     reason = serializers.CharField(max_length=300)
@@ -250,7 +250,7 @@ class WeakWriteSerializer(serializers.Serializer):
     responsible_person = serializers.CharField(max_length=50)
 
 
-class SummarySerializer(serializers.Serializer):
+class HealthSummarySerializer(serializers.Serializer):
     year = serializers.IntegerField()
     elections = serializers.DictField(child=serializers.IntegerField())
     body_flags = serializers.IntegerField()

@@ -25,21 +25,21 @@ from .serializers import (
     CommitmentRatesSerializer,
     CommitmentSerializer,
     CommitmentWriteSerializer,
+    CommitteeMemberLeaveSerializer,
+    CommitteeMemberSerializer,
+    CommitteeMemberWriteSerializer,
     ElectionRowSerializer,
     ElectionSerializer,
     ElectionWriteSerializer,
-    MemberLeaveSerializer,
-    MemberSerializer,
-    MemberWriteSerializer,
+    HealthSettingsSerializer,
+    HealthSettingsWriteSerializer,
+    HealthSummarySerializer,
     PostingExtendSerializer,
     PostingSerializer,
     PostingWriteSerializer,
-    SettingsSerializer,
-    SettingsWriteSerializer,
-    SummarySerializer,
     TeamFactsSerializer,
-    WeakSerializer,
-    WeakWriteSerializer,
+    WeakDesignationSerializer,
+    WeakDesignationWriteSerializer,
 )
 
 YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
@@ -68,27 +68,29 @@ def _org(request, data: dict):
 
 
 class SummaryView(RoleMixin, APIView):
-    @extend_schema(parameters=[YEAR], responses=SummarySerializer, summary="组织建设概况")
+    @extend_schema(parameters=[YEAR], responses=HealthSummarySerializer, summary="组织建设概况")
     def get(self, request):
         data = selectors.summary(request.user, year=year_of(request), today=timezone.localdate())
-        return Response(SummarySerializer(data).data)
+        return Response(HealthSummarySerializer(data).data)
 
 
 class SettingsView(RoleMixin, APIView):
-    @extend_schema(responses=SettingsSerializer, summary="本县组织建设设置")
+    @extend_schema(responses=HealthSettingsSerializer, summary="本县组织建设设置")
     def get(self, request):
-        return Response(SettingsSerializer(selectors.settings_for(request.user.county_id)).data)
+        return Response(
+            HealthSettingsSerializer(selectors.settings_for(request.user.county_id)).data
+        )
 
-    @extend_schema(request=SettingsWriteSerializer, responses=SettingsSerializer)
+    @extend_schema(request=HealthSettingsWriteSerializer, responses=HealthSettingsSerializer)
     def put(self, request):
         if not policies.can_manage(request.user):
             raise NotPermitted(_("只有县级管理员可以修改组织建设设置。"))
-        body = SettingsWriteSerializer(data=request.data)
+        body = HealthSettingsWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = services.settings_save(
             actor=request.user, ip=client_ip(request), **body.validated_data
         )
-        return Response(SettingsSerializer(row).data)
+        return Response(HealthSettingsSerializer(row).data)
 
 
 class ElectionListView(RoleMixin, APIView):
@@ -216,33 +218,35 @@ class PostingExtendView(RoleMixin, APIView):
 
 
 class MemberListView(RoleMixin, generics.ListAPIView):
-    serializer_class = MemberSerializer
+    serializer_class = CommitteeMemberSerializer
     filter_backends = []
 
     def get_queryset(self):
         return selectors.members_for_user(self.request.user)
 
-    @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
+    @extend_schema(
+        request=CommitteeMemberWriteSerializer, responses={201: CommitteeMemberSerializer}
+    )
     def post(self, request):
-        body = MemberWriteSerializer(data=request.data)
+        body = CommitteeMemberWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         row = services.member_add(
             actor=request.user, organization=_org(request, data), ip=client_ip(request), **data
         )
-        return Response(MemberSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(CommitteeMemberSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class MemberLeaveView(RoleMixin, APIView):
-    @extend_schema(request=MemberLeaveSerializer, responses=MemberSerializer)
+    @extend_schema(request=CommitteeMemberLeaveSerializer, responses=CommitteeMemberSerializer)
     def post(self, request, pk: int):
         member = selectors.member_get_for_user(user=request.user, pk=pk)
-        body = MemberLeaveSerializer(data=request.data)
+        body = CommitteeMemberLeaveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         member = services.member_leave(
             actor=request.user, member=member, ip=client_ip(request), **body.validated_data
         )
-        return Response(MemberSerializer(member).data)
+        return Response(CommitteeMemberSerializer(member).data)
 
 
 class TeamFactsView(RoleMixin, APIView):
@@ -254,7 +258,7 @@ class TeamFactsView(RoleMixin, APIView):
 
 
 class WeakListView(RoleMixin, generics.ListAPIView):
-    serializer_class = WeakSerializer
+    serializer_class = WeakDesignationSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -264,15 +268,17 @@ class WeakListView(RoleMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=WeakWriteSerializer, responses={201: WeakSerializer})
+    @extend_schema(
+        request=WeakDesignationWriteSerializer, responses={201: WeakDesignationSerializer}
+    )
     def post(self, request):
-        body = WeakWriteSerializer(data=request.data)
+        body = WeakDesignationWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         row = services.weak_designate(
             actor=request.user, organization=_org(request, data), ip=client_ip(request), **data
         )
-        return Response(WeakSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(WeakDesignationSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class ExportView(RoleMixin, APIView):

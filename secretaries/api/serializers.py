@@ -7,13 +7,13 @@ from rest_framework import serializers
 from secretaries.models import ProgressReport, ProjectOption, ProjectVisit, SecretaryProject
 
 
-class OptionSerializer(serializers.ModelSerializer):
+class ProjectOptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectOption
         fields = ["id", "year", "title", "kind", "applies_to", "description"]
 
 
-class OptionWriteSerializer(serializers.Serializer):
+class ProjectOptionWriteSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField(max_length=100)
     kind = serializers.CharField(max_length=12)
@@ -21,25 +21,25 @@ class OptionWriteSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
         fields = ["id", "month", "progress", "evidence", "submitted_on", "days_late"]
 
 
-class ReportWriteSerializer(serializers.Serializer):
+class ProgressReportWriteSerializer(serializers.Serializer):
     month = serializers.CharField(max_length=10, help_text="YYYY-MM")
     progress = serializers.CharField(max_length=5000)
     evidence = serializers.CharField(max_length=300)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class ProjectVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectVisit
         fields = ["id", "visited_on", "method", "visitors", "findings"]
 
 
-class VisitWriteSerializer(serializers.Serializer):
+class ProjectVisitWriteSerializer(serializers.Serializer):
     visited_on = serializers.CharField(max_length=10)
     method = serializers.CharField(max_length=12)
     visitors = serializers.CharField(max_length=200)
@@ -50,7 +50,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
     option_title = serializers.CharField(source="option.title", read_only=True)
     option_kind = serializers.CharField(source="option.kind", read_only=True)
-    reports = ReportSerializer(many=True, read_only=True)
+    reports = ProgressReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = SecretaryProject
@@ -76,13 +76,13 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectDetailSerializer(ProjectSerializer):
-    visits = VisitSerializer(many=True, read_only=True)
+    visits = ProjectVisitSerializer(many=True, read_only=True)
 
     class Meta(ProjectSerializer.Meta):
         fields = [*ProjectSerializer.Meta.fields, "visits"]
 
 
-class ClaimSerializer(serializers.Serializer):
+class ProjectClaimSerializer(serializers.Serializer):
     option = serializers.IntegerField(min_value=1)
     secretary_name = serializers.CharField(max_length=50, required=False)
     goal = serializers.CharField(max_length=2000)
@@ -97,17 +97,17 @@ class ProjectUpdateSerializer(serializers.Serializer):
     team = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ProjectReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "return"])
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class GradeSerializer(serializers.Serializer):
+class ProjectGradeSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=SecretaryProject.Grade.choices)
     comment = serializers.CharField(max_length=300)
 
 
-class TownshipRowSerializer(serializers.Serializer):
+class ProjectTownshipRowSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     projects = serializers.IntegerField()
@@ -116,9 +116,9 @@ class TownshipRowSerializer(serializers.Serializer):
     graded = serializers.IntegerField()
 
 
-class DashboardSerializer(serializers.Serializer):
+class ProjectDashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     total = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
     late = serializers.IntegerField()
-    townships = TownshipRowSerializer(many=True)
+    townships = ProjectTownshipRowSerializer(many=True)

@@ -17,19 +17,19 @@ from starrating.client import client_ip
 from starrating.errors import NotPermitted
 
 from .serializers import (
-    ClaimSerializer,
-    DashboardSerializer,
-    GradeSerializer,
-    OptionSerializer,
-    OptionWriteSerializer,
+    ProgressReportSerializer,
+    ProgressReportWriteSerializer,
+    ProjectClaimSerializer,
+    ProjectDashboardSerializer,
     ProjectDetailSerializer,
+    ProjectGradeSerializer,
+    ProjectOptionSerializer,
+    ProjectOptionWriteSerializer,
+    ProjectReviewSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
-    ReportSerializer,
-    ReportWriteSerializer,
-    ReviewSerializer,
-    VisitSerializer,
-    VisitWriteSerializer,
+    ProjectVisitSerializer,
+    ProjectVisitWriteSerializer,
 )
 
 YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
@@ -55,7 +55,7 @@ def _project(request, pk):
 
 
 class OptionListView(RoleMixin, generics.ListAPIView):
-    serializer_class = OptionSerializer
+    serializer_class = ProjectOptionSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -65,16 +65,16 @@ class OptionListView(RoleMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=OptionWriteSerializer, responses={201: OptionSerializer})
+    @extend_schema(request=ProjectOptionWriteSerializer, responses={201: ProjectOptionSerializer})
     def post(self, request):
         if not policies.can_manage(request.user):
             raise NotPermitted(_("只有县级管理员可以维护书记项目清单。"))
-        body = OptionWriteSerializer(data=request.data)
+        body = ProjectOptionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         option = services.option_create(
             actor=request.user, ip=client_ip(request), **body.validated_data
         )
-        return Response(OptionSerializer(option).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectOptionSerializer(option).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectListView(RoleMixin, generics.ListAPIView):
@@ -88,11 +88,11 @@ class ProjectListView(RoleMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=ClaimSerializer, responses={201: ProjectSerializer})
+    @extend_schema(request=ProjectClaimSerializer, responses={201: ProjectSerializer})
     def post(self, request):
         if not policies.can_propose(request.user):
             raise NotPermitted(_("只有乡镇（街道）可以为本级党（工）委书记申报项目。"))
-        body = ClaimSerializer(data=request.data)
+        body = ProjectClaimSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         option = selectors.option_get_for_user(user=request.user, pk=data.pop("option"))
@@ -129,13 +129,15 @@ class SubmitView(RoleMixin, APIView):
 
 class ReviewView(RoleMixin, APIView):
     @extend_schema(
-        request=ReviewSerializer, responses=ProjectDetailSerializer, summary="审核（通过或退回）"
+        request=ProjectReviewSerializer,
+        responses=ProjectDetailSerializer,
+        summary="审核（通过或退回）",
     )
     def post(self, request, pk: int):
         project = _project(request, pk)
         if not policies.can_manage(request.user):
             raise NotPermitted(_("只有县级管理员可以审核书记项目。"))
-        body = ReviewSerializer(data=request.data)
+        body = ProjectReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.project_review(
             actor=request.user, project=project, ip=client_ip(request), **body.validated_data
@@ -145,43 +147,49 @@ class ReviewView(RoleMixin, APIView):
 
 class ReportView(RoleMixin, APIView):
     @extend_schema(
-        request=ReportWriteSerializer, responses={201: ReportSerializer}, summary="月度调度"
+        request=ProgressReportWriteSerializer,
+        responses={201: ProgressReportSerializer},
+        summary="月度调度",
     )
     def post(self, request, pk: int):
         project = _project(request, pk)
         if not policies.can_propose(request.user, project):
             raise NotPermitted(_("只有本乡镇（街道）可以报送调度情况。"))
-        body = ReportWriteSerializer(data=request.data)
+        body = ProgressReportWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         report = services.report_add(
             actor=request.user, project=project, ip=client_ip(request), **body.validated_data
         )
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 class VisitView(RoleMixin, APIView):
     @extend_schema(
-        request=VisitWriteSerializer, responses={201: VisitSerializer}, summary="随机调研走访"
+        request=ProjectVisitWriteSerializer,
+        responses={201: ProjectVisitSerializer},
+        summary="随机调研走访",
     )
     def post(self, request, pk: int):
         project = _project(request, pk)
         if not policies.can_manage(request.user):
             raise NotPermitted(_("只有县级管理员可以登记项目走访。"))
-        body = VisitWriteSerializer(data=request.data)
+        body = ProjectVisitWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         visit = services.visit_add(
             actor=request.user, project=project, ip=client_ip(request), **body.validated_data
         )
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
 
 class GradeView(RoleMixin, APIView):
-    @extend_schema(request=GradeSerializer, responses=ProjectDetailSerializer, summary="年终考核")
+    @extend_schema(
+        request=ProjectGradeSerializer, responses=ProjectDetailSerializer, summary="年终考核"
+    )
     def post(self, request, pk: int):
         project = _project(request, pk)
         if not policies.can_manage(request.user):
             raise NotPermitted(_("只有县级管理员可以考核书记项目。"))
-        body = GradeSerializer(data=request.data)
+        body = ProjectGradeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.project_grade(
             actor=request.user, project=project, ip=client_ip(request), **body.validated_data
@@ -190,10 +198,10 @@ class GradeView(RoleMixin, APIView):
 
 
 class DashboardView(RoleMixin, APIView):
-    @extend_schema(parameters=[YEAR], responses=DashboardSerializer, summary="书记项目看板")
+    @extend_schema(parameters=[YEAR], responses=ProjectDashboardSerializer, summary="书记项目看板")
     def get(self, request):
         data = selectors.dashboard(request.user, year=year_of(request), today=timezone.localdate())
-        return Response(DashboardSerializer(data).data)
+        return Response(ProjectDashboardSerializer(data).data)
 
 
 class ExportView(RoleMixin, APIView):

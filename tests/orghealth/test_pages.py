@@ -208,3 +208,15 @@ def test_export_page(client, assessor_a, secretary_a1):
     response = as_user(client, assessor_a).get(reverse("health_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_village_page_shows_the_team_facts(
+    client, secretary_a1, county_admin, evaluator, member_a1, village_a1, round_2024
+):
+    url = reverse("village", args=[village_a1.pk])
+    html = as_user(client, county_admin).get(url).content.decode()
+    assert 'id="team-facts-panel"' in html and "无女性成员" in html and "DW01" in html
+    # An evaluator opens the village page but does not read organization health: no panel.
+    response = as_user(client, evaluator).get(url)
+    assert response.status_code in (200, 404)
+    assert 'id="team-facts-panel"' not in response.content.decode()
