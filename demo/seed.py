@@ -23,11 +23,15 @@ from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.initials import name_initials
 from organizations.models import Department, Organization, Role, User
+from orghealth.models import HealthSettings
+from secretaries.models import ProjectOption
 
 from .fairness import build_fairness
 from .followup import build_followup
 from .groups import seed_groups
+from .health import build_health
 from .history import build_history
+from .secretaries import build_secretary_projects
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -165,6 +169,10 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_fairness(county, users, seed=seed)
         if not HistoryImport.objects.filter(county=county).exists():
             build_history(county, townships, users, seed=seed)
+        if not HealthSettings.objects.filter(county=county).exists():
+            build_health(county, townships, users, seed=seed)
+        if not ProjectOption.objects.filter(county=county).exists():
+            build_secretary_projects(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ledgers",
     "workbooks",
     "dashboards",
+    "orghealth",
+    "secretaries",
     "demo",
 ]
 
@@ -211,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-expire": {"task": "jobs.expire", "schedule": 60 * 60},
     # Idempotent: a second run of the day adds nothing (ledgers.Reminder is unique a day).
     "ledgers-reminders": {"task": "ledgers.reminders_build", "schedule": 6 * 60 * 60},
+    "orghealth-election-reminders": {
+        "task": "orghealth.election_reminders_build",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- Ledgers: evidence files and reminders (issue 13). ---
@@ -218,6 +224,10 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=15 * 1024 * 1024)
 # Where reminders go besides the notification centre: a dotted path to a class with
 # ``send(reminders)`` (an SMS or 政务微信 gateway later); by default they are logged.
 REMINDER_SENDER = env.str("REMINDER_SENDER", default="ledgers.services.reminders.LoggingSender")
+
+# --- Secretary projects (书记项目): 一月一调度 — a month's report is due on this day of the
+# following month (docs/scoring.md §10.1).
+SECRETARY_REPORT_DUE_DAY = env.int("SECRETARY_REPORT_DUE_DAY", default=5)
 
 # --- Excel jobs: result files expire; uploads are bounded before they are parsed. ---
 JOB_RESULT_TTL_HOURS = env.int("JOB_RESULT_TTL_HOURS", default=72)
@@ -351,6 +361,8 @@ SPECTACULAR_SETTINGS = {
         "SuccessionKindEnum": "organizations.models.Succession.Kind",
         "RoundStatusEnum": "assessments.models.Round.Status",
         "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
+        "PartyBodyEnum": "organizations.models.Organization.PartyBody",
+        "SecretaryProjectStatusEnum": "secretaries.models.SecretaryProject.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

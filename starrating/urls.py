@@ -32,6 +32,10 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("ledgers.urls")),
     path("", include("dashboards.urls")),
+    path("", include("orghealth.urls")),
+    path("api/v1/", include("orghealth.api.urls")),
+    path("", include("secretaries.urls")),
+    path("api/v1/", include("secretaries.api.urls")),
 ]
 
 handler404 = "starrating.handlers.not_found"

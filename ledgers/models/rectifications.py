@@ -35,6 +35,7 @@ class Rectification(models.Model):
         WEAK_CATEGORY = "weak_category", _("短板类别")
         WEAK_ITEM = "weak_item", _("弱项指标")
         VISIT = "visit", _("督导发现")
+        WEAK_LAX = "weak_lax", _("软弱涣散整顿")
 
     organization = models.ForeignKey(
         Organization,

@@ -15,6 +15,7 @@ class Reminder(models.Model):
         LEDGER_DUE = "ledger_due", _("整改即将到期")
         LEDGER_OVERDUE = "ledger_overdue", _("整改已逾期")
         VISIT_UNASSIGNED = "visit_unassigned", _("督导问题未建台账")
+        ELECTION_DUE = "election_due", _("换届到期")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -232,7 +232,8 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
     from ledgers.models import EvidenceFile, Pairing, Rectification, SupervisionVisit
 
     assert SupervisionVisit.objects.count() == 73
-    entries = list(Rectification.objects.all())
+    # The follow-up's own entries (the 软弱涣散 整顿 entries are organization health's).
+    entries = list(Rectification.objects.exclude(source=Rectification.Source.WEAK_LAX))
     assert len(entries) == 18
     statuses = {e.effective_status for e in entries}
     assert statuses == {"open", "in_progress", "closed", "overdue"}
@@ -290,6 +291,52 @@ def test_seed_demo_after_publishing(demo):
     most = max(m for m, _a in rated)
     assert got is not None
     assert got == max(selectors.assessment_current_level(a) for m, a in rated if m == most)
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_organization_health_in_the_xian_shape(demo):
+    from django.utils import timezone
+
+    from ledgers.models import Reminder
+    from orghealth import rules, selectors
+    from orghealth.models import BodyAdjustment, Posting
+
+    admin = User.objects.get(username="county_admin")
+    today = timezone.localdate()
+    _rows, counts = selectors.election_rows(admin, today=today)
+    assert counts["total"] == 61 and counts[rules.OVERDUE] == 3
+    assert counts[rules.DUE_SOON] == 2 and counts[rules.UNRECORDED] == 1
+    assert len(selectors.body_flags(admin)) == 3 and BodyAdjustment.objects.count() == 1
+    rates = selectors.commitment_rates(admin, year=today.year)
+    assert 70 < rates["organization"]["rate"] <= 100 and 60 < rates["member"]["rate"] < 90
+    assert Posting.objects.filter(kind="first_secretary").count() == 7
+    assert Posting.objects.filter(kind="township_cadre").count() == 55
+    assert Posting.objects.filter(extensions__isnull=False).count() == 4
+    assert selectors.weak_summary(admin, year=today.year) == {"designated": 5, "done": 2}
+    village = selectors.villages_for_user(admin).first()
+    assert selectors.team_facts(village, today=today).facts.count >= 5
+    assert Reminder.objects.filter(kind=Reminder.Kind.ELECTION_DUE, user=admin).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_secretary_projects_in_the_fenyi_shape(demo):
+    from django.utils import timezone
+
+    from secretaries import selectors
+    from secretaries.models import ProgressReport, SecretaryProject
+
+    admin = User.objects.get(username="county_admin")
+    year = timezone.localdate().year
+    data = selectors.dashboard(admin, year=year, today=timezone.localdate())
+    assert len(data["townships"]) == 6 and 12 <= data["total"] <= 18
+    assert data["by_status"]["returned"] == 1 and data["by_status"]["submitted"] == 1
+    assert data["by_status"]["draft"] == 1 and data["by_status"]["approved"] >= 9
+    assert ProgressReport.objects.filter(days_late__gt=0).exists()
+    assert SecretaryProject.objects.filter(year=year - 1, status="graded").count() >= 12
+    # Every township took 党建+村级集体经济 (streets do not have to).
+    economy = SecretaryProject.objects.filter(year=year, option__title="党建+村级集体经济")
+    towns = Organization.objects.filter(kind="township", parent__code=DEMO_COUNTY).count()
+    assert towns == 4 and economy.count() == towns
 
 
 @pytest.mark.django_db

@@ -136,6 +136,12 @@ def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) ->
 GROUP_READ = {role: (200, 404) for role in ("county_admin", "auditor", "evaluator")}
 GROUP_WRITE = {"county_admin": (200, 404), "auditor": (403, 404), "evaluator": (403, 404)}
 NOT_FOUND = {role: (404, 404) for role in ROLES if role != "anonymous"}
+HEALTH_READ = {
+    role: (200, 200)
+    for role in ("secretary_a1", "assessor_a", "assessor_b", "auditor", "county_admin")
+}
+THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
+SP_READ = {r: (200, 200) for r in ("assessor_a", "assessor_b", "auditor", "county_admin")}
 
 PAIRING_READERS = {
     role: (200, 200)
@@ -848,6 +854,53 @@ TABLE = [
         body={"file": "{xlsx}"},
         format="multipart",
     ),
+    # Organization health (组织建设): its readers, each scoped; the writes and the per-record
+    # routes walk the checklist in tests/orghealth/test_api.py.
+    *[
+        Row(f"health {name}", "get", f"/api/v1/health/{name}/", HEALTH_READ)
+        for name in (
+            "summary",
+            "settings",
+            "elections",
+            "body-flags",
+            "body-adjustments",
+            "commitments",
+            "commitments/rates",
+            "postings",
+            "members",
+            "weak",
+        )
+    ],
+    Row(
+        "health export",
+        "get",
+        "/api/v1/health/export/",
+        {r: (200, 200) for r in ("assessor_a", "assessor_b", "auditor", "county_admin")},
+    ),
+    Row(
+        "health village team",
+        "get",
+        "/api/v1/health/villages/{v}/team/",
+        {
+            "secretary_a1": (200, 404),
+            "assessor_a": (200, 404),
+            "assessor_b": (404, 200),
+            "auditor": (200, 200),
+            "county_admin": (200, 200),
+        }
+        | {r: (403, 403) for r in THREE_ADMINS},
+    ),
+    # Secretary projects (书记项目): the county and the townships (their own projects only);
+    # the per-project routes walk the checklist in tests/secretaries/test_api.py.
+    *[
+        Row(
+            f"secretary projects {name or 'list'}",
+            "get",
+            f"/api/v1/secretary-projects/{name}",
+            SP_READ,
+        )
+        for name in ("", "options/", "dashboard/", "export/")
+    ],
 ]
 
 
@@ -966,7 +1019,6 @@ def _fill(value: Any, target: Assessment, ids: dict) -> Any:
     return value
 
 
-THREE_ADMINS = ("system_admin", "security_admin", "audit_admin")
 VILLAGE_KEYS = ("{a}", "{v}", "{f}", "{e}", "{s}", "{p}", "{x}", "{l}")
 FAIRNESS_KEYS = ("{l}", "{d}", "{h}", "{o}")
 
@@ -1123,6 +1175,18 @@ def test_every_route_is_in_the_table():
         # person, role, county, state) are walked in tests/assessments/api/test_corrections.py.
         "corrections/<id:pk>/approve/",
         "corrections/<id:pk>/reject/",
+        # Per-record writes of organization health: tests/orghealth/test_api.py walks each one
+        # (works, anonymous, other township and other county 404, wrong role, bad input, 405).
+        "health/commitments/<id:pk>/complete/",
+        "health/postings/<id:pk>/extend/",
+        "health/members/<id:pk>/leave/",
+        # Per-project routes of secretary projects: tests/secretaries/test_api.py walks each.
+        "secretary-projects/<id:pk>/",
+        "secretary-projects/<id:pk>/submit/",
+        "secretary-projects/<id:pk>/review/",
+        "secretary-projects/<id:pk>/reports/",
+        "secretary-projects/<id:pk>/visits/",
+        "secretary-projects/<id:pk>/grade/",
     }
     resolver = get_resolver()
     routes = {

@@ -77,6 +77,7 @@ def fuzz_world(
     system_admin,
     evaluator,
     media_root,
+    assessor_a,
 ):
     """Real ids for the path parameters, so that fuzzing reaches the views' validation
     instead of stopping at 404s, and a token per user."""
@@ -124,6 +125,34 @@ def fuzz_world(
     correction = ResultCorrection.objects.create(
         assessment=a1, kind="strip", level_before=3, new_level=0, reason="x", proposed_by=maintainer
     )
+    from orghealth import services as health_services
+
+    commitment = health_services.commitment_create(
+        actor=county_admin, organization=village_a1, year=2024, kind="organization", content="c"
+    )
+    posting = health_services.posting_create(
+        actor=county_admin,
+        organization=village_a1,
+        kind="first_secretary",
+        person_name="n",
+        unit="u",
+        starts_on="2024-01-01",
+        ends_on="2025-01-01",
+    )
+    member = health_services.member_add(
+        actor=county_admin,
+        organization=village_a1,
+        name="n",
+        position="p",
+        body="party",
+        gender="female",
+        birth_date="1980-01-01",
+        education="college",
+    )
+    from secretaries import services as sp_services
+
+    option = sp_services.option_create(actor=county_admin, year=2024, title="t", kind="optional")
+    project = sp_services.project_claim(actor=assessor_a, option=option, goal="g", plan="p")
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     # A succeeded organization-import preview of the county admin (its upload to confirm, a
     # result file to download), so the jobs' operations reach their validation.
@@ -178,6 +207,11 @@ def fuzz_world(
             "/api/v1/spot-checks/": draw.checks.get().pk,
             "/api/v1/objections/": objection.pk,
             "/api/v1/corrections/": correction.pk,
+            "/api/v1/health/commitments/": commitment.pk,
+            "/api/v1/health/postings/": posting.pk,
+            "/api/v1/health/members/": member.pk,
+            "/api/v1/health/villages/": village_a1.pk,
+            "/api/v1/secretary-projects/": project.pk,
         },
     }
 
