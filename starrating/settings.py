@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ledgers",
     "workbooks",
     "dashboards",
+    "stars",
     "demo",
 ]
 
