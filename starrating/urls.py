@@ -19,6 +19,7 @@ urlpatterns = [
     ],
     path("api/v1/", include("jobs.api.urls")),
     path("api/v1/", include("workbooks.api.urls")),  # Excel jobs: start, then poll /jobs/
+    path("api/v1/", include("stars.api.urls")),  # 创星晋级
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("ledgers.urls")),
     path("", include("dashboards.urls")),
+    path("", include("stars.urls")),
 ]
 
 handler404 = "starrating.handlers.not_found"

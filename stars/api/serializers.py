@@ -1,0 +1,153 @@
+"""Shapes of the 创星晋级 API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from stars.models import Ladder, MemberCategory, PartyMember, PointEntry, PointsItem, PointsTable
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsItem
+        fields = ["id", "code", "name", "kind", "points", "category", "is_active"]
+
+
+class TableSerializer(serializers.ModelSerializer):
+    items = ItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PointsTable
+        fields = ["id", "year", "ladder", "star_1", "star_2", "star_3", "star_4", "star_5", "items"]
+
+
+class TablesCopySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    from_year = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ThresholdsSerializer(serializers.Serializer):
+    thresholds = serializers.ListField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=1), min_length=5, max_length=5
+    )
+
+
+class ItemWriteSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=PointsItem.Kind.choices)
+    points = serializers.DecimalField(max_digits=5, decimal_places=1)
+    category = serializers.ChoiceField(
+        choices=MemberCategory.choices, required=False, allow_blank=True
+    )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    township = serializers.CharField(source="branch.parent.name", read_only=True)
+
+    class Meta:
+        model = PartyMember
+        fields = ["id", "name", "category", "branch", "branch_name", "township", "is_active"]
+
+
+class MemberWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    category = serializers.ChoiceField(choices=MemberCategory.choices)
+    branch = serializers.IntegerField()
+
+
+class MemberImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    ladder = serializers.CharField(source="table.ladder", read_only=True)
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    item_kind = serializers.CharField(source="item.kind", read_only=True)
+    subject = serializers.CharField(source="subject_name", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PointEntry
+        fields = [
+            "id",
+            "ladder",
+            "item",
+            "item_code",
+            "item_kind",
+            "member",
+            "organization",
+            "subject",
+            "occurred_on",
+            "description",
+            "evidence",
+            "points",
+            "status",
+            "recorded_by",
+            "decided_by",
+            "decided_at",
+            "reject_reason",
+        ]
+
+    def get_decided_by(self, obj) -> str:
+        return obj.decided_by.display_name if obj.decided_by_id else ""
+
+
+class EntryWriteSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    member = serializers.IntegerField(required=False, allow_null=True)
+    organization = serializers.IntegerField(required=False, allow_null=True)
+    occurred_on = serializers.DateField()
+    description = serializers.CharField(max_length=300)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_file = serializers.FileField(required=False, allow_null=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    township = serializers.CharField()
+    branch = serializers.CharField()
+    category = serializers.CharField()
+    points = serializers.DecimalField(max_digits=7, decimal_places=1)
+    deducted = serializers.IntegerField()
+    vetoed = serializers.BooleanField()
+    stars = serializers.IntegerField()
+    exemplary = serializers.IntegerField(required=False)
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=9, decimal_places=1)
+    entries = serializers.IntegerField()
+
+
+class QuarterSerializer(serializers.Serializer):
+    quarter = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=9, decimal_places=1)
+
+
+class GradeSerializer(serializers.Serializer):
+    stars = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    monthly = MonthSerializer(many=True)
+    quarterly = QuarterSerializer(many=True)
+    grades = GradeSerializer(many=True)
+    subjects = serializers.IntegerField()
+
+
+LADDERS = Ladder.values
