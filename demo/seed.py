@@ -22,8 +22,10 @@ from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.models import Department, Organization, Role, User
+from stars.models import PointsTable
 
 from .followup import build_followup
+from .stars import build_stars
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -150,6 +152,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             _build_rounds(county, townships, users, seed)
         if not SupervisionVisit.objects.filter(county=county).exists():
             build_followup(county, townships, users, seed=seed, year=2024)
+        if not PointsTable.objects.filter(county=county).exists():
+            build_stars(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 
@@ -182,6 +186,7 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
         ),
     ]
     specs.append(("city", Role.REGION_VIEWER, county.parent, "白山市委组织部 吴刚", False, {}))
+    specs.append(("star_approver", Role.COUNTY_ADMIN, county, "组织部 张华（创星审核）", True, {}))
     specs += [
         (f"township_{i}", Role.TOWNSHIP_ASSESSOR, t, f"{t.name}组织委员", False, {})
         for i, t in enumerate(townships, start=1)
