@@ -273,3 +273,59 @@ class StarStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.stars}星"
+
+
+class ConsequenceTable(models.Model):
+    """奖惩凭星 (issue 15 item 3): what a year's stars lead to in a county — the village cadres'
+    performance-pay ratio by the branch's 堡垒星, award eligibility and the review flags
+    (docs/scoring.md §S8–S10)."""
+
+    county = models.ForeignKey(
+        Organization, verbose_name=_("区县"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    pay_0 = models.DecimalField(_("无星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    pay_1 = models.DecimalField(_("一星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    pay_2 = models.DecimalField(_("二星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    pay_3 = models.DecimalField(_("三星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    pay_4 = models.DecimalField(_("四星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    pay_5 = models.DecimalField(_("五星村绩效补贴系数"), max_digits=3, decimal_places=2)
+    award_min_stars = models.PositiveSmallIntegerField(_("优先评先评优的最低星级"), default=4)
+    unqualified_max_stars = models.PositiveSmallIntegerField(
+        _("列入不合格党员审查的最高星级"), default=1
+    )
+    weak_max_stars = models.PositiveSmallIntegerField(_("列为软弱涣散候选的最高星级"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("奖惩凭星表")
+        verbose_name_plural = _("奖惩凭星表")
+        ordering = ["county_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year"], name="%(app_label)s_%(class)s_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(pay_0__gte=0, pay_0__lte=2)
+                & Q(pay_1__gte=0, pay_1__lte=2)
+                & Q(pay_2__gte=0, pay_2__lte=2)
+                & Q(pay_3__gte=0, pay_3__lte=2)
+                & Q(pay_4__gte=0, pay_4__lte=2)
+                & Q(pay_5__gte=0, pay_5__lte=2),
+                name="%(app_label)s_%(class)s_pay_0_to_2",
+            ),
+            models.CheckConstraint(
+                condition=Q(award_min_stars__lte=5)
+                & Q(unqualified_max_stars__lte=5)
+                & Q(weak_max_stars__lte=5),
+                name="%(app_label)s_%(class)s_stars_0_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年奖惩凭星表"
+
+    @property
+    def pay_ratios(self) -> tuple:
+        return (self.pay_0, self.pay_1, self.pay_2, self.pay_3, self.pay_4, self.pay_5)

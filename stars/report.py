@@ -66,3 +66,38 @@ def handbook_xlsx(*, title: str, book: dict) -> bytes:
             put(detail, row, col, value)
     wb.close()
     return out.getvalue()
+
+
+def pay_list_xlsx(*, year: int, data: dict) -> bytes:
+    """The finance office's list (S8): each village, its branch's stars and the cadres'
+    performance-pay ratio, with the award and 软弱涣散 flags."""
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, dict(WORKBOOK_OPTIONS, constant_memory=False, in_memory=True))
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet(f"{year}年绩效补贴")
+    headers = [
+        "乡镇",
+        "村（社区）",
+        "堡垒星",
+        "否决",
+        "绩效补贴系数",
+        "优先评先评优",
+        "软弱涣散候选",
+    ]
+    for col, h in enumerate(headers):
+        put(ws, 0, col, h, bold)
+    for row, v in enumerate(data["villages"], start=1):
+        for col, value in enumerate(
+            [
+                v["township"],
+                v["name"],
+                v["stars"],
+                v["vetoed"],
+                v["pay_ratio"],
+                v["award"],
+                v["weak"],
+            ]
+        ):
+            put(ws, row, col, value)
+    wb.close()
+    return out.getvalue()

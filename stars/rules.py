@@ -108,3 +108,61 @@ def share_at_least(stars: Sequence[int], minimum: int) -> Decimal:
         return ZERO.quantize(SHARE_QUANTUM)
     hits = sum(1 for s in stars if s >= minimum)
     return (Decimal(hits) / Decimal(len(stars))).quantize(SHARE_QUANTUM, ROUND_HALF_UP)
+
+
+# --- 奖惩凭星 (S8–S10) -------------------------------------------------------------------------
+
+# Seed 001 and the issue's anchors: 4–5 star branches rewarded by band (+10 %, +20 %), 3 stars
+# full pay, 2 stars −20 %, 1 star −50 %, no star none.
+DEFAULT_PAY = (
+    Decimal("0"),
+    Decimal("0.50"),
+    Decimal("0.80"),
+    Decimal("1.00"),
+    Decimal("1.10"),
+    Decimal("1.20"),
+)
+
+
+@dataclass(frozen=True)
+class VillageOutcome:
+    stars: int
+    pay_ratio: Decimal
+    award_eligible: bool
+    weak_candidate: bool
+
+
+def pay_problems(ratios: Sequence[Decimal]) -> list[str]:
+    """S8: six ratios (no star … five stars), each 0–2, never lower for more stars."""
+    if len(ratios) != MAX_STARS + 1:
+        return ["需要6个档次的系数"]
+    problems = []
+    if any(not Decimal("0") <= Decimal(r) <= Decimal("2") for r in ratios):
+        problems.append("系数必须在0到2之间")
+    if any(b < a for a, b in itertools.pairwise(ratios)):
+        problems.append("星级越高，系数不能越低")
+    return problems
+
+
+def village_outcome(
+    stars: int, vetoed: bool, ratios: Sequence[Decimal], *, award_min: int, weak_max: int
+) -> VillageOutcome:
+    """S8/S9: the branch's 堡垒星 decides the cadres' pay ratio; a vetoed branch stands at no
+    star; 4–5 stars (``award_min``) first for 评先评优; ``weak_max`` stars or fewer, or a veto,
+    make the village a 软弱涣散 candidate."""
+    grade = 0 if vetoed else stars
+    return VillageOutcome(
+        stars=grade,
+        pay_ratio=Decimal(ratios[grade]),
+        award_eligible=grade >= award_min,
+        weak_candidate=vetoed or grade <= weak_max,
+    )
+
+
+def member_flag(stars: int, *, award_min: int, unqualified_max: int) -> str:
+    """S10: ``award`` (优先评先评优), ``review`` (不合格党员审查: one star or none) or ``""``."""
+    if stars >= award_min:
+        return "award"
+    if stars <= unqualified_max:
+        return "review"
+    return ""

@@ -15,7 +15,7 @@ from organizations.models import Organization, Role, User
 from organizations.selectors import townships_for_user, villages_for_user
 
 from . import rules
-from .models import Ladder, PartyMember, PointEntry, PointsTable, StarStanding
+from .models import ConsequenceTable, Ladder, PartyMember, PointEntry, PointsTable, StarStanding
 
 
 def tables_for_user(user: User) -> QuerySet[PointsTable]:
@@ -250,3 +250,52 @@ def member_share_at_least(*, branch: Organization, year: int, minimum: int = 4) 
         ).values_list("member_id", "stars")
     )
     return rules.share_at_least([stars.get(pk, 0) for pk in members], minimum)
+
+
+# --- 奖惩凭星 --------------------------------------------------------------------------------
+
+
+def consequences_for(*, user: User, year: int) -> ConsequenceTable | None:
+    if not user.is_authenticated or user.county_id is None:
+        return None
+    return ConsequenceTable.objects.filter(county_id=user.county_id, year=year).first()
+
+
+def outcomes(*, user: User, year: int, township: Organization | None = None) -> dict:
+    """S8–S10 for a year in scope: each village's pay ratio, award eligibility and 软弱涣散
+    flag (by its branch's 堡垒星), and the members first for awards or up for 不合格党员 review.
+    Without a table the default ratios and lines apply (and the page says so)."""
+    table = consequences_for(user=user, year=year)
+    ratios = table.pay_ratios if table else rules.DEFAULT_PAY
+    award_min = table.award_min_stars if table else 4
+    unqualified_max = table.unqualified_max_stars if table else 1
+    weak_max = table.weak_max_stars if table else 1
+    villages = []
+    for row in ranking(user=user, year=year, ladder=Ladder.BRANCH, township=township):
+        result = rules.village_outcome(
+            row["stars"], row["vetoed"], ratios, award_min=award_min, weak_max=weak_max
+        )
+        villages.append(
+            {
+                **row,
+                "pay_ratio": result.pay_ratio,
+                "award": result.award_eligible,
+                "weak": result.weak_candidate,
+            }
+        )
+    villages.sort(key=lambda r: (r["township"], r["name"]))
+    flagged = {"award": [], "review": []}
+    for row in ranking(user=user, year=year, ladder=Ladder.MEMBER, township=township):
+        flag = rules.member_flag(row["stars"], award_min=award_min, unqualified_max=unqualified_max)
+        if flag:
+            flagged[flag].append(row)
+    return {
+        "consequences": table,
+        "ratios": list(enumerate(ratios)),
+        "award_min": award_min,
+        "unqualified_max": unqualified_max,
+        "weak_max": weak_max,
+        "villages": villages,
+        "members_award": flagged["award"],
+        "members_review": flagged["review"],
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import entries, rankings, register
+from .views import entries, outcomes, rankings, register
 
 urlpatterns = [
     path("stars/", rankings.ranking, name="star_ranking"),
@@ -19,4 +19,7 @@ urlpatterns = [
     path("stars/tables/copy/", register.tables_copy, name="star_tables_copy"),
     path("stars/tables/<int:pk>/thresholds/", register.table_thresholds, name="star_thresholds"),
     path("stars/tables/<int:pk>/items/", register.item_create, name="star_item_create"),
+    path("stars/outcomes/", outcomes.outcome_list, name="star_outcomes"),
+    path("stars/outcomes/pay.xlsx", outcomes.pay_list, name="star_pay_list"),
+    path("stars/consequences/", outcomes.consequences_set, name="star_consequences_set"),
 ]

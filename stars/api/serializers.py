@@ -151,3 +151,43 @@ class SummarySerializer(serializers.Serializer):
 
 
 LADDERS = Ladder.values
+
+
+class ConsequencesSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    pay = serializers.ListField(
+        child=serializers.DecimalField(max_digits=4, decimal_places=2), min_length=6, max_length=6
+    )
+    award_min_stars = serializers.IntegerField(required=False, default=4)
+    unqualified_max_stars = serializers.IntegerField(required=False, default=1)
+    weak_max_stars = serializers.IntegerField(required=False, default=1)
+
+
+class VillageOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    township = serializers.CharField()
+    stars = serializers.IntegerField()
+    vetoed = serializers.BooleanField()
+    pay_ratio = serializers.DecimalField(max_digits=3, decimal_places=2)
+    award = serializers.BooleanField()
+    weak = serializers.BooleanField()
+
+
+class FlaggedMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    branch = serializers.CharField()
+    township = serializers.CharField()
+    stars = serializers.IntegerField()
+
+
+class OutcomesSerializer(serializers.Serializer):
+    configured = serializers.BooleanField()
+    pay = serializers.ListField(child=serializers.DecimalField(max_digits=3, decimal_places=2))
+    award_min_stars = serializers.IntegerField()
+    unqualified_max_stars = serializers.IntegerField()
+    weak_max_stars = serializers.IntegerField()
+    villages = VillageOutcomeSerializer(many=True)
+    members_award = FlaggedMemberSerializer(many=True)
+    members_review = FlaggedMemberSerializer(many=True)

@@ -26,4 +26,7 @@ urlpatterns = [
     path("stars/rankings/", views.RankingView.as_view(), name="api-star-rankings"),
     path("stars/summary/", views.SummaryView.as_view(), name="api-star-summary"),
     path("stars/handbook/", views.HandbookView.as_view(), name="api-star-handbook"),
+    path("stars/consequences/", views.ConsequencesView.as_view(), name="api-star-consequences"),
+    path("stars/outcomes/", views.OutcomesView.as_view(), name="api-star-outcomes"),
+    path("stars/outcomes/pay.xlsx", views.PayListView.as_view(), name="api-star-pay-list"),
 ]

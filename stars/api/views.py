@@ -19,9 +19,10 @@ from starrating.client import client_ip
 from starrating.errors import InvalidInput, NotPermitted
 from stars import policies, selectors, services
 from stars.models import Ladder, PointsItem
-from stars.report import handbook_xlsx
+from stars.report import handbook_xlsx, pay_list_xlsx
 
 from .serializers import (
+    ConsequencesSerializer,
     EntrySerializer,
     EntryWriteSerializer,
     ImportResultSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     MemberImportSerializer,
     MemberSerializer,
     MemberWriteSerializer,
+    OutcomesSerializer,
     RankingRowSerializer,
     RejectSerializer,
     SummarySerializer,
@@ -322,3 +324,67 @@ class HandbookView(RoleMixin, APIView):
             member_id=_int(p.get("member"), "member"),
             org_id=_int(p.get("organization"), "organization"),
         )
+
+
+class ConsequencesView(RoleMixin, APIView):
+    @extend_schema(
+        request=ConsequencesSerializer,
+        responses=ConsequencesSerializer,
+        summary="设置某年度奖惩凭星表（县级管理员）",
+    )
+    def post(self, request):
+        body = ConsequencesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        table = services.consequences_set(
+            actor=request.user, ip=client_ip(request), **body.validated_data
+        )
+        return Response(_consequences_body(table))
+
+
+def _consequences_body(table) -> dict:
+    return {
+        "year": table.year,
+        "pay": [str(r) for r in table.pay_ratios],
+        "award_min_stars": table.award_min_stars,
+        "unqualified_max_stars": table.unqualified_max_stars,
+        "weak_max_stars": table.weak_max_stars,
+    }
+
+
+def _outcomes(request) -> tuple[int, dict]:
+    year, _ladder, township = scope_params(request)
+    data = selectors.outcomes(user=request.user, year=year, township=township)
+    return year, data
+
+
+class OutcomesView(RoleMixin, APIView):
+    @extend_schema(
+        parameters=[SCOPE_PARAMETERS[0], SCOPE_PARAMETERS[2]],
+        responses=OutcomesSerializer,
+        summary="奖惩凭星：各村绩效补贴系数、评先评优和审查名单",
+    )
+    def get(self, request):
+        _year, data = _outcomes(request)
+        body = {
+            "configured": data["consequences"] is not None,
+            "pay": [r for _n, r in data["ratios"]],
+            "award_min_stars": data["award_min"],
+            "unqualified_max_stars": data["unqualified_max"],
+            "weak_max_stars": data["weak_max"],
+            "villages": data["villages"],
+            "members_award": data["members_award"],
+            "members_review": data["members_review"],
+        }
+        return Response(OutcomesSerializer(body).data)
+
+
+class PayListView(RoleMixin, APIView):
+    @extend_schema(
+        parameters=[SCOPE_PARAMETERS[0], SCOPE_PARAMETERS[2]],
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="绩效补贴名单")},
+    )
+    def get(self, request):
+        year, data = _outcomes(request)
+        response = HttpResponse(pay_list_xlsx(year=year, data=data), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="pay-{year}.xlsx"'
+        return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal as D
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stars import rules
@@ -95,16 +95,19 @@ entry_st = st.builds(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(entry_st, max_size=40))
 def test_property_grade_always_between_0_and_5(entries):
     assert 0 <= rules.standing(entries, T, 2024).stars <= 5
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(entry_st, max_size=40), st.integers(1, 12))
 def test_property_veto_is_always_zero(entries, month):
     assert rules.standing([*entries, e(month, VETO, "0")], T, 2024).stars == 0
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     st.lists(entry_st, max_size=40),
     st.decimals(min_value=0, max_value=50, places=1, allow_nan=False, allow_infinity=False),
@@ -115,8 +118,63 @@ def test_property_monotone_in_points(entries, extra):
     assert after >= before
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(entry_st, max_size=40))
 def test_property_monthly_sums_add_up_to_the_points(entries):
     result = rules.standing(entries, T, 2024)
     assert sum(result.monthly.values()) == result.points
     assert sum(rules.quarterly_sums(result.monthly).values()) == result.points
+
+
+# --- 奖惩凭星 (S8–S10) ---
+
+PAY = rules.DEFAULT_PAY
+
+
+def test_s8_pay_ratio_by_the_branch_star_and_veto():
+    assert [
+        rules.village_outcome(s, False, PAY, award_min=4, weak_max=1).pay_ratio for s in range(6)
+    ] == [D("0"), D("0.50"), D("0.80"), D("1.00"), D("1.10"), D("1.20")]
+    vetoed = rules.village_outcome(5, True, PAY, award_min=4, weak_max=1)
+    assert (vetoed.stars, vetoed.pay_ratio, vetoed.award_eligible, vetoed.weak_candidate) == (
+        0,
+        D("0"),
+        False,
+        True,
+    )
+
+
+def test_s9_awards_and_weak_candidates():
+    four = rules.village_outcome(4, False, PAY, award_min=4, weak_max=1)
+    assert four.award_eligible and not four.weak_candidate
+    one = rules.village_outcome(1, False, PAY, award_min=4, weak_max=1)
+    assert one.weak_candidate and not one.award_eligible
+    assert not rules.village_outcome(2, False, PAY, award_min=4, weak_max=1).weak_candidate
+
+
+def test_s10_member_flags():
+    assert [rules.member_flag(s, award_min=4, unqualified_max=1) for s in range(6)] == [
+        "review",
+        "review",
+        "",
+        "",
+        "award",
+        "award",
+    ]
+
+
+def test_s8_pay_problems():
+    assert rules.pay_problems(PAY) == []
+    assert rules.pay_problems(PAY[:5]) == ["需要6个档次的系数"]
+    assert rules.pay_problems((D("0"), D("1"), D("0.5"), D("1"), D("1"), D("3"))) == [
+        "系数必须在0到2之间",
+        "星级越高，系数不能越低",
+    ]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.integers(0, 5), st.booleans())
+def test_property_pay_ratio_is_the_tables_and_veto_pays_the_no_star_ratio(stars, vetoed):
+    result = rules.village_outcome(stars, vetoed, PAY, award_min=4, weak_max=1)
+    assert result.pay_ratio == (PAY[0] if vetoed else PAY[stars])
+    assert not (result.award_eligible and result.weak_candidate)
