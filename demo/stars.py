@@ -1,7 +1,7 @@
 """创星晋级 demo data: last year's and this year's tables (the seed 001 defaults), a register of
 party members in every branch, and a year of point entries for each ladder — recorded by the
 township (the county for committees) and approved by a second county account, through the
-same services a user's action goes through."""
+same services a user's action goes through; and each year's 奖惩凭星 table (the default ratios)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from organizations.models import Organization, User
-from stars import services
+from stars import rules, services
 from stars.models import Ladder, MemberCategory, PointsItem
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -109,6 +109,7 @@ def build_stars(
             )
     for year in (today.year - 1, today.year):
         tables = {t.ladder: t for t in services.tables_copy(actor=admin, year=year)}
+        services.consequences_set(actor=admin, year=year, pay=list(rules.DEFAULT_PAY))
         items = {
             ladder: list(PointsItem.objects.filter(table=t).order_by("code"))
             for ladder, t in tables.items()

@@ -237,7 +237,7 @@ def test_seed_demo_builds_star_points_for_every_ladder(demo):
     person, some pending; every page of the demo shows real standings."""
     from django.utils import timezone
 
-    from stars.models import Ladder, PartyMember, PointEntry, StarStanding
+    from stars.models import ConsequenceTable, Ladder, PartyMember, PointEntry, StarStanding
 
     year = timezone.localdate().year
     assert PartyMember.objects.count() == 55 * 4
@@ -248,6 +248,7 @@ def test_seed_demo_builds_star_points_for_every_ladder(demo):
     entries = PointEntry.objects.all()
     assert entries.filter(status="pending").exists()
     assert not entries.filter(decided_by_id=models.F("recorded_by_id")).exists()
+    assert ConsequenceTable.objects.filter(year=year).exists()  # 奖惩凭星 shows a real table
 
 
 @pytest.mark.django_db
