@@ -12,6 +12,7 @@ urlpatterns = [
     path("stars/entries/new/", entries.entry_create, name="star_entry_create"),
     path("stars/entries/<int:pk>/approve/", entries.entry_approve, name="star_entry_approve"),
     path("stars/entries/<int:pk>/reject/", entries.entry_reject, name="star_entry_reject"),
+    path("stars/entries/<int:pk>/evidence/", entries.entry_evidence, name="star_entry_evidence"),
     path("stars/members/", register.member_list, name="star_members"),
     path("stars/members/new/", register.member_create, name="star_member_create"),
     path("stars/members/import/", register.member_import, name="star_member_import"),

@@ -23,6 +23,11 @@ urlpatterns = [
         "stars/entries/<id:pk>/approve/", views.EntryApproveView.as_view(), name="api-star-approve"
     ),
     path("stars/entries/<id:pk>/reject/", views.EntryRejectView.as_view(), name="api-star-reject"),
+    path(
+        "stars/entries/<id:pk>/evidence/",
+        views.EntryEvidenceView.as_view(),
+        name="api-star-evidence",
+    ),
     path("stars/rankings/", views.RankingView.as_view(), name="api-star-rankings"),
     path("stars/summary/", views.SummaryView.as_view(), name="api-star-summary"),
     path("stars/handbook/", views.HandbookView.as_view(), name="api-star-handbook"),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -388,3 +388,15 @@ class PayListView(RoleMixin, APIView):
         response = HttpResponse(pay_list_xlsx(year=year, data=data), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="pay-{year}.xlsx"'
         return response
+
+
+class EntryEvidenceView(RoleMixin, APIView):
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="下载记分佐证文件",
+    )
+    def get(self, request, pk: int):
+        entry = selectors.entry_get_for_user(user=request.user, pk=pk)
+        if not entry.evidence_file:
+            raise Http404
+        return FileResponse(entry.evidence_file.open("rb"), as_attachment=True)

@@ -4,7 +4,7 @@ approving or returning it (a second person, checked by the service)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -151,3 +151,14 @@ def entry_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return write_then_redirect(
         request, write, template="stars/entries.html", context=lambda: _context(request)
     )
+
+
+@login_required
+@require_GET
+def entry_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The entry's evidence file, for whoever may see the entry (else 404)."""
+    require_role(request.user, READ_ROLES)
+    entry = selectors.entry_get_for_user(user=request.user, pk=pk)
+    if not entry.evidence_file:
+        raise Http404
+    return FileResponse(entry.evidence_file.open("rb"), as_attachment=True)

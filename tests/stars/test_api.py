@@ -39,6 +39,9 @@ def test_entries_scope_and_bad_input(
     api, tables, pending_a1, assessor_b, county_admin2, maintainer, assessor_a, member2
 ):
     assert api.as_(assessor_b).get(f"/api/v1/stars/entries/{pending_a1.pk}/").status_code == 404
+    evidence = f"/api/v1/stars/entries/{pending_a1.pk}/evidence/"
+    assert api.as_(assessor_b).get(evidence).status_code == 404
+    assert api.as_(assessor_a).get(evidence).status_code == 404  # no file on this entry
     assert api.as_(county_admin2).get(f"/api/v1/stars/entries/{pending_a1.pk}/").status_code == 404
     assert (
         api.as_(county_admin2).post(f"/api/v1/stars/entries/{pending_a1.pk}/approve/").status_code

@@ -74,6 +74,8 @@ def test_entry_page_record_and_approve(client, tables, assessor_a, approver, mem
     assert entry.evidence_file.name.endswith(".pdf")
     html = client.get(reverse("star_entries")).content.decode()
     assert "无偿献血" in html and "待审核" in html
+    evidence = reverse("star_entry_evidence", args=[entry.pk])
+    assert evidence in html and client.get(evidence).status_code == 200
     assert client.get(url).status_code == 405
     response = as_user(client, approver).post(
         reverse("star_entry_reject", args=[entry.pk]), {"reason": ""}
