@@ -207,3 +207,29 @@ def test_exemplary_star_of_a_branch(
     }
     assert rows[village_a1.name]["stars"] == 1  # 24 points
     assert rows[village_a1.name]["exemplary"] == 0  # its one member has no star yet
+
+
+def test_the_database_refuses_a_self_approval(pending_a1, assessor_a):
+    from django.db import IntegrityError, transaction
+
+    pending_a1.decided_by = assessor_a  # the recorder
+    with pytest.raises(IntegrityError), transaction.atomic():
+        pending_a1.save()
+
+
+def test_handbook_sums_the_months(assessor_a, approver, tables, member_a1, county_admin):
+    from openpyxl import load_workbook
+
+    from stars.report import handbook_xlsx
+
+    for _n in range(3):
+        services.entry_approve(
+            actor=approver, entry=record(assessor_a, tables, "R02", member=member_a1)
+        )
+    record(assessor_a, tables, "G01", member=member_a1)  # pending: listed, not counted
+    book = selectors.handbook(user=county_admin, year=YEAR, member=member_a1)
+    wb = load_workbook(io.BytesIO(handbook_xlsx(title=member_a1.name, book=book)))
+    months = {r[0]: r[1] for r in wb["月度汇总"].iter_rows(min_row=8, values_only=True)}
+    assert months[f"{timezone.localdate().month}月"] == 15
+    assert wb["月度汇总"]["B2"].value == 1  # one star at 15 points
+    assert wb["记分明细"].max_row == 5  # header + four entries
