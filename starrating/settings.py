@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "assessments.models.Stage",
         "RectificationStatusEnum": "ledgers.models.Rectification.Status",
         "RectificationSourceEnum": "ledgers.models.Rectification.Source",
+        "StarItemKindEnum": "stars.models.PointsItem.Kind",
+        "StarEntryStatusEnum": "stars.models.PointEntry.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,32 +7,34 @@ from rest_framework import serializers
 from stars.models import Ladder, MemberCategory, PartyMember, PointEntry, PointsItem, PointsTable
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class StarItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = PointsItem
         fields = ["id", "code", "name", "kind", "points", "category", "is_active"]
 
 
-class TableSerializer(serializers.ModelSerializer):
-    items = ItemSerializer(many=True, read_only=True)
+class StarTableSerializer(serializers.ModelSerializer):
+    items = StarItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = PointsTable
         fields = ["id", "year", "ladder", "star_1", "star_2", "star_3", "star_4", "star_5", "items"]
 
 
-class TablesCopySerializer(serializers.Serializer):
+class StarTablesCopySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    from_year = serializers.IntegerField(required=False, allow_null=True)
+    from_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2000, max_value=2100
+    )
 
 
-class ThresholdsSerializer(serializers.Serializer):
+class StarThresholdsSerializer(serializers.Serializer):
     thresholds = serializers.ListField(
         child=serializers.DecimalField(max_digits=6, decimal_places=1), min_length=5, max_length=5
     )
 
 
-class ItemWriteSerializer(serializers.Serializer):
+class StarItemWriteSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=16)
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=PointsItem.Kind.choices)
@@ -42,7 +44,7 @@ class ItemWriteSerializer(serializers.Serializer):
     )
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class StarMemberSerializer(serializers.ModelSerializer):
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     township = serializers.CharField(source="branch.parent.name", read_only=True)
 
@@ -51,21 +53,21 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "category", "branch", "branch_name", "township", "is_active"]
 
 
-class MemberWriteSerializer(serializers.Serializer):
+class StarMemberWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     category = serializers.ChoiceField(choices=MemberCategory.choices)
-    branch = serializers.IntegerField()
+    branch = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
-class MemberImportSerializer(serializers.Serializer):
+class StarMemberImportSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class StarImportResultSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class StarEntrySerializer(serializers.ModelSerializer):
     ladder = serializers.CharField(source="table.ladder", read_only=True)
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_kind = serializers.CharField(source="item.kind", read_only=True)
@@ -99,21 +101,25 @@ class EntrySerializer(serializers.ModelSerializer):
         return obj.decided_by.display_name if obj.decided_by_id else ""
 
 
-class EntryWriteSerializer(serializers.Serializer):
-    item = serializers.IntegerField()
-    member = serializers.IntegerField(required=False, allow_null=True)
-    organization = serializers.IntegerField(required=False, allow_null=True)
+class StarEntryWriteSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    member = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
     occurred_on = serializers.DateField()
     description = serializers.CharField(max_length=300)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_file = serializers.FileField(required=False, allow_null=True)
 
 
-class RejectSerializer(serializers.Serializer):
+class StarRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class RankingRowSerializer(serializers.Serializer):
+class StarRankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -127,33 +133,33 @@ class RankingRowSerializer(serializers.Serializer):
     exemplary = serializers.IntegerField(required=False)
 
 
-class MonthSerializer(serializers.Serializer):
+class StarMonthSerializer(serializers.Serializer):
     month = serializers.IntegerField()
     points = serializers.DecimalField(max_digits=9, decimal_places=1)
     entries = serializers.IntegerField()
 
 
-class QuarterSerializer(serializers.Serializer):
+class StarQuarterSerializer(serializers.Serializer):
     quarter = serializers.IntegerField()
     points = serializers.DecimalField(max_digits=9, decimal_places=1)
 
 
-class GradeSerializer(serializers.Serializer):
+class StarGradeSerializer(serializers.Serializer):
     stars = serializers.IntegerField()
     count = serializers.IntegerField()
 
 
-class SummarySerializer(serializers.Serializer):
-    monthly = MonthSerializer(many=True)
-    quarterly = QuarterSerializer(many=True)
-    grades = GradeSerializer(many=True)
+class StarSummarySerializer(serializers.Serializer):
+    monthly = StarMonthSerializer(many=True)
+    quarterly = StarQuarterSerializer(many=True)
+    grades = StarGradeSerializer(many=True)
     subjects = serializers.IntegerField()
 
 
 LADDERS = Ladder.values
 
 
-class ConsequencesSerializer(serializers.Serializer):
+class StarConsequencesSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     pay = serializers.ListField(
         child=serializers.DecimalField(max_digits=4, decimal_places=2), min_length=6, max_length=6
@@ -163,7 +169,7 @@ class ConsequencesSerializer(serializers.Serializer):
     weak_max_stars = serializers.IntegerField(required=False, default=1)
 
 
-class VillageOutcomeSerializer(serializers.Serializer):
+class StarVillageOutcomeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     township = serializers.CharField()
@@ -174,7 +180,7 @@ class VillageOutcomeSerializer(serializers.Serializer):
     weak = serializers.BooleanField()
 
 
-class FlaggedMemberSerializer(serializers.Serializer):
+class StarFlaggedMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     branch = serializers.CharField()
@@ -182,12 +188,12 @@ class FlaggedMemberSerializer(serializers.Serializer):
     stars = serializers.IntegerField()
 
 
-class OutcomesSerializer(serializers.Serializer):
+class StarOutcomesSerializer(serializers.Serializer):
     configured = serializers.BooleanField()
     pay = serializers.ListField(child=serializers.DecimalField(max_digits=3, decimal_places=2))
     award_min_stars = serializers.IntegerField()
     unqualified_max_stars = serializers.IntegerField()
     weak_max_stars = serializers.IntegerField()
-    villages = VillageOutcomeSerializer(many=True)
-    members_award = FlaggedMemberSerializer(many=True)
-    members_review = FlaggedMemberSerializer(many=True)
+    villages = StarVillageOutcomeSerializer(many=True)
+    members_award = StarFlaggedMemberSerializer(many=True)
+    members_review = StarFlaggedMemberSerializer(many=True)

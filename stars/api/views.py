@@ -22,22 +22,22 @@ from stars.models import Ladder, PointsItem
 from stars.report import handbook_xlsx, pay_list_xlsx
 
 from .serializers import (
-    ConsequencesSerializer,
-    EntrySerializer,
-    EntryWriteSerializer,
-    ImportResultSerializer,
-    ItemSerializer,
-    ItemWriteSerializer,
-    MemberImportSerializer,
-    MemberSerializer,
-    MemberWriteSerializer,
-    OutcomesSerializer,
-    RankingRowSerializer,
-    RejectSerializer,
-    SummarySerializer,
-    TablesCopySerializer,
-    TableSerializer,
-    ThresholdsSerializer,
+    StarConsequencesSerializer,
+    StarEntrySerializer,
+    StarEntryWriteSerializer,
+    StarImportResultSerializer,
+    StarItemSerializer,
+    StarItemWriteSerializer,
+    StarMemberImportSerializer,
+    StarMemberSerializer,
+    StarMemberWriteSerializer,
+    StarOutcomesSerializer,
+    StarRankingRowSerializer,
+    StarRejectSerializer,
+    StarSummarySerializer,
+    StarTablesCopySerializer,
+    StarTableSerializer,
+    StarThresholdsSerializer,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,17 +58,24 @@ def _int(value, field: str, *, required: bool = False) -> int | None:
             raise InvalidInput(_("缺少参数。"), [{"field": field, "message": _("必填")}])
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError) as error:
         raise InvalidInput(
             _("参数有误。"), [{"field": field, "value": str(value), "message": _("应为整数")}]
         ) from error
+    if not 0 < number < 2**63:
+        raise InvalidInput(
+            _("参数有误。"), [{"field": field, "value": str(value), "message": _("超出范围")}]
+        )
+    return number
 
 
 def scope_params(request) -> tuple[int, str, object]:
     """year (default this year), ladder, township (scoped: another's is a 404)."""
     p = request.query_params
     year = _int(p.get("year"), "year") or timezone.localdate().year
+    if year > 9999:
+        raise InvalidInput(_("年度有误。"), [{"field": "year", "message": _("年度有误")}])
     ladder = p.get("ladder", Ladder.MEMBER)
     if ladder not in Ladder.values:
         raise InvalidInput(
@@ -93,7 +100,7 @@ SCOPE_PARAMETERS = [
 class TableListView(RoleMixin, generics.ListAPIView):
     """The county's 定星 tables (all years; a year starts at zero, earlier years stay)."""
 
-    serializer_class = TableSerializer
+    serializer_class = StarTableSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -102,47 +109,47 @@ class TableListView(RoleMixin, generics.ListAPIView):
 
 class TablesCopyView(RoleMixin, APIView):
     @extend_schema(
-        request=TablesCopySerializer,
-        responses={201: TableSerializer(many=True)},
+        request=StarTablesCopySerializer,
+        responses={201: StarTableSerializer(many=True)},
         summary="建立某年度三类记分表（复制上年或默认表）",
     )
     def post(self, request):
-        body = TablesCopySerializer(data=request.data)
+        body = StarTablesCopySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         tables = services.tables_copy(
             actor=request.user, ip=client_ip(request), **body.validated_data
         )
-        return Response(TableSerializer(tables, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(StarTableSerializer(tables, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class ThresholdsView(RoleMixin, APIView):
-    @extend_schema(request=ThresholdsSerializer, responses=TableSerializer)
+    @extend_schema(request=StarThresholdsSerializer, responses=StarTableSerializer)
     def post(self, request, pk: int):
         table = selectors.table_get_for_user(user=request.user, pk=pk)
-        body = ThresholdsSerializer(data=request.data)
+        body = StarThresholdsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         table = services.table_set_thresholds(
             actor=request.user, table=table, ip=client_ip(request), **body.validated_data
         )
-        return Response(TableSerializer(table).data)
+        return Response(StarTableSerializer(table).data)
 
 
 class ItemCreateView(RoleMixin, APIView):
-    @extend_schema(request=ItemWriteSerializer, responses={201: ItemSerializer})
+    @extend_schema(request=StarItemWriteSerializer, responses={201: StarItemSerializer})
     def post(self, request, pk: int):
         table = selectors.table_get_for_user(user=request.user, pk=pk)
-        body = ItemWriteSerializer(data=request.data)
+        body = StarItemWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         item = services.item_create(
             actor=request.user, table=table, ip=client_ip(request), **body.validated_data
         )
-        return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(StarItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class MemberListView(RoleMixin, generics.ListAPIView):
     """The members register, scoped (a township sees its own villages' branches)."""
 
-    serializer_class = MemberSerializer
+    serializer_class = StarMemberSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -154,9 +161,9 @@ class MemberListView(RoleMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=MemberWriteSerializer, responses={201: MemberSerializer})
+    @extend_schema(request=StarMemberWriteSerializer, responses={201: StarMemberSerializer})
     def post(self, request):
-        body = MemberWriteSerializer(data=request.data)
+        body = StarMemberWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         branch = (
@@ -173,19 +180,19 @@ class MemberListView(RoleMixin, generics.ListAPIView):
         member = services.member_create(
             actor=request.user, branch=branch, ip=client_ip(request), **data
         )
-        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(StarMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class MemberImportView(RoleMixin, APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": MemberImportSerializer},
-        responses={201: ImportResultSerializer},
+        request={"multipart/form-data": StarMemberImportSerializer},
+        responses={201: StarImportResultSerializer},
         summary="导入党员名册（姓名 | 党员类别 | 所在支部代码）",
     )
     def post(self, request):
-        body = MemberImportSerializer(data=request.data)
+        body = StarMemberImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         n = services.members_import(
             actor=request.user, file=body.validated_data["file"], ip=client_ip(request)
@@ -196,7 +203,7 @@ class MemberImportView(RoleMixin, APIView):
 class EntryListView(RoleMixin, generics.ListAPIView):
     """Point entries, newest first; ``status`` filters (pending = 待审核)."""
 
-    serializer_class = EntrySerializer
+    serializer_class = StarEntrySerializer
     filter_backends = []
     parser_classes = [DecimalJSONParser, MultiPartParser, FormParser]
 
@@ -211,11 +218,11 @@ class EntryListView(RoleMixin, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=EntryWriteSerializer, responses={201: EntrySerializer})
+    @extend_schema(request=StarEntryWriteSerializer, responses={201: StarEntrySerializer})
     def post(self, request):
         if not request.user.has_role(*policies.RECORD_ROLES):
             raise NotPermitted(_("您的角色不能记分。"))
-        body = EntryWriteSerializer(data=request.data)
+        body = StarEntryWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         user = request.user
@@ -236,57 +243,57 @@ class EntryListView(RoleMixin, generics.ListAPIView):
         entry = services.entry_record(
             actor=user, item=item, member=member, organization=org, ip=client_ip(request), **data
         )
-        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(StarEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
 class EntryDetailView(RoleMixin, APIView):
-    @extend_schema(responses=EntrySerializer)
+    @extend_schema(responses=StarEntrySerializer)
     def get(self, request, pk: int):
         return Response(
-            EntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
+            StarEntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
         )
 
 
 class EntryApproveView(RoleMixin, APIView):
     @extend_schema(
-        request=None, responses=EntrySerializer, summary="审核通过（记录人以外的县级管理员）"
+        request=None, responses=StarEntrySerializer, summary="审核通过（记录人以外的县级管理员）"
     )
     def post(self, request, pk: int):
         entry = selectors.entry_get_for_user(user=request.user, pk=pk)
         services.entry_approve(actor=request.user, entry=entry, ip=client_ip(request))
         return Response(
-            EntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
+            StarEntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
         )
 
 
 class EntryRejectView(RoleMixin, APIView):
-    @extend_schema(request=RejectSerializer, responses=EntrySerializer)
+    @extend_schema(request=StarRejectSerializer, responses=StarEntrySerializer)
     def post(self, request, pk: int):
         entry = selectors.entry_get_for_user(user=request.user, pk=pk)
-        body = RejectSerializer(data=request.data)
+        body = StarRejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.entry_reject(
             actor=request.user, entry=entry, ip=client_ip(request), **body.validated_data
         )
         return Response(
-            EntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
+            StarEntrySerializer(selectors.entry_get_for_user(user=request.user, pk=pk)).data
         )
 
 
 class RankingView(RoleMixin, APIView):
-    @extend_schema(parameters=SCOPE_PARAMETERS, responses=RankingRowSerializer(many=True))
+    @extend_schema(parameters=SCOPE_PARAMETERS, responses=StarRankingRowSerializer(many=True))
     def get(self, request):
         year, ladder, township = scope_params(request)
         rows = selectors.ranking(user=request.user, year=year, ladder=ladder, township=township)
-        return Response(RankingRowSerializer(rows, many=True).data)
+        return Response(StarRankingRowSerializer(rows, many=True).data)
 
 
 class SummaryView(RoleMixin, APIView):
-    @extend_schema(parameters=SCOPE_PARAMETERS, responses=SummarySerializer)
+    @extend_schema(parameters=SCOPE_PARAMETERS, responses=StarSummarySerializer)
     def get(self, request):
         year, ladder, township = scope_params(request)
         data = selectors.summary(user=request.user, year=year, ladder=ladder, township=township)
-        return Response(SummarySerializer(data).data)
+        return Response(StarSummarySerializer(data).data)
 
 
 def handbook_response(
@@ -328,12 +335,12 @@ class HandbookView(RoleMixin, APIView):
 
 class ConsequencesView(RoleMixin, APIView):
     @extend_schema(
-        request=ConsequencesSerializer,
-        responses=ConsequencesSerializer,
+        request=StarConsequencesSerializer,
+        responses=StarConsequencesSerializer,
         summary="设置某年度奖惩凭星表（县级管理员）",
     )
     def post(self, request):
-        body = ConsequencesSerializer(data=request.data)
+        body = StarConsequencesSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         table = services.consequences_set(
             actor=request.user, ip=client_ip(request), **body.validated_data
@@ -360,7 +367,7 @@ def _outcomes(request) -> tuple[int, dict]:
 class OutcomesView(RoleMixin, APIView):
     @extend_schema(
         parameters=[SCOPE_PARAMETERS[0], SCOPE_PARAMETERS[2]],
-        responses=OutcomesSerializer,
+        responses=StarOutcomesSerializer,
         summary="奖惩凭星：各村绩效补贴系数、评先评优和审查名单",
     )
     def get(self, request):
@@ -375,7 +382,7 @@ class OutcomesView(RoleMixin, APIView):
             "members_award": data["members_award"],
             "members_review": data["members_review"],
         }
-        return Response(OutcomesSerializer(body).data)
+        return Response(StarOutcomesSerializer(body).data)
 
 
 class PayListView(RoleMixin, APIView):
@@ -399,4 +406,8 @@ class EntryEvidenceView(RoleMixin, APIView):
         entry = selectors.entry_get_for_user(user=request.user, pk=pk)
         if not entry.evidence_file:
             raise Http404
-        return FileResponse(entry.evidence_file.open("rb"), as_attachment=True)
+        return FileResponse(
+            entry.evidence_file.open("rb"),
+            as_attachment=True,
+            content_type="application/octet-stream",
+        )

@@ -21,9 +21,10 @@ READ_ROLES = policies.READ_ROLES
 
 def int_or_none(value) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def scope_from(request: HttpRequest) -> dict:
