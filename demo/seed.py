@@ -25,6 +25,7 @@ from organizations.initials import name_initials
 from organizations.models import Department, Organization, Role, User
 from orghealth.models import HealthSettings
 from secretaries.models import ProjectOption
+from stars.models import PointsTable
 
 from .fairness import build_fairness
 from .followup import build_followup
@@ -32,6 +33,7 @@ from .groups import seed_groups
 from .health import build_health
 from .history import build_history
 from .secretaries import build_secretary_projects
+from .stars import build_stars
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -173,6 +175,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_health(county, townships, users, seed=seed)
         if not ProjectOption.objects.filter(county=county).exists():
             build_secretary_projects(county, townships, users, seed=seed)
+        if not PointsTable.objects.filter(county=county).exists():
+            build_stars(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 
@@ -181,7 +185,7 @@ def _accounts(county, townships) -> list[tuple[DemoAccount, User]]:
     specs = [
         ("county_admin", Role.COUNTY_ADMIN, county, "组织部 李明", True, {}),
         # The second person who approves corrections after publishing (动态管理).
-        ("county_admin_b", Role.COUNTY_ADMIN, county, "组织部 赵敏（审核）", True, {}),
+        ("county_admin_b", Role.COUNTY_ADMIN, county, "组织部 周婷（审核）", True, {}),
         ("evaluator", Role.EVALUATOR, county, "第一考评组 王强", False, {}),
         ("evaluator_2", Role.EVALUATOR, county, "第二考评组 刘洋", False, {}),
         ("evaluator_3", Role.EVALUATOR, county, "第三考评组 陈静", False, {}),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dashboards",
     "orghealth",
     "secretaries",
+    "stars",
     "demo",
 ]
 
@@ -363,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "CorrectionStatusEnum": "assessments.models.ResultCorrection.Status",
         "PartyBodyEnum": "organizations.models.Organization.PartyBody",
         "SecretaryProjectStatusEnum": "secretaries.models.SecretaryProject.Status",
+        "StarItemKindEnum": "stars.models.PointsItem.Kind",
+        "StarEntryStatusEnum": "stars.models.PointEntry.Status",
     },
     # Swagger UI and ReDoc from local static files (drf-spectacular-sidecar): no CDN, ever.
     "SWAGGER_UI_DIST": "SIDECAR",

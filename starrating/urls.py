@@ -24,6 +24,7 @@ urlpatterns = [
     ],
     path("api/v1/", include("jobs.api.urls")),
     path("api/v1/", include("workbooks.api.urls")),  # Excel jobs and previous years' levels
+    path("api/v1/", include("stars.api.urls")),  # åææçº§
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("api/v1/", include("orghealth.api.urls")),
     path("", include("secretaries.urls")),
     path("api/v1/", include("secretaries.api.urls")),
+    path("", include("stars.urls")),
 ]
 
 handler404 = "starrating.handlers.not_found"

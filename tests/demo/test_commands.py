@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import models, transaction
 
 from assessments.models import (
     Assessment,
@@ -241,6 +241,25 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
     assert all(e.closed_by_id != e.recorded_by_id for e in entries if e.is_closed)
     assert Pairing.objects.values("organization").distinct().count() == 55
     assert EvidenceFile.objects.count() >= 3
+
+
+def test_seed_demo_builds_star_points_for_every_ladder(demo):
+    """创星晋级: every ladder has approved entries this year and last, approved by a second
+    person, some pending; every page of the demo shows real standings."""
+    from django.utils import timezone
+
+    from stars.models import ConsequenceTable, Ladder, PartyMember, PointEntry, StarStanding
+
+    year = timezone.localdate().year
+    assert PartyMember.objects.count() == 55 * 4
+    for ladder in Ladder.values:
+        for y in (year - 1, year):
+            standings = StarStanding.objects.filter(table__ladder=ladder, table__year=y)
+            assert standings.filter(stars__gt=0).exists(), (ladder, y)
+    entries = PointEntry.objects.all()
+    assert entries.filter(status="pending").exists()
+    assert not entries.filter(decided_by_id=models.F("recorded_by_id")).exists()
+    assert ConsequenceTable.objects.filter(year=year).exists()  # 奖惩凭星 shows a real table
 
 
 @pytest.mark.django_db

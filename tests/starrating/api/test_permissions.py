@@ -119,6 +119,12 @@ LEDGER_READ = LEDGER_REFUSED | {
 }
 
 
+STARS_READ = {
+    role: (200, 200)
+    for role in ("secretary_a1", "assessor_a", "assessor_b", "auditor", "county_admin")
+}
+
+
 def ledger_write(ok: int, *, secretary: bool = False, reviewer: bool = False) -> dict:
     """A write on an entry (or file) in scope: ``ok`` for the writers, 403 for a reader, 404
     out of scope."""
@@ -901,6 +907,18 @@ TABLE = [
         )
         for name in ("", "options/", "dashboard/", "export/")
     ],
+    # 创星晋级: the county's readers (scoped lists); other roles 403.
+    *[
+        Row(f"stars {name}", "get", f"/api/v1/stars/{name}", STARS_READ)
+        for name in ("tables/", "members/", "entries/", "rankings/", "summary/", "outcomes/")
+    ],
+    Row("stars pay list", "get", "/api/v1/stars/outcomes/pay.xlsx", STARS_READ),
+    Row(
+        "stars handbook without a subject (400)",
+        "get",
+        "/api/v1/stars/handbook/",
+        {role: (400, 400) for role in STARS_READ},
+    ),
 ]
 
 
@@ -1187,6 +1205,18 @@ def test_every_route_is_in_the_table():
         "secretary-projects/<id:pk>/reports/",
         "secretary-projects/<id:pk>/visits/",
         "secretary-projects/<id:pk>/grade/",
+        # 创星晋级's writes and its records by id: their targets are members, entries and tables,
+        # not the table's village; tests/stars/test_api.py and test_outcomes.py walk the
+        # checklist for each (other township / county 404, wrong role 403, 400, 405).
+        "stars/tables/copy/",
+        "stars/tables/<id:pk>/thresholds/",
+        "stars/tables/<id:pk>/items/",
+        "stars/members/import/",
+        "stars/entries/<id:pk>/",
+        "stars/entries/<id:pk>/evidence/",
+        "stars/entries/<id:pk>/approve/",
+        "stars/entries/<id:pk>/reject/",
+        "stars/consequences/",
     }
     resolver = get_resolver()
     routes = {

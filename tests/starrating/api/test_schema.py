@@ -167,6 +167,19 @@ def fuzz_world(
     )
     job.upload.save("组织.xlsx", SimpleUploadedFile("组织.xlsx", b"PK\x03\x04"))
     job.result_file.save("结果.xlsx", SimpleUploadedFile("结果.xlsx", b"PK\x03\x04"))
+    # 创星晋级: this year's tables and one pending branch entry of the county admin.
+    from django.utils import timezone
+
+    from stars import services as star_services
+
+    star_tables = star_services.tables_copy(actor=county_admin, year=timezone.localdate().year)
+    star_entry = star_services.entry_record(
+        actor=county_admin,
+        item=next(t for t in star_tables if t.ladder == "branch").items.get(code="B01"),
+        organization=village_a1,
+        occurred_on=timezone.localdate(),
+        description="召开支部党员大会",
+    )
     admin_token, admin_key = api_token_create(actor=county_admin, name="fuzz")
     _, maintainer_key = api_token_create(actor=maintainer, name="fuzz")
     _, secretary_key = api_token_create(actor=secretary_a1, name="fuzz")
@@ -212,6 +225,8 @@ def fuzz_world(
             "/api/v1/health/members/": member.pk,
             "/api/v1/health/villages/": village_a1.pk,
             "/api/v1/secretary-projects/": project.pk,
+            "/api/v1/stars/tables/": star_entry.table_id,
+            "/api/v1/stars/entries/": star_entry.pk,
         },
     }
 
