@@ -379,8 +379,9 @@ def test_reviewer_clears_and_records_a_finding_only_after_choosing_the_item(
     assert DepartmentClearance.objects.filter(assessment=world.assessments["b1"]).exists()
     page.locator(f"#village-{world.assessments['b1'].pk} button", has_text="撤销").click()
     page.wait_for_selector("text=已撤销六道江村的“无重大问题”")
-    undone = DepartmentClearance.objects.get(assessment=world.assessments["b1"])
-    assert undone.withdrawn_at is not None  # kept, marked withdrawn
+    kept = DepartmentClearance.objects.filter(assessment=world.assessments["b1"])
+    assert not kept.filter(withdrawn_at__isnull=True).exists()  # withdrawn…
+    assert kept.filter(withdrawn_reason="登记有误，撤销").exists()  # …and kept
     assert AuditLog.objects.filter(
         action=AuditLog.Action.DEACTIVATE, reason="登记有误，撤销"
     ).exists()

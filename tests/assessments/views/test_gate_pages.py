@@ -237,3 +237,21 @@ def test_objections_page_query_budget(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("objections", args=[in_publicity.pk]))
     assert len(response.context["objections"]) == 3
+
+
+def test_round_page_warns_the_admin_when_no_department_is_listed(
+    client, round_2024, county_admin, auditor
+):
+    """A round that lists no reviewing department has no joint-review gate: say so where the
+    admin looks, instead of letting the gate be off without a word."""
+    url = reverse("round_overview", args=[round_2024.pk])
+    html = as_user(client, county_admin).get(url).content.decode()
+    assert 'id="review-departments-missing"' in html
+    assert reverse("findings", args=[round_2024.pk]) in html
+    assert (
+        'id="review-departments-missing"' not in as_user(client, auditor).get(url).content.decode()
+    )
+
+    services.review_departments_set(actor=county_admin, round_=round_2024, departments=["tax"])
+    html = as_user(client, county_admin).get(url).content.decode()
+    assert 'id="review-departments-missing"' not in html and 'id="review-progress"' in html
