@@ -86,7 +86,9 @@ def build_stars(
     assessor_of = {t.pk: users[f"township_{i}"] for i, t in enumerate(townships, start=1)}
     today = timezone.localdate()
     villages = list(
-        Organization.objects.filter(parent__parent=county).select_related("parent").order_by("code")
+        Organization.objects.filter(parent__parent=county, is_active=True)
+        .select_related("parent")
+        .order_by("code")
     )
     members = []
     for village in villages:
