@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from assessments.models import Assessment, Round
-from organizations.models import Organization, Role, User
+from organizations.models import VILLAGE_KINDS, Organization, Role, User
 from organizations.selectors import townships_for_user, villages_for_user
 
 from . import rules
@@ -350,6 +350,9 @@ def report_outcomes(*, round_: Round, organization_ids) -> tuple[ConsequenceTabl
     in chunks, so the report keeps its constant memory."""
     table = ConsequenceTable.objects.filter(county_id=round_.county_id, year=round_.year).first()
     if table is None:
+        return None
+    # A round of township organizations (镇街评定) has no 堡垒星 to show.
+    if not Organization.objects.filter(pk__in=organization_ids, kind__in=VILLAGE_KINDS).exists():
         return None
     rows = (
         StarStanding.objects.filter(

@@ -933,7 +933,8 @@ TABLE = [
             "auditor": (200, 200),
             "evaluator": (200, 404),
             "county_admin": (200, 200),
-        },
+        }
+        | {r: (403, 403) for r in THREE_ADMINS},
     ),
     Row(
         "stars handbook without a subject (400)",
