@@ -136,7 +136,14 @@ def test_another_county_may_not_act(strong_a1, county_admin2, village_a2):
 
 
 def test_weak_page_lists_and_acts_on_suggestions(
-    client, strong_a1, county_admin, assessor_a, county_admin2, village_a2, village_b1
+    client,
+    strong_a1,
+    county_admin,
+    assessor_a,
+    county_admin2,
+    village_a2,
+    village_b1,
+    django_assert_max_num_queries,
 ):
     url = reverse("health_weak")
     designate = reverse("health_weak_suggestion_designate", args=[village_a2.pk])
@@ -151,7 +158,8 @@ def test_weak_page_lists_and_acts_on_suggestions(
     assert client.post(designate, {"year": YEAR}).status_code == 404  # another county
     as_user(client, county_admin)
     assert client.get(designate).status_code == 405
-    html = client.get(url, {"year": YEAR}).content.decode()
+    with django_assert_max_num_queries(25):
+        html = client.get(url, {"year": YEAR}).content.decode()
     assert "认定并建立整顿台账" in html and "不予认定" in html
     assert client.post(designate, {"year": YEAR}).status_code == 302
     assert WeakDesignation.objects.get().organization == village_a2

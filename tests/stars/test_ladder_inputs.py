@@ -190,11 +190,14 @@ def test_fill_without_a_ladder_item_is_bad_input(secretary_a1, assessment_a1, sj
 # --- pages -------------------------------------------------------------------------------------
 
 
-def test_settings_page_checklist(client, sj01, round_2024, round2, county_admin, assessor_a):
+def test_settings_page_checklist(
+    client, sj01, round_2024, round2, county_admin, assessor_a, django_assert_max_num_queries
+):
     url = reverse("star_ladder_inputs")
     assert client.get(url).status_code == 302  # anonymous → login
     as_user(client, assessor_a)
-    html = client.get(url, {"round": round_2024.pk}).content.decode()
+    with django_assert_max_num_queries(12):
+        html = client.get(url, {"round": round_2024.pk}).content.decode()
     assert "SJ01" in html and "ladder-input-form" not in html  # read-only for a township
     assert client.get(url, {"round": round2.pk}).status_code == 404  # another county's round
     set_url = reverse("star_ladder_input_set")
@@ -314,3 +317,18 @@ def test_api_fill_scope_and_locks(
     assert bad.status_code == 400
     assert api.as_(secretary_a1).get(url).status_code == 405
     assert not Sheet.objects.exists()
+
+
+def test_the_evaluation_group_fills_the_county_stage_of_its_village(
+    api, stars_2024, sj01, evaluator, round_2024, assessment_a1, assessment_b1
+):
+    move_to(round_2024, Round.Status.COUNTY_REVIEW)
+    url = "/api/v1/stars/ladder-inputs/fill/"
+    done = api.as_(evaluator).post(
+        url, {"assessment": assessment_a1.pk, "stage": "county"}, format="json"
+    )
+    assert done.status_code == 200 and done.json()["scores"] == {"SJ01": "1.50"}
+    other = api.as_(evaluator).post(
+        url, {"assessment": assessment_b1.pk, "stage": "county"}, format="json"
+    )
+    assert other.status_code == 404  # not its group's village
