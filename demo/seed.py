@@ -33,7 +33,7 @@ from .groups import seed_groups
 from .health import build_health
 from .history import build_history
 from .secretaries import build_secretary_projects
-from .stars import build_stars
+from .stars import build_star_links, build_stars
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -177,6 +177,7 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_secretary_projects(county, townships, users, seed=seed)
         if not PointsTable.objects.filter(county=county).exists():
             build_stars(county, townships, users, seed=seed)
+            build_star_links(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -1,7 +1,10 @@
 """创星晋级 demo data: last year's and this year's tables (the seed 001 defaults), a register of
 party members in every branch, and a year of point entries for each ladder — recorded by the
 township (the county for committees) and approved by a second county account, through the
-same services a user's action goes through; and each year's 奖惩凭星 table (the default ratios)."""
+same services a user's action goes through; and each year's 奖惩凭星 table (the default ratios).
+Then the links to the rest of the year: 2024's 堡垒星 and (in two townships) 先锋星, so that the
+2024 round's DW07 takes its points from the share of members at three stars or more (S11) and
+the 2024 report has its 奖惩凭星 sheet; and one 软弱涣散 suggestion dismissed with a reason."""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from assessments.models import Round
 from organizations.models import Organization, User
+from orghealth import selectors as health_selectors
+from orghealth import services as health_services
 from stars import rules, services
-from stars.models import Ladder, MemberCategory, PointsItem
+from stars.models import Ladder, MemberCategory, PartyMember, PointsItem
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = [
@@ -156,3 +162,65 @@ def build_stars(
                 n=rng.randint(6, 20),
                 pending=1,
             )
+
+
+def build_star_links(
+    county: Organization, townships: list[Organization], users: dict[str, User], *, seed: int
+) -> None:
+    rng = random.Random(seed + 151)
+    admin, approver = users["county_admin"], users["county_admin_b"]
+    assessor_of = {t.pk: users[f"township_{i}"] for i, t in enumerate(townships, start=1)}
+    today = timezone.localdate()
+    year = 2024
+    tables = {t.ladder: t for t in services.tables_copy(actor=admin, year=year)}
+    services.consequences_set(actor=admin, year=year, pay=list(rules.DEFAULT_PAY))
+    items = {
+        ladder: list(PointsItem.objects.filter(table=t).order_by("code"))
+        for ladder, t in tables.items()
+    }
+    villages = list(
+        Organization.objects.filter(parent__parent=county, is_active=True)
+        .select_related("parent")
+        .order_by("code")
+    )
+    for village in villages:
+        _entries(
+            rng,
+            recorder=assessor_of[village.parent_id],
+            approver=approver,
+            items=_pick(items, Ladder.BRANCH),
+            subject={"organization": village},
+            ladder="branch",
+            year=year,
+            today=today,
+            n=rng.randint(6, 16),
+            pending=0,
+        )
+    for member in PartyMember.objects.filter(
+        branch__parent__in=[townships[0], townships[2]]
+    ).select_related("branch"):
+        _entries(
+            rng,
+            recorder=assessor_of[member.branch.parent_id],
+            approver=approver,
+            items=_pick(items, Ladder.MEMBER, member.category),
+            subject={"member": member},
+            ladder="member",
+            year=year,
+            today=today,
+            n=rng.randint(4, 16),
+            pending=0,
+        )
+    r24 = Round.objects.filter(county=county, year=year).first()
+    if r24 is not None and r24.status not in (Round.Status.PUBLISHED, Round.Status.ARCHIVED):
+        services.ladder_input_set(actor=admin, round_=r24, item_code="DW07", min_stars=3)
+    # 软弱涣散: this year's 堡垒星 suggests villages; the county has looked at one and decided
+    # not to designate it, with its reason.
+    suggestions = health_selectors.weak_suggestions(admin, year=today.year)["suggestions"]
+    if suggestions:
+        health_services.weak_suggestion_dismiss(
+            actor=admin,
+            organization=suggestions[-1]["organization"],
+            year=today.year,
+            reason="新班子三月刚调整到位，组织生活已恢复，列入观察",
+        )

@@ -370,3 +370,35 @@ class WeakDesignation(models.Model):
     @property
     def is_done(self) -> bool:
         return self.rectification.is_closed
+
+
+class WeakDismissal(models.Model):
+    """A 软弱涣散 suggestion (from 创星晋级's 堡垒星 or the annual rating, docs/scoring.md §9)
+    the county looked at and did not follow, with its reason: the village leaves that year's
+    suggestion list. Kept for the record (never deleted)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.CharField(_("不予认定的理由"), max_length=300)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("不予认定的软弱涣散建议")
+        verbose_name_plural = _("不予认定的软弱涣散建议")
+        ordering = ["-year", "organization__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="%(app_label)s_%(class)s_once_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.organization.name}"

@@ -11,10 +11,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments.models import Round
+from assessments.models import Assessment, Round
 from indicators.models import Item
 from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, Role, User
 from organizations.selectors import village_scope_q
+from stars import selectors as star_selectors
 
 from . import rules
 from .models import (
@@ -27,9 +28,12 @@ from .models import (
     HealthSettings,
     Posting,
     WeakDesignation,
+    WeakDismissal,
 )
 
 TEAM_STAR = "队伍星"
+# An annual rating's results count for 软弱涣散 suggestions once they are public.
+PUBLIC_STATUSES = (Round.Status.PUBLICITY, Round.Status.PUBLISHED, Round.Status.ARCHIVED)
 
 
 def settings_for(county_id: int | None) -> HealthSettings:
@@ -300,3 +304,49 @@ def summary(user: User, *, year: int, today: datetime.date) -> dict:
         .count(),
         "weak": weak_summary(user, year=year),
     }
+
+
+def weak_suggestions(user: User, *, year: int) -> dict:
+    """建议列为软弱涣散 (issue 15 item 3, docs/scoring.md §9): the villages in scope that
+    创星晋级 flags (堡垒星 at the county's weak line or below, or vetoed — S9) or that the year's
+    annual rating put at one star or none, or vetoed (once its results are public); less those
+    already designated that year and those the county dismissed (listed apart, with the reason).
+    """
+    reasons: dict[int, list[str]] = {}
+    for found in star_selectors.weak_candidates(user=user, year=year):
+        reasons.setdefault(found["organization_id"], []).append(found["reason"])
+    rated = (
+        Assessment.objects.filter(
+            round__county_id=user.county_id,
+            round__year=year,
+            round__status__in=PUBLIC_STATUSES,
+            organization__in=villages_for_user(user).values("pk"),
+            level__isnull=False,
+        )
+        .filter(Q(level__lte=1) | Q(vetoed=True))
+        .values_list("organization_id", "level", "vetoed")
+    )
+    for org_id, level, vetoed in rated:
+        reasons.setdefault(org_id, []).append(
+            _("%(y)s年度星级评定被一票否决") % {"y": year}
+            if vetoed
+            else _("%(y)s年度星级评定%(n)s") % {"y": year, "n": f"{level}星" if level else "无星"}
+        )
+    designated = set(weak_for_user(user, year=year).values_list("organization_id", flat=True))
+    dismissed = list(
+        _scoped(WeakDismissal.objects.filter(year=year), user).select_related(
+            "organization__parent", "dismissed_by"
+        )
+    )
+    gone = designated | {d.organization_id for d in dismissed}
+    villages = {
+        v.pk: v
+        for v in villages_for_user(user).filter(pk__in=[pk for pk in reasons if pk not in gone])
+    }
+    rows = [
+        {"organization": villages[pk], "reason": "；".join(texts)}
+        for pk, texts in reasons.items()
+        if pk in villages
+    ]
+    rows.sort(key=lambda r: r["organization"].code)
+    return {"suggestions": rows, "dismissed": dismissed}

@@ -34,4 +34,14 @@ urlpatterns = [
     path("health/members/<int:pk>/leave/", pages.health_member_leave, name="health_member_leave"),
     path("health/weak/", pages.health_weak, name="health_weak"),
     path("health/weak/new/", pages.health_weak_create, name="health_weak_create"),
+    path(
+        "health/weak/suggestions/<int:pk>/designate/",
+        pages.health_weak_suggestion_designate,
+        name="health_weak_suggestion_designate",
+    ),
+    path(
+        "health/weak/suggestions/<int:pk>/dismiss/",
+        pages.health_weak_suggestion_dismiss,
+        name="health_weak_suggestion_dismiss",
+    ),
 ]

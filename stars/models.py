@@ -329,3 +329,71 @@ class ConsequenceTable(models.Model):
     @property
     def pay_ratios(self) -> tuple:
         return (self.pay_0, self.pay_1, self.pay_2, self.pay_3, self.pay_4, self.pay_5)
+
+
+class LadderInput(models.Model):
+    """S11: an annual-rating round's item whose points a ladder figure gives (issue 15 item 2,
+    "a round may use a ladder figure as an item input"). Set by the round's county; the value
+    reaches the sheet only through the core's sheet save (``assessments.services.scores_save``),
+    so locks, scope, audit and recalculation are the core's own."""
+
+    class Figure(models.TextChoices):
+        MEMBER_SHARE = "member_share", _("本村党员达到先锋星星级的比例")
+        BRANCH_STARS = "branch_stars", _("本村堡垒星星级÷5")
+
+    round = models.ForeignKey(
+        "assessments.Round", verbose_name=_("评定轮次"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "indicators.Item", verbose_name=_("指标项"), on_delete=models.PROTECT, related_name="+"
+    )
+    figure = models.CharField(
+        _("创星数据"), max_length=16, choices=Figure.choices, default=Figure.MEMBER_SHARE
+    )
+    min_stars = models.PositiveSmallIntegerField(_("星级线"), default=4)
+    full_share = models.DecimalField(
+        _("满分比例"),
+        max_digits=5,
+        decimal_places=4,
+        default=1,
+        help_text=_("比例达到此值即得满分；1 表示得分 = 满分 × 比例。"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("创星数据指标")
+        verbose_name_plural = _("创星数据指标")
+        ordering = ["round_id", "item__position", "item__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item"], name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(
+                condition=Q(min_stars__gte=1, min_stars__lte=5),
+                name="%(app_label)s_%(class)s_min_stars_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(full_share__gt=0, full_share__lte=1),
+                name="%(app_label)s_%(class)s_full_share_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.item.code}"
+
+    @property
+    def rule_text(self) -> str:
+        """The S11 rule of this input, in words (the sheet panel and the settings page)."""
+        if self.figure == self.Figure.BRANCH_STARS:
+            what = "堡垒星÷5"
+        else:
+            what = f"党员{self.min_stars}星及以上比例"
+        if self.full_share >= 1:
+            return f"得分 = 满分 × {what}"
+        return f"得分 = 满分 × min(1, {what} ÷ {self.full_share.normalize():f})"

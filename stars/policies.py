@@ -8,6 +8,9 @@ from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, Ro
 READ_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.VILLAGE_SECRETARY)
 RECORD_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_ASSESSOR, Role.VILLAGE_SECRETARY)
 REGISTER_ROLES = (Role.COUNTY_ADMIN, Role.TOWNSHIP_ASSESSOR)
+# An evaluation group fills the county stage of its villages: it may read a sheet's ladder
+# figures and fill them in (the core's sheet save decides the stage and the village).
+SHEET_EXTRA_ROLES = (Role.EVALUATOR,)
 
 
 def county_of(org: Organization) -> int | None:

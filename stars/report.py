@@ -9,6 +9,9 @@ import io
 import xlsxwriter
 
 from workbooks.cells import WORKBOOK_OPTIONS, put
+from workbooks.registry import ReportRows, ReportSheet
+
+from . import rules, selectors
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 
@@ -101,3 +104,46 @@ def pay_list_xlsx(*, year: int, data: dict) -> bytes:
             put(ws, row, col, value)
     wb.close()
     return out.getvalue()
+
+
+# --- the annual report's 奖惩凭星 sheet (workbooks.registry) ---------------------------------
+
+OUTCOME_LABELS = ("堡垒星", "否决", "绩效补贴系数", "优先评先评优", "软弱涣散候选")
+
+
+def _outcome_values(table, stars: int, vetoed: bool) -> list:
+    result = rules.village_outcome(
+        stars,
+        vetoed,
+        table.pay_ratios,
+        award_min=table.award_min_stars,
+        weak_max=table.weak_max_stars,
+    )
+    return [
+        f"{result.stars}星" if result.stars else "无星",
+        "是" if vetoed else None,
+        result.pay_ratio,
+        "是" if result.award_eligible else None,
+        "是" if result.weak_candidate else None,
+    ]
+
+
+def report_outcome_rows(round_, organization_ids) -> ReportRows | None:
+    """Each village's 奖惩凭星 outcome (S8/S9) for the annual report, when the round's county
+    has a consequence table for the round's year; a village without a 堡垒星 standing stands at
+    no star. One query for all villages, streamed."""
+    found = selectors.report_outcomes(round_=round_, organization_ids=organization_ids)
+    if found is None:
+        return None
+    table, standings = found
+    return ReportRows(
+        labels=OUTCOME_LABELS,
+        rows=((code, _outcome_values(table, stars, vetoed)) for code, stars, vetoed in standings),
+        missing=_outcome_values(table, 0, False),
+        widths={4: 8, 5: 6, 6: 12, 7: 12, 8: 12},
+    )
+
+
+OUTCOME_SHEET = ReportSheet(
+    key="stars.outcomes", name="奖惩凭星", title="奖惩凭星结果表", rows=report_outcome_rows
+)

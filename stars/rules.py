@@ -166,3 +166,34 @@ def member_flag(stars: int, *, award_min: int, unqualified_max: int) -> str:
     if stars <= unqualified_max:
         return "review"
     return ""
+
+
+# --- a ladder figure as an annual-rating item's input (S11) ----------------------------------
+
+MEMBER_SHARE, BRANCH_STARS = "member_share", "branch_stars"
+
+
+def branch_share(stars: int) -> Decimal:
+    """S11: the 堡垒星 figure as a share, stars ÷ 5 (four places)."""
+    stars = min(max(int(stars), 0), MAX_STARS)
+    return (Decimal(stars) / Decimal(MAX_STARS)).quantize(SHARE_QUANTUM, ROUND_HALF_UP)
+
+
+def input_points(share: Decimal, max_points: Decimal, full_share: Decimal = Decimal(1)) -> Decimal:
+    """S11: an item's points from a ladder share: max × min(1, share ÷ full share), rounded half
+    up to 0.1 and never above the item's maximum (nor below 0); at the full share exactly the
+    maximum (not the maximum rounded)."""
+    share = min(max(Decimal(share), ZERO), Decimal(1))
+    full = Decimal(full_share)
+    if full <= ZERO or share >= full:
+        return Decimal(max_points)
+    ratio = share / full
+    points = (Decimal(max_points) * ratio).quantize(POINTS_QUANTUM, ROUND_HALF_UP)
+    return min(max(points, ZERO), Decimal(max_points))
+
+
+def full_share_problems(full_share: Decimal) -> list[str]:
+    """S11: the share that earns full points lies in (0, 1]."""
+    if not ZERO < Decimal(full_share) <= Decimal(1):
+        return ["满分比例必须大于0且不超过1"]
+    return []

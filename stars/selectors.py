@@ -11,11 +11,20 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
-from organizations.models import Organization, Role, User
+from assessments.models import Assessment, Round
+from organizations.models import VILLAGE_KINDS, Organization, Role, User
 from organizations.selectors import townships_for_user, villages_for_user
 
 from . import rules
-from .models import ConsequenceTable, Ladder, PartyMember, PointEntry, PointsTable, StarStanding
+from .models import (
+    ConsequenceTable,
+    Ladder,
+    LadderInput,
+    PartyMember,
+    PointEntry,
+    PointsTable,
+    StarStanding,
+)
 
 
 def tables_for_user(user: User) -> QuerySet[PointsTable]:
@@ -299,3 +308,139 @@ def outcomes(*, user: User, year: int, township: Organization | None = None) -> 
         "members_award": flagged["award"],
         "members_review": flagged["review"],
     }
+
+
+def village_outcome(*, user: User, village: Organization, year: int) -> dict | None:
+    """S8/S9 for one village (its page): None when the county has neither a 堡垒星 table nor a
+    奖惩凭星 table for the year. Three queries."""
+    table = table_for_year(user=user, year=year, ladder=Ladder.BRANCH)
+    consequences = consequences_for(user=user, year=year)
+    if table is None and consequences is None:
+        return None
+    standing = (
+        StarStanding.objects.filter(table=table, organization=village).first() if table else None
+    )
+    stars = standing.stars if standing else 0
+    vetoed = standing.vetoed if standing else False
+    result = rules.village_outcome(
+        stars,
+        vetoed,
+        consequences.pay_ratios if consequences else rules.DEFAULT_PAY,
+        award_min=consequences.award_min_stars if consequences else 4,
+        weak_max=consequences.weak_max_stars if consequences else 1,
+    )
+    return {"year": year, "consequences": consequences, "vetoed": vetoed, "outcome": result}
+
+
+def outcome_year(user: User) -> int | None:
+    """The newest year with a 奖惩凭星 or a 堡垒星 table in the user's county."""
+    if not user.is_authenticated or user.county_id is None:
+        return None
+    years = [
+        *ConsequenceTable.objects.filter(county_id=user.county_id).values_list("year", flat=True),
+        *tables_for_user(user).filter(ladder=Ladder.BRANCH).values_list("year", flat=True),
+    ]
+    return max(years) if years else None
+
+
+def report_outcomes(*, round_: Round, organization_ids) -> tuple[ConsequenceTable, object] | None:
+    """The annual report's 奖惩凭星 columns (workbooks.registry): None without a consequence
+    table for the round's county and year (the report stays as it was); else the table and a
+    stream of (village code, stars, vetoed) ordered by code — one query for all villages, read
+    in chunks, so the report keeps its constant memory."""
+    table = ConsequenceTable.objects.filter(county_id=round_.county_id, year=round_.year).first()
+    if table is None:
+        return None
+    # A round of township organizations (镇街评定) has no 堡垒星 to show.
+    if not Organization.objects.filter(pk__in=organization_ids, kind__in=VILLAGE_KINDS).exists():
+        return None
+    rows = (
+        StarStanding.objects.filter(
+            table__county_id=round_.county_id,
+            table__year=round_.year,
+            table__ladder=Ladder.BRANCH,
+            organization_id__in=organization_ids,
+        )
+        .order_by("organization__code")
+        .values_list("organization__code", "stars", "vetoed")
+        .iterator(chunk_size=2000)
+    )
+    return table, rows
+
+
+# --- ladder figures as annual-rating item inputs (S11) ---------------------------------------
+
+
+def rounds_for_user(user: User) -> QuerySet[Round]:
+    if not user.is_authenticated or user.county_id is None:
+        return Round.objects.none()
+    return Round.objects.filter(county_id=user.county_id).select_related("catalogue")
+
+
+def round_get_for_user(*, user: User, pk: int | None) -> Round:
+    found = rounds_for_user(user).filter(pk=pk).first() if pk else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def ladder_inputs(round_: Round, *, active_only: bool = True) -> list[LadderInput]:
+    qs = LadderInput.objects.filter(round=round_).select_related("item", "updated_by")
+    return list(qs.filter(is_active=True) if active_only else qs)
+
+
+def ladder_share(entry: LadderInput, *, village: Organization, year: int) -> Decimal:
+    """S11's share for one village: S7's member share at the line, or 堡垒星 ÷ 5."""
+    if entry.figure == LadderInput.Figure.BRANCH_STARS:
+        standing = StarStanding.objects.filter(
+            table__county_id=entry.round.county_id,
+            table__year=year,
+            table__ladder=Ladder.BRANCH,
+            organization=village,
+        ).first()
+        stars = 0 if standing is None or standing.vetoed else standing.stars
+        return rules.branch_share(stars)
+    return member_share_at_least(branch=village, year=year, minimum=entry.min_stars)
+
+
+def ladder_values(assessment: Assessment) -> list[dict]:
+    """Each active ladder input of the assessment's round: the figure for its village and the
+    points it gives (S11). The caller has scoped the assessment."""
+    round_ = assessment.round
+    rows = []
+    for entry in ladder_inputs(round_):
+        share = ladder_share(entry, village=assessment.organization, year=round_.year)
+        rows.append(
+            {
+                "input": entry,
+                "item": entry.item,
+                "code": entry.item.code,
+                "share": share,
+                "points": rules.input_points(share, entry.item.max_points, entry.full_share),
+                "rule": entry.rule_text,
+            }
+        )
+    return rows
+
+
+def weak_candidates(*, user: User, year: int) -> list[dict]:
+    """S9's 软弱涣散 candidates in scope for a year: villages whose branch stands at the weak line
+    or below, or is vetoed — only when the county keeps a 堡垒星 table that year (without one no
+    village has stars, and none is flagged). Each with its reason, for orghealth's list."""
+    if table_for_year(user=user, year=year, ladder=Ladder.BRANCH) is None:
+        return []
+    table = consequences_for(user=user, year=year)
+    weak_max = table.weak_max_stars if table else 1
+    found = []
+    for row in ranking(user=user, year=year, ladder=Ladder.BRANCH):
+        result = rules.village_outcome(
+            row["stars"], row["vetoed"], rules.DEFAULT_PAY, award_min=6, weak_max=weak_max
+        )
+        if result.weak_candidate:
+            reason = (
+                f"{year}年创星晋级堡垒星被否决"
+                if row["vetoed"]
+                else f"{year}年创星晋级堡垒星{row['stars']}星（{weak_max}星及以下）"
+            )
+            found.append({"organization_id": row["id"], "reason": reason})
+    return found

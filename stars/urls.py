@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import entries, outcomes, rankings, register
+from .views import entries, ladder_inputs, outcomes, rankings, register
 
 urlpatterns = [
     path("stars/", rankings.ranking, name="star_ranking"),
@@ -23,4 +23,11 @@ urlpatterns = [
     path("stars/outcomes/", outcomes.outcome_list, name="star_outcomes"),
     path("stars/outcomes/pay.xlsx", outcomes.pay_list, name="star_pay_list"),
     path("stars/consequences/", outcomes.consequences_set, name="star_consequences_set"),
+    path("stars/ladder-inputs/", ladder_inputs.ladder_input_list, name="star_ladder_inputs"),
+    path("stars/ladder-inputs/set/", ladder_inputs.ladder_input_set, name="star_ladder_input_set"),
+    path(
+        "stars/ladder-inputs/fill/<int:pk>/<str:stage>/",
+        ladder_inputs.ladder_input_fill,
+        name="star_ladder_fill",
+    ),
 ]

@@ -35,6 +35,7 @@ from .cells import (
     write_title,
 )
 from .ledger import ledger_entries, write_ledger_sheet
+from .report_extras import open_extra_sheets
 from .report_notes import detail_print_setup, explanation, explanations
 from .report_summary import TownshipTotals, summary_row
 from .selectors import scope_q, scoped_assessments
@@ -118,11 +119,13 @@ def report_export(
     on: date | None = None,
 ) -> dict[str, int]:
     """The annual report (DOMAIN.md §3 step 6) in five sheets: 汇总, 星级名单, 评分明细,
-    短板弱项 and, when the ledger has entries, 整改台账. Numbers are those of
+    短板弱项 and, when the ledger has entries, 整改台账; then any sheet an app above registered
+    in ``workbooks.registry`` that applies to the round (创星晋级's 奖惩凭星). Numbers are those of
     ``selectors.result_records`` (the same function builds each record).
 
     Streams: one pass over the assessments and one over their points, merge-joined; sheets
-    are filled side by side and the summaries written last. Eight queries whatever the size.
+    are filled side by side and the summaries written last. Eight queries whatever the size,
+    and one or two per registered extra sheet.
     """
     on = on or date.today()
     rules = selectors.round_rules(round_)
@@ -184,6 +187,16 @@ def report_export(
     # entries carry into the next round.
     ledger_qs = Rectification.objects.filter(organization__in=scope.values("organization_id"))
     ledger = wb.add_worksheet("整改台账") if ledger_qs.exists() else None
+    # Sheets of the apps above (workbooks.registry), e.g. 创星晋级's 奖惩凭星: after the core's.
+    extras = open_extra_sheets(
+        wb,
+        fmt,
+        round_=round_,
+        organization_ids=scope.values("organization_id"),
+        year_title=year_title,
+        unit=unit,
+        on=on,
+    )
 
     roster_labels = [
         _("序号"),
@@ -294,11 +307,15 @@ def report_export(
                 write_string(row, col, "—", fmt["muted"])
             write_string(row, last_detail, _("未评定（评分未全部提交）"), text_fmt)
         detail_row += 1
+        for extra in extras:
+            extra.add(record["organization_code"], township_name, record["organization_name"])
         if progress is not None and n % step == 0:
             progress(min(95, n * 95 // max(total_rows, 1)))
 
     write_signatures(roster, fmt, roster_row + 1, len(roster_labels) - 1)
     write_signatures(detail, fmt, detail_row + 1, last_detail)
+    for extra in extras:
+        extra.close()
 
     # 汇总: one row per township and the 合计 row.
     summary_labels = [

@@ -14,6 +14,7 @@ from orghealth.models import (
     Posting,
     PostingExtension,
     WeakDesignation,
+    WeakDismissal,
 )
 
 
@@ -257,3 +258,36 @@ class HealthSummarySerializer(serializers.Serializer):
     commitments = CommitmentRatesSerializer()
     postings_active = serializers.IntegerField()
     weak = serializers.DictField(child=serializers.IntegerField())
+
+
+class WeakSuggestionSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    organization_name = serializers.CharField(source="organization.name")
+    township_name = serializers.CharField(source="organization.parent.name")
+    reason = serializers.CharField()
+
+
+class WeakDismissalSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    dismissed_by = serializers.CharField(source="dismissed_by.display_name", read_only=True)
+
+    class Meta:
+        model = WeakDismissal
+        fields = ["id", "organization", "organization_name", "year", "reason", "dismissed_by"]
+
+
+class WeakSuggestionsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    suggestions = WeakSuggestionSerializer(many=True)
+    dismissed = WeakDismissalSerializer(many=True)
+
+
+class WeakSuggestionDesignateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(min_value=1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class WeakSuggestionDismissSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(min_value=1)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    reason = serializers.CharField(max_length=300, allow_blank=True)

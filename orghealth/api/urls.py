@@ -41,5 +41,20 @@ urlpatterns = [
     ),
     path("health/villages/<id:pk>/team/", views.TeamFactsView.as_view(), name="api-health-team"),
     path("health/weak/", views.WeakListView.as_view(), name="api-health-weak"),
+    path(
+        "health/weak/suggestions/",
+        views.WeakSuggestionsView.as_view(),
+        name="api-health-weak-suggestions",
+    ),
+    path(
+        "health/weak/suggestions/designate/",
+        views.WeakSuggestionDesignateView.as_view(),
+        name="api-health-weak-suggestion-designate",
+    ),
+    path(
+        "health/weak/suggestions/dismiss/",
+        views.WeakSuggestionDismissView.as_view(),
+        name="api-health-weak-suggestion-dismiss",
+    ),
     path("health/export/", views.ExportView.as_view(), name="api-health-export"),
 ]

@@ -40,6 +40,10 @@ from .serializers import (
     TeamFactsSerializer,
     WeakDesignationSerializer,
     WeakDesignationWriteSerializer,
+    WeakDismissalSerializer,
+    WeakSuggestionDesignateSerializer,
+    WeakSuggestionDismissSerializer,
+    WeakSuggestionsSerializer,
 )
 
 YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
@@ -302,3 +306,51 @@ class ExportView(RoleMixin, APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="orghealth-{year}.xlsx"'
         return response
+
+
+class WeakSuggestionsView(RoleMixin, APIView):
+    @extend_schema(
+        parameters=[YEAR], responses=WeakSuggestionsSerializer, summary="建议列为软弱涣散的村"
+    )
+    def get(self, request):
+        year = year_of(request)
+        data = selectors.weak_suggestions(request.user, year=year)
+        return Response(WeakSuggestionsSerializer({"year": year, **data}).data)
+
+
+class WeakSuggestionDesignateView(RoleMixin, APIView):
+    @extend_schema(
+        request=WeakSuggestionDesignateSerializer,
+        responses={201: WeakDesignationSerializer},
+        summary="按建议认定软弱涣散党组织（建立整顿台账）",
+    )
+    def post(self, request):
+        body = WeakSuggestionDesignateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        village = selectors.village_get_for_user(user=request.user, pk=data["organization"])
+        row = services.weak_designate_suggested(
+            actor=request.user, organization=village, year=data["year"], ip=client_ip(request)
+        )
+        return Response(WeakDesignationSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class WeakSuggestionDismissView(RoleMixin, APIView):
+    @extend_schema(
+        request=WeakSuggestionDismissSerializer,
+        responses={201: WeakDismissalSerializer},
+        summary="不予认定软弱涣散建议（须写明理由）",
+    )
+    def post(self, request):
+        body = WeakSuggestionDismissSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        village = selectors.village_get_for_user(user=request.user, pk=data["organization"])
+        row = services.weak_suggestion_dismiss(
+            actor=request.user,
+            organization=village,
+            year=data["year"],
+            reason=data["reason"],
+            ip=client_ip(request),
+        )
+        return Response(WeakDismissalSerializer(row).data, status=status.HTTP_201_CREATED)

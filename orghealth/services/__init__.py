@@ -10,6 +10,8 @@ from .villages import (
     posting_create,
     posting_extend,
     weak_designate,
+    weak_designate_suggested,
+    weak_suggestion_dismiss,
 )
 
 __all__ = [
@@ -24,4 +26,6 @@ __all__ = [
     "posting_extend",
     "settings_save",
     "weak_designate",
+    "weak_designate_suggested",
+    "weak_suggestion_dismiss",
 ]

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +16,15 @@ from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
 from organizations.services import audit_record
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
-from .. import policies
-from ..models import Commitment, CommitteeMember, Posting, PostingExtension, WeakDesignation
+from .. import policies, selectors
+from ..models import (
+    Commitment,
+    CommitteeMember,
+    Posting,
+    PostingExtension,
+    WeakDesignation,
+    WeakDismissal,
+)
 from .common import Problems, snapshot
 
 
@@ -255,6 +265,7 @@ def member_leave(
 
 # --- 软弱涣散 -------------------------------------------------------------------------------
 
+WEAK_DEFAULT_DAYS = 90
 WEAK_FIELDS = ("year", "reason", "designated_on", "measures", "deadline", "responsible_person")
 
 
@@ -304,3 +315,69 @@ def weak_designate(
             ip=ip,
         )
     return row
+
+
+def weak_designate_suggested(
+    *, actor: User, organization: Organization, year: int, ip: str | None = None
+) -> WeakDesignation:
+    """One action on a 建议列为软弱涣散 row: designate the village with the suggestion's reason,
+    today's date and the ledger's default 整顿 (measures to be set by the village, 90 days, the
+    secretary responsible) — ``weak_designate`` opens the ledger entry as for any designation.
+    The village must be on the year's suggestion list (not dismissed, not designated)."""
+    if not (policies.can_manage(actor) and policies.in_reach(actor, organization)):
+        raise NotPermitted(_("只有县级管理员可以认定软弱涣散党组织。"))
+    suggestion = _suggestion(actor, organization, year)
+    today = timezone.localdate()
+    return weak_designate(
+        actor=actor,
+        organization=organization,
+        ip=ip,
+        year=year,
+        reason=suggestion["reason"][:300],
+        designated_on=today,
+        measures=_("待村党组织制定整顿方案"),
+        deadline=today + datetime.timedelta(days=WEAK_DEFAULT_DAYS),
+        responsible_person=organization.secretary_name or _("村党组织书记"),
+    )
+
+
+def weak_suggestion_dismiss(
+    *, actor: User, organization: Organization, year: Any, reason: Any, ip: str | None = None
+) -> WeakDismissal:
+    """The county decides not to designate a suggested village this year, and says why; the
+    village leaves the year's suggestion list. Audited; the row is kept."""
+    if not (policies.can_manage(actor) and policies.in_reach(actor, organization)):
+        raise NotPermitted(_("只有县级管理员可以处理软弱涣散建议。"))
+    _village_only(organization)
+    p = Problems()
+    fields = {"year": year, "reason": reason}
+    year = p.integer(fields, "year", _("年度"), low=2000, high=2100)
+    text = p.text(fields, "reason", _("不予认定的理由"), max_length=300)
+    p.raise_if_any(_("不予认定的理由填写有误。"))
+    _suggestion(actor, organization, year)
+    with transaction.atomic():
+        row = WeakDismissal.objects.create(
+            organization=organization, year=year, reason=text, dismissed_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.CREATE,
+            obj=row,
+            after=snapshot(row, ("organization", "year", "reason")),
+            ip=ip,
+        )
+    return row
+
+
+def _suggestion(actor: User, organization: Organization, year: int) -> dict:
+    found = next(
+        (
+            s
+            for s in selectors.weak_suggestions(actor, year=year)["suggestions"]
+            if s["organization"].pk == organization.pk
+        ),
+        None,
+    )
+    if found is None:
+        raise Conflict(_("该村不在本年度软弱涣散建议名单中（可能已认定或已不予认定）。"))
+    return found

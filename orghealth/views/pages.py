@@ -409,6 +409,7 @@ def _weak_context(request) -> dict:
         "summary": selectors.weak_summary(request.user, year=year),
         "villages": selectors.villages_for_user(request.user),
         "may_manage": policies.can_manage(request.user),
+        **selectors.weak_suggestions(request.user, year=year),
     }
 
 
@@ -437,5 +438,44 @@ def health_weak_create(request: HttpRequest) -> HttpResponse:
         return _("已认定%(org)s为软弱涣散党组织，整顿已列入整改台账。") % {
             "org": village.name
         }, reverse("health_weak") + f"?year={row.year}"
+
+    return _write(request, write, "orghealth/weak.html", lambda: _weak_context(request))
+
+
+@login_required
+@require_POST
+def health_weak_suggestion_designate(request: HttpRequest, pk: int) -> HttpResponse:
+    """建议列为软弱涣散 → 认定: one action, the ledger entry opened as for any designation."""
+    require_role(request.user, READ)
+    village = selectors.village_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        row = services.weak_designate_suggested(
+            actor=request.user, organization=village, year=_year(request), ip=client_ip(request)
+        )
+        return _("已认定%(org)s为软弱涣散党组织，整顿已列入整改台账。") % {
+            "org": village.name
+        }, reverse("health_weak") + f"?year={row.year}"
+
+    return _write(request, write, "orghealth/weak.html", lambda: _weak_context(request))
+
+
+@login_required
+@require_POST
+def health_weak_suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, READ)
+    village = selectors.village_get_for_user(user=request.user, pk=pk)
+
+    def write():
+        row = services.weak_suggestion_dismiss(
+            actor=request.user,
+            organization=village,
+            year=request.POST.get("year", ""),
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+        return _("已不予认定%(org)s，理由已记录。") % {"org": village.name}, reverse(
+            "health_weak"
+        ) + f"?year={row.year}"
 
     return _write(request, write, "orghealth/weak.html", lambda: _weak_context(request))

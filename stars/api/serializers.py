@@ -197,3 +197,52 @@ class StarOutcomesSerializer(serializers.Serializer):
     villages = StarVillageOutcomeSerializer(many=True)
     members_award = StarFlaggedMemberSerializer(many=True)
     members_review = StarFlaggedMemberSerializer(many=True)
+
+
+class StarLadderInputSerializer(serializers.Serializer):
+    """S11: a round's item that takes its points from a ladder figure."""
+
+    id = serializers.IntegerField(read_only=True)
+    round = serializers.IntegerField(source="round_id", read_only=True)
+    item = serializers.CharField(source="item.code", read_only=True)
+    item_title = serializers.CharField(source="item.title", read_only=True)
+    max_points = serializers.DecimalField(
+        source="item.max_points", max_digits=6, decimal_places=2, read_only=True
+    )
+    figure = serializers.CharField(read_only=True)
+    min_stars = serializers.IntegerField(read_only=True)
+    full_share = serializers.DecimalField(max_digits=5, decimal_places=4, read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+    rule = serializers.CharField(source="rule_text", read_only=True)
+
+
+class StarLadderInputWriteSerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1)
+    item = serializers.CharField(max_length=8)
+    figure = serializers.ChoiceField(choices=["member_share", "branch_stars"])
+    min_stars = serializers.IntegerField(required=False, default=4)
+    full_share = serializers.CharField(required=False, default="1", max_length=12)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class StarLadderValueSerializer(serializers.Serializer):
+    """One ladder input's figure for an assessment's village and the points it gives."""
+
+    item = serializers.CharField(source="code")
+    rule = serializers.CharField()
+    share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class StarLadderFillSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField(min_value=1)
+    stage = serializers.CharField(max_length=20)
+    item = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class StarLadderFillResultSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+    stage = serializers.CharField()
+    version = serializers.IntegerField()
+    scores = serializers.DictField(child=serializers.CharField())

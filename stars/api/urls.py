@@ -34,4 +34,11 @@ urlpatterns = [
     path("stars/consequences/", views.ConsequencesView.as_view(), name="api-star-consequences"),
     path("stars/outcomes/", views.OutcomesView.as_view(), name="api-star-outcomes"),
     path("stars/outcomes/pay.xlsx", views.PayListView.as_view(), name="api-star-pay-list"),
+    path("stars/ladder-inputs/", views.LadderInputsView.as_view(), name="api-star-ladder-inputs"),
+    path(
+        "stars/ladder-inputs/values/",
+        views.LadderValuesView.as_view(),
+        name="api-star-ladder-values",
+    ),
+    path("stars/ladder-inputs/fill/", views.LadderFillView.as_view(), name="api-star-ladder-fill"),
 ]

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.selectors import assessment_get_for_user
 from organizations.selectors import townships_for_user, villages_for_user
 from starrating.api import DecimalJSONParser
 from starrating.client import client_ip
@@ -28,6 +29,11 @@ from .serializers import (
     StarImportResultSerializer,
     StarItemSerializer,
     StarItemWriteSerializer,
+    StarLadderFillResultSerializer,
+    StarLadderFillSerializer,
+    StarLadderInputSerializer,
+    StarLadderInputWriteSerializer,
+    StarLadderValueSerializer,
     StarMemberImportSerializer,
     StarMemberSerializer,
     StarMemberWriteSerializer,
@@ -410,4 +416,91 @@ class EntryEvidenceView(RoleMixin, APIView):
             entry.evidence_file.open("rb"),
             as_attachment=True,
             content_type="application/octet-stream",
+        )
+
+
+# --- S11: ladder figures as annual-rating item inputs ------------------------------------------
+
+ROUND = OpenApiParameter("round", int, description="评定轮次ID", required=True)
+ASSESSMENT = OpenApiParameter("assessment", int, description="评定（村）ID", required=True)
+
+
+class LadderInputsView(RoleMixin, APIView):
+    @extend_schema(
+        parameters=[ROUND],
+        responses=StarLadderInputSerializer(many=True),
+        summary="评定轮次中按创星晋级数据计分的指标",
+    )
+    def get(self, request):
+        round_ = selectors.round_get_for_user(
+            user=request.user, pk=_int(request.query_params.get("round"), "round", required=True)
+        )
+        rows = selectors.ladder_inputs(round_, active_only=False)
+        return Response(StarLadderInputSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=StarLadderInputWriteSerializer,
+        responses=StarLadderInputSerializer,
+        summary="设置某指标按创星晋级数据计分（本县县级管理员）",
+    )
+    def post(self, request):
+        body = StarLadderInputWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        round_ = selectors.round_get_for_user(user=request.user, pk=data.pop("round"))
+        row = services.ladder_input_set(
+            actor=request.user,
+            round_=round_,
+            item_code=data.pop("item"),
+            ip=client_ip(request),
+            **data,
+        )
+        return Response(StarLadderInputSerializer(row).data)
+
+
+class LadderValuesView(RoleMixin, APIView):
+    roles = (*policies.READ_ROLES, *policies.SHEET_EXTRA_ROLES)
+
+    @extend_schema(
+        parameters=[ASSESSMENT],
+        responses=StarLadderValueSerializer(many=True),
+        summary="某村评分表中创星数据指标的本村数据和折合得分",
+    )
+    def get(self, request):
+        assessment = assessment_get_for_user(
+            user=request.user,
+            pk=_int(request.query_params.get("assessment"), "assessment", required=True),
+        )
+        rows = selectors.ladder_values(assessment)
+        return Response(StarLadderValueSerializer(rows, many=True).data)
+
+
+class LadderFillView(RoleMixin, APIView):
+    roles = (*policies.READ_ROLES, *policies.SHEET_EXTRA_ROLES)
+
+    @extend_schema(
+        request=StarLadderFillSerializer,
+        responses=StarLadderFillResultSerializer,
+        summary="按创星晋级数据填入评分表（经评分表保存）",
+    )
+    def post(self, request):
+        body = StarLadderFillSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        assessment = assessment_get_for_user(user=request.user, pk=data["assessment"])
+        sheet = services.ladder_input_fill(
+            actor=request.user,
+            assessment=assessment,
+            stage=data["stage"],
+            item_code=data.get("item") or None,
+            version=data.get("version"),
+            ip=client_ip(request),
+        )
+        return Response(
+            {
+                "assessment": assessment.pk,
+                "stage": data["stage"],
+                "version": sheet.version,
+                "scores": {c: f"{p:.2f}" for c, (p, _n) in sheet.written_scores.items()},
+            }
         )

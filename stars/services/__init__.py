@@ -7,6 +7,7 @@ audited."""
 from .common import EVIDENCE_MAX_BYTES, IMPORT_MAX_ROWS, REGISTER_HEADER
 from .consequences import consequences_set
 from .entries import entry_approve, entry_record, entry_reject
+from .ladder_inputs import ladder_input_fill, ladder_input_set
 from .register import CATEGORY_BY_LABEL, member_create, members_import
 from .tables import item_create, table_set_thresholds, tables_copy
 
@@ -20,6 +21,8 @@ __all__ = [
     "entry_record",
     "entry_reject",
     "item_create",
+    "ladder_input_fill",
+    "ladder_input_set",
     "member_create",
     "members_import",
     "table_set_thresholds",

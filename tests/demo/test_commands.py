@@ -265,6 +265,29 @@ def test_seed_demo_builds_star_points_for_every_ladder(demo):
 
 
 @pytest.mark.django_db
+def test_seed_demo_links_the_stars_to_the_rest_of_the_year(demo):
+    """S11 on the 2024 round (DW07 from the share of members at three stars), 2024's 奖惩凭星
+    for the report, and this year's 软弱涣散 suggestions with one dismissed."""
+    from django.utils import timezone
+
+    from organizations.models import User
+    from orghealth import selectors as health_selectors
+    from stars import selectors as star_selectors
+    from stars.models import ConsequenceTable, LadderInput
+
+    r24 = demo_round(2024)
+    assert LadderInput.objects.get(round=r24).item.code == "DW07"
+    shares = [
+        star_selectors.ladder_values(a)[0]["share"]
+        for a in r24.assessments.select_related("organization", "round")
+    ]
+    assert any(s > 0 for s in shares)
+    assert ConsequenceTable.objects.filter(county=r24.county, year=2024).exists()
+    admin = User.objects.get(username="county_admin")
+    data = health_selectors.weak_suggestions(admin, year=timezone.localdate().year)
+    assert data["suggestions"] and len(data["dismissed"]) == 1
+
+
 def test_seed_demo_shows_the_joint_review_spot_checks_and_objections(demo):
     from assessments import selectors
     from assessments.models import Objection, SpotCheckDraw

@@ -178,3 +178,62 @@ def test_property_pay_ratio_is_the_tables_and_veto_pays_the_no_star_ratio(stars,
     result = rules.village_outcome(stars, vetoed, PAY, award_min=4, weak_max=1)
     assert result.pay_ratio == (PAY[0] if vetoed else PAY[stars])
     assert not (result.award_eligible and result.weak_candidate)
+
+
+# --- S11: a ladder figure as an annual-rating item's input (docs/scoring.md, examples 15–19) --
+
+
+def test_example_15_points_are_max_times_share_rounded_to_a_tenth():
+    assert rules.input_points(D("0.5000"), D("3.00")) == D("1.5")
+    assert rules.input_points(D("0.3333"), D("2.50")) == D("0.8")  # 0.83325 → 0.8
+    assert rules.input_points(D("0.2500"), D("1.50")) == D("0.4")  # 0.375 → 0.4, half up
+
+
+def test_example_16_full_points_at_the_full_share():
+    assert rules.input_points(D("0.6000"), D("2.00"), D("0.8")) == D("1.5")
+    assert rules.input_points(D("0.9000"), D("2.00"), D("0.8")) == D("2.00")
+
+
+def test_example_17_never_above_the_items_maximum():
+    assert rules.input_points(D("1"), D("2.25")) == D("2.25")  # the maximum, not 2.3
+    assert rules.input_points(D("0.9999"), D("2.25")) == D("2.2")  # 2.2498 → 2.2
+    assert rules.input_points(D("0.9900"), D("0.26")) == D("0.26")  # 0.2574 → 0.3, capped
+
+
+def test_example_18_no_members_or_no_stars_give_zero():
+    assert rules.input_points(rules.share_at_least([], 4), D("3")) == D("0.0")
+    assert rules.input_points(D("0"), D("3")) == D("0.0")
+
+
+def test_example_19_the_branch_figure_is_stars_over_five():
+    assert rules.branch_share(4) == D("0.8000")
+    assert rules.input_points(rules.branch_share(4), D("2.50")) == D("2.0")
+    assert rules.branch_share(0) == D("0.0000")
+
+
+def test_full_share_must_be_in_zero_to_one():
+    assert rules.full_share_problems(D("1")) == []
+    assert rules.full_share_problems(D("0.5")) == []
+    assert rules.full_share_problems(D("0")) and rules.full_share_problems(D("1.2"))
+
+
+shares = st.decimals(min_value=0, max_value=1, places=4)
+maxima = st.decimals(min_value=D("0.01"), max_value=100, places=2)
+fulls = st.decimals(min_value=D("0.0001"), max_value=1, places=4)
+
+
+@given(shares, maxima, fulls)
+def test_property_input_points_lie_within_zero_and_the_maximum(share, maximum, full):
+    points = rules.input_points(share, maximum, full)
+    assert D(0) <= points <= maximum
+
+
+@given(shares, shares, maxima, fulls)
+def test_property_input_points_are_monotone_in_the_share(a, b, maximum, full):
+    low, high = sorted((a, b))
+    assert rules.input_points(low, maximum, full) <= rules.input_points(high, maximum, full)
+
+
+@given(maxima)
+def test_property_a_full_share_gives_the_maximum(maximum):
+    assert rules.input_points(D(1), maximum) == maximum

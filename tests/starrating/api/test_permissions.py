@@ -875,6 +875,7 @@ TABLE = [
             "postings",
             "members",
             "weak",
+            "weak/suggestions",
         )
     ],
     Row(
@@ -913,6 +914,28 @@ TABLE = [
         for name in ("tables/", "members/", "entries/", "rankings/", "summary/", "outcomes/")
     ],
     Row("stars pay list", "get", "/api/v1/stars/outcomes/pay.xlsx", STARS_READ),
+    # S11: a round's ladder inputs (round-level: another county's round is a 404) and one
+    # assessment's ladder figures (village-level, the evaluation group too).
+    Row(
+        "stars ladder inputs of a round",
+        "get",
+        "/api/v1/stars/ladder-inputs/?round={r}",
+        {role: (200, 404) for role in STARS_READ},
+    ),
+    Row(
+        "stars ladder figures of an assessment",
+        "get",
+        "/api/v1/stars/ladder-inputs/values/?assessment={a}",
+        {
+            "secretary_a1": (200, 404),
+            "assessor_a": (200, 404),
+            "assessor_b": (404, 200),
+            "auditor": (200, 200),
+            "evaluator": (200, 404),
+            "county_admin": (200, 200),
+        }
+        | {r: (403, 403) for r in THREE_ADMINS},
+    ),
     Row(
         "stars handbook without a subject (400)",
         "get",
@@ -1217,6 +1240,12 @@ def test_every_route_is_in_the_table():
         "stars/entries/<id:pk>/approve/",
         "stars/entries/<id:pk>/reject/",
         "stars/consequences/",
+        # S11's fill writes through the sheet save (its stage, village and lock checks):
+        # tests/stars/test_ladder_inputs.py walks each role, township, county, lock and 400.
+        "stars/ladder-inputs/fill/",
+        # 软弱涣散 suggestions acted on: tests/orghealth/test_weak_suggestions.py walks them.
+        "health/weak/suggestions/designate/",
+        "health/weak/suggestions/dismiss/",
     }
     resolver = get_resolver()
     routes = {
