@@ -82,6 +82,15 @@ def project_get_for_user(*, user: User, pk) -> SecretaryProject:
     return project
 
 
+def project_spot_checks(project: SecretaryProject) -> QuerySet[SpotCheck]:
+    """The assessment spot checks (三随机) of the committee's villages a visit may name."""
+    return (
+        SpotCheck.objects.filter(assessment__organization__parent_id=project.committee_id)
+        .select_related("assessment__organization", "assessment__round")
+        .order_by("-assessment__round__year", "draw__superseded_at", "position")
+    )
+
+
 @dataclass(frozen=True)
 class Lateness:
     late_reports: int
