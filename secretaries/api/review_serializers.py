@@ -30,8 +30,18 @@ SETTINGS = [
 ]
 
 
+# Choice fields are plain strings here (their values in help_text): the OpenAPI schema keeps
+# one enum per choice set of the other apps, without new name collisions.
+def _text(help_text: str) -> serializers.CharField:
+    return serializers.CharField(read_only=True, help_text=help_text)
+
+
 class ReviewSessionSerializer(serializers.ModelSerializer):
     organizer_name = serializers.CharField(source="organizer.name", read_only=True)
+    level = _text("township 乡镇（街道）书记 · village 村（社区）书记")
+    status = _text("draft 筹备中 · open 评议中 · closed 已结束")
+    cap_project_poor = _text("excellent 好 · good 较好 · fair 一般 · poor 差")
+    cap_project_fair = _text("excellent 好 · good 较好 · fair 一般 · poor 差")
 
     class Meta:
         model = ReviewSession
@@ -67,6 +77,9 @@ class ReviewSessionCreateSerializer(ReviewSettingsSerializer):
 
 
 class ReviewQuestionSerializer(serializers.ModelSerializer):
+    kind = _text("common 同题共答 · extra 加试题")
+    domain = _text("加试题适用的党组织类型（township、street、village、community），可为空")
+
     class Meta:
         model = ReviewQuestion
         fields = ["id", "kind", "text", "domain", "reviewee"]
@@ -80,6 +93,8 @@ class ReviewQuestionWriteSerializer(serializers.Serializer):
 
 
 class ReviewScoreSerializer(serializers.ModelSerializer):
+    group = _text("leaders 领导 · members 党员代表 · public 群众代表")
+
     class Meta:
         model = ReviewScore
         fields = ["id", "group", "reviewer", "score", "comment"]
@@ -122,6 +137,7 @@ class ReviewCheckWriteSerializer(serializers.Serializer):
 
 
 class ReviewProblemSerializer(serializers.ModelSerializer):
+    kind = _text("common 共性问题 · individual 个性问题")
     organizations = serializers.SerializerMethodField()
     rectifications = serializers.SerializerMethodField()
 
