@@ -21,8 +21,8 @@ from assessments.models import SpotCheck
 from ledgers import services as ledger_services
 from organizations.models import Organization, User
 from secretaries import selectors, services
-from secretaries.rules import GRADES
 from secretaries.models import ReviewSession
+from secretaries.rules import GRADES
 
 COMMON_QUESTIONS = [
     "如何以“五星创建、双强争优”为抓手推动基层党建与中心工作深度融合？",
