@@ -301,11 +301,17 @@ def problems_for_user(user: User, session: ReviewSession) -> QuerySet[ReviewProb
     """The session's problems the user may see (a reviewed organization: those naming it),
     with their ledger entries for the 销号 tally."""
     qs = ReviewProblem.objects.filter(session=session)
+    reviewees = ReviewedSecretary.objects.select_related("organization")
+    entries = Rectification.objects.select_related("organization")
     if not _sees_every_reviewee(user, session):
-        qs = qs.filter(reviewees__organization_id=user.organization_id)
+        # A common problem shows its own organization only: nothing of another township's.
+        own = user.organization_id
+        qs = qs.filter(reviewees__organization_id=own)
+        reviewees = reviewees.filter(organization_id=own)
+        entries = entries.filter(organization_id=own)
     return qs.prefetch_related(
-        Prefetch("reviewees", queryset=ReviewedSecretary.objects.select_related("organization")),
-        Prefetch("rectifications", queryset=Rectification.objects.select_related("organization")),
+        Prefetch("reviewees", queryset=reviewees),
+        Prefetch("rectifications", queryset=entries),
     ).distinct()
 
 

@@ -342,6 +342,8 @@ def spot_check_of(p: Problems, fields: dict, where: Q) -> SpotCheck | None:
         pk = int(str(raw).strip())
     except (TypeError, ValueError):
         pk = None
+    if pk is not None and not 0 < pk < 2**31:
+        pk = None
     found = SpotCheck.objects.filter(where, pk=pk).first() if pk else None
     if found is None:
         p.add("spot_check", _("不是本单位所辖村的三随机核查记录"), raw)

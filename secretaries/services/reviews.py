@@ -113,6 +113,15 @@ def _clean_settings(fields: dict, current: dict) -> dict:
     return values
 
 
+def _id(raw) -> int | None:
+    """A row id from a form or a body: a positive integer the database can hold, else None."""
+    try:
+        pk = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**31 else None
+
+
 def _settings_of(session: ReviewSession) -> dict:
     return {name: getattr(session, name) for name in SETTING_FIELDS}
 
@@ -173,12 +182,7 @@ def session_create(
         candidates = Organization.objects.filter(parent=organizer, kind__in=VILLAGE_KINDS)
     candidates = candidates.filter(is_active=True).order_by("code")
     if organizations:
-        wanted = set()
-        for raw in organizations:
-            try:
-                wanted.add(int(raw))
-            except (TypeError, ValueError):
-                wanted.add(-1)
+        wanted = {_id(raw) or -1 for raw in organizations}
         candidates = candidates.filter(pk__in=wanted)
         if len(candidates) != len(wanted):
             raise InvalidInput(
@@ -241,7 +245,9 @@ def session_open(*, actor: User, session: ReviewSession, ip=None) -> ReviewSessi
     with transaction.atomic():
         session.status = ReviewSession.Status.OPEN
         session.save(update_fields=["status"])
-        _audit_session(actor, session, action=AuditLog.Action.UPDATE, before={"status": "draft"})
+        _audit_session(
+            actor, session, action=AuditLog.Action.UPDATE, before={"status": "draft"}, ip=ip
+        )
     return session
 
 
@@ -324,11 +330,8 @@ def question_add(*, actor: User, session: ReviewSession, ip=None, **fields) -> R
 
 
 def _reviewee_of(session: ReviewSession, raw) -> ReviewedSecretary | None:
-    try:
-        pk = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-    return ReviewedSecretary.objects.filter(session=session, pk=pk).first()
+    pk = _id(raw)
+    return ReviewedSecretary.objects.filter(session=session, pk=pk).first() if pk else None
 
 
 def _answerable(actor: User, reviewee: ReviewedSecretary) -> None:
@@ -376,11 +379,10 @@ def answer_save(
     """The secretary's answer to one of the questions put to them (written again to change)."""
     _answerable(actor, reviewee)
     p = Problems()
-    try:
-        pk = int(str(question).strip())
-    except (TypeError, ValueError):
-        pk = None
-    found = ReviewQuestion.objects.filter(session_id=reviewee.session_id, pk=pk).first()
+    pk = _id(question)
+    found = (
+        ReviewQuestion.objects.filter(session_id=reviewee.session_id, pk=pk).first() if pk else None
+    )
     if found is None or not found.asks(reviewee, reviewee.organization.kind):
         p.add("question", _("不是向该书记提出的题目"), question)
     text = p.text({"text": text}, "text", _("回答"), max_length=10000)
@@ -450,12 +452,7 @@ def problem_add(
     deadline = p.date(fields, "deadline", _("整改时限"))
     if deadline and deadline < timezone.localdate():
         p.add("deadline", _("整改时限不能早于今天"), deadline)
-    ids = set()
-    for raw in reviewees or ():
-        try:
-            ids.add(int(raw))
-        except (TypeError, ValueError):
-            ids.add(-1)
+    ids = {_id(raw) or -1 for raw in reviewees or ()}
     chosen = list(
         ReviewedSecretary.objects.filter(session=session, pk__in=ids)
         .select_related("organization", "organization__parent")

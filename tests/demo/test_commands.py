@@ -232,8 +232,13 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
     from ledgers.models import EvidenceFile, Pairing, Rectification, SupervisionVisit
 
     assert SupervisionVisit.objects.count() == 73
-    # The follow-up's own entries (the 软弱涣散 整顿 entries are organization health's).
-    entries = list(Rectification.objects.exclude(source=Rectification.Source.WEAK_LAX))
+    # The follow-up's own entries (the 软弱涣散 整顿 entries are organization health's, the
+    # 述职评议 ones the secretaries' review's).
+    entries = list(
+        Rectification.objects.exclude(
+            source__in=[Rectification.Source.WEAK_LAX, Rectification.Source.REVIEW]
+        )
+    )
     assert len(entries) == 18
     statuses = {e.effective_status for e in entries}
     assert statuses == {"open", "in_progress", "closed", "overdue"}

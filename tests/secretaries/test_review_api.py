@@ -139,7 +139,9 @@ def test_the_whole_review_through_the_api(
     )
     assert bad.status_code == 400 and problems(bad)[0]["field"] == "reviewees"
     # A township sees the problems naming it; the county all.
-    assert len(api.as_(assessor_a).get(f"{s}problems/").json()) == 1
+    seen = api.as_(assessor_a).get(f"{s}problems/").json()
+    assert len(seen) == 1 and seen[0]["organizations"] == [township_a.name]
+    assert [e["organization"] for e in seen[0]["rectifications"]] == [township_a.name]
     with django_assert_max_num_queries(10):
         detail = api.as_(county_admin).get(s).json()
     result = {r["organization"]: r for r in detail["results"]}[township_a.pk]
