@@ -463,3 +463,43 @@ def test_a_project_visit_may_name_a_spot_check(
         services.visit_add(actor=county_admin, project=approved_a, **visit, spot_check=in_b.pk)
     assert fields_of(bad) == ["spot_check"]
     assert services.visit_add(actor=county_admin, project=approved_a, **visit).spot_check is None
+
+
+def test_a_village_secretary_in_its_townships_review(
+    assessor_a, assessor_b, secretary_a1, county_admin, village_a1, village_a2, year
+):
+    session = services.session_create(
+        actor=assessor_a, level="village", year=year, title="村书记述职", held_on="2024-01-10"
+    )
+    mine = reviewee_of(session, village_a1)
+    assert list(selectors.sessions_for_user(secretary_a1)) == [session]
+    assert list(selectors.sessions_for_user(assessor_b)) == []
+    assert [r.organization for r in selectors.reviewees_for_user(secretary_a1, session)] == [
+        village_a1
+    ]
+    with pytest.raises(Http404):
+        selectors.reviewee_get_for_user(user=secretary_a1, pk=reviewee_of(session, village_a2).pk)
+    services.report_save(actor=secretary_a1, reviewee=mine, report="村书记述职报告")
+    with pytest.raises(NotPermitted):
+        services.report_save(
+            actor=secretary_a1, reviewee=reviewee_of(session, village_a2), report="x"
+        )
+    services.session_open(actor=assessor_a, session=session)
+    with pytest.raises(NotPermitted):
+        services.score_add(
+            actor=secretary_a1, reviewee=mine, group="public", reviewer="x", score="90"
+        )
+    with pytest.raises(NotPermitted):  # the county reads village-level sessions, not runs them
+        services.score_add(
+            actor=county_admin, reviewee=mine, group="public", reviewer="x", score="90"
+        )
+    problem = services.problem_add(
+        actor=assessor_a,
+        session=session,
+        kind="individual",
+        text="三会一课不规范",
+        measures="规范记录",
+        deadline=LATER,
+        reviewees=[mine.pk],
+    )
+    assert problem.rectifications.get().organization == village_a1
