@@ -24,7 +24,7 @@ from ledgers.models import SupervisionVisit
 from organizations.initials import name_initials
 from organizations.models import Department, Organization, Role, User
 from orghealth.models import HealthSettings
-from secretaries.models import ProjectOption
+from secretaries.models import ProjectOption, ReviewSession
 from stars.models import PointsTable
 
 from .fairness import build_fairness
@@ -32,6 +32,7 @@ from .followup import build_followup
 from .groups import seed_groups
 from .health import build_health
 from .history import build_history
+from .reviews import build_reviews
 from .secretaries import build_secretary_projects
 from .stars import build_star_links, build_stars
 
@@ -175,6 +176,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
             build_health(county, townships, users, seed=seed)
         if not ProjectOption.objects.filter(county=county).exists():
             build_secretary_projects(county, townships, users, seed=seed)
+        if not ReviewSession.objects.filter(county=county).exists():
+            build_reviews(county, townships, users, seed=seed)
         if not PointsTable.objects.filter(county=county).exists():
             build_stars(county, townships, users, seed=seed)
             build_star_links(county, townships, users, seed=seed)

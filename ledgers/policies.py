@@ -3,7 +3,7 @@ reads are scoped by the selectors (out of scope is a 404 before these are asked)
 
 from __future__ import annotations
 
-from organizations.models import Organization, Role, User
+from organizations.models import TOWNSHIP_KINDS, Organization, Role, User
 
 from .models import Rectification
 
@@ -30,15 +30,25 @@ EVIDENCE_WRITERS = (
 )
 
 
-def county_of(village: Organization) -> int | None:
-    township = village.parent
+def county_of(organization: Organization) -> int | None:
+    """The county of a village, or of a township (whose ledger entries come from its
+    secretary's 述职评议 only)."""
+    if organization.kind in TOWNSHIP_KINDS:
+        return organization.parent_id
+    township = organization.parent
     return township.parent_id if township is not None else None
 
 
 def in_reach(user: User, village: Organization) -> bool:
-    """The village is the user's own (secretary), of their township (assessor) or county."""
+    """The village is the user's own (secretary), of their township (assessor) or county. A
+    township's own entry is in reach of its county's staff and of that township's users; no
+    village secretary reaches it."""
     if not user.is_active or user.county_id is None or county_of(village) != user.county_id:
         return False
+    if village.kind in TOWNSHIP_KINDS:
+        if user.role == Role.TOWNSHIP_ASSESSOR:
+            return village.pk == user.organization_id
+        return user.role != Role.VILLAGE_SECRETARY
     if user.role == Role.TOWNSHIP_ASSESSOR:
         return village.parent_id == user.organization_id
     if user.role == Role.VILLAGE_SECRETARY:

@@ -19,7 +19,7 @@ from assessments.selectors import (
     objections_for_user,
 )
 from indicators.models import Category, Item
-from organizations.models import Role, User
+from organizations.models import TOWNSHIP_KINDS, Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES, village_scope_q, villages_for_user
 from starrating.errors import InvalidInput
 
@@ -52,12 +52,28 @@ def overdue_q(today: datetime.date) -> Q:
     return Q(deadline__lt=today) & ~Q(status=Rectification.Status.CLOSED)
 
 
+def ledger_scope_q(user: User) -> Q:
+    """The rectifications ``user`` may see: their villages' (``village_scope_q``) and, since
+    township secretaries' 述职评议 problems go on the ledger, the township entries of their
+    county (county-wide roles, evaluators) or their own township (township assessor)."""
+    villages = village_scope_q(user, prefix="organization__")
+    if not user.is_authenticated or not user.is_active or user.organization_id is None:
+        return villages
+    if user.role in COUNTY_WIDE_ROLES or user.role == Role.EVALUATOR:
+        return villages | Q(
+            organization__kind__in=TOWNSHIP_KINDS, organization__parent_id=user.organization_id
+        )
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return villages | Q(organization_id=user.organization_id)
+    return villages
+
+
 def rectifications_for_user(
     user: User, *, today: datetime.date | None = None
 ) -> QuerySet[Rectification]:
     today = today or timezone.localdate()
     return (
-        Rectification.objects.filter(village_scope_q(user, prefix="organization__"))
+        Rectification.objects.filter(ledger_scope_q(user))
         .annotate(
             overdue=Case(
                 When(overdue_q(today), then=Value(True)),
@@ -95,7 +111,7 @@ def rectifications_filtered(
     today = today or timezone.localdate()
     qs = rectifications_for_user(user, today=today)
     if township:
-        qs = qs.filter(organization__parent_id=township)
+        qs = qs.filter(Q(organization__parent_id=township) | Q(organization_id=township))
     if village:
         qs = qs.filter(organization_id=village)
     if status == OVERDUE:
@@ -119,7 +135,7 @@ def ledger_counts(user: User, *, today: datetime.date | None = None) -> dict[str
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=7)
     closed = Q(status=Rectification.Status.CLOSED)
-    counts = Rectification.objects.filter(village_scope_q(user, prefix="organization__")).aggregate(
+    counts = Rectification.objects.filter(ledger_scope_q(user)).aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=closed),
         overdue=Count("pk", filter=overdue_q(today)),

@@ -1,21 +1,34 @@
-"""Reads of secretary projects, scoped by the user asking: a township sees its own committee's
-projects only; another township's or county's project is a 404."""
+"""Reads of secretary projects and 述职评议, scoped by the user asking: a township sees its own
+committee's projects only; another township's or county's project or session is a 404."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assessments.models import SpotCheck
+from ledgers.models import Rectification
 from organizations.models import TOWNSHIP_KINDS, Organization, Role, User
 
-from . import rules
-from .models import ProgressReport, ProjectOption, SecretaryProject
+from . import policies, rules
+from .models import (
+    ProgressReport,
+    ProjectOption,
+    ReviewedSecretary,
+    ReviewProblem,
+    ReviewQuestion,
+    ReviewScore,
+    ReviewSession,
+    SecretaryProject,
+)
+from .models.reviews import Grade
 
 
 def due_day() -> int:
@@ -67,6 +80,15 @@ def project_get_for_user(*, user: User, pk) -> SecretaryProject:
     if project is None:
         raise Http404(_("书记项目不存在。"))
     return project
+
+
+def project_spot_checks(project: SecretaryProject) -> QuerySet[SpotCheck]:
+    """The assessment spot checks (三随机) of the committee's villages a visit may name."""
+    return (
+        SpotCheck.objects.filter(assessment__organization__parent_id=project.committee_id)
+        .select_related("assessment__organization", "assessment__round")
+        .order_by("-assessment__round__year", "draw__superseded_at", "position")
+    )
 
 
 @dataclass(frozen=True)
@@ -122,3 +144,191 @@ def dashboard(user: User, *, year: int, today: datetime.date) -> dict:
         "late": late,
         "townships": [dict(v, id=k) for k, v in sorted(townships.items())],
     }
+
+
+# --- 述职评议考核 ------------------------------------------------------------------------------
+
+
+def _session_scope(user: User) -> Q:
+    """County admin and auditor: every session of their county; a township: the county's
+    township-level sessions (its own row only, below) and its own village-level ones; a village
+    secretary: its township's village-level sessions (its own row only)."""
+    if not user.is_authenticated or not user.is_active or user.county_id is None:
+        return Q(pk__in=[])
+    county = Q(county_id=user.county_id)
+    if user.role in (Role.COUNTY_ADMIN, Role.AUDITOR):
+        return county
+    if user.role == Role.TOWNSHIP_ASSESSOR:
+        return county & (Q(level="township") | Q(organizer_id=user.organization_id))
+    if user.role == Role.VILLAGE_SECRETARY and user.organization is not None:
+        return county & Q(level="village", organizer_id=user.organization.parent_id)
+    return Q(pk__in=[])
+
+
+def sessions_for_user(user: User, *, year: int | None = None) -> QuerySet[ReviewSession]:
+    qs = ReviewSession.objects.filter(_session_scope(user)).select_related("organizer")
+    return qs.filter(year=year) if year else qs
+
+
+def session_get_for_user(*, user: User, pk) -> ReviewSession:
+    session = sessions_for_user(user).filter(pk=pk).first()
+    if session is None:
+        raise Http404(_("述职评议不存在。"))
+    return session
+
+
+def _sees_every_reviewee(user: User, session: ReviewSession) -> bool:
+    return user.role in (Role.COUNTY_ADMIN, Role.AUDITOR) or policies.can_manage_review(
+        user, session
+    )
+
+
+def reviewees_for_user(user: User, session: ReviewSession) -> QuerySet[ReviewedSecretary]:
+    """The session's secretaries the user may see: all for the organizer, the county admin
+    and the auditor; a reviewed organization sees only its own secretary."""
+    qs = ReviewedSecretary.objects.filter(session=session).select_related("organization")
+    if not _sees_every_reviewee(user, session):
+        qs = qs.filter(organization_id=user.organization_id)
+    return qs.prefetch_related(
+        Prefetch("scores", queryset=ReviewScore.objects.order_by("group", "pk")),
+        Prefetch("problems", queryset=ReviewProblem.objects.order_by("pk")),
+        "checks",
+    )
+
+
+def reviewee_get_for_user(*, user: User, pk) -> ReviewedSecretary:
+    reviewee = (
+        ReviewedSecretary.objects.filter(pk=pk, session__in=sessions_for_user(user))
+        .select_related("session", "organization", "session__organizer")
+        .first()
+    )
+    if reviewee is None or not (
+        _sees_every_reviewee(user, reviewee.session)
+        or reviewee.organization_id == user.organization_id
+    ):
+        raise Http404(_("述职书记不存在。"))
+    return reviewee
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """One secretary's result: live from the scores while the session is open, frozen once it
+    is closed (docs/scoring.md §11)."""
+
+    reviewee: ReviewedSecretary
+    averages: dict[str, Decimal | None]
+    counts: dict[str, int]
+    score: Decimal | None
+    score_grade: str
+    grade: str
+    project_grades: list[str]
+
+    @property
+    def grade_label(self) -> str:
+        return str(Grade(self.grade).label) if self.grade else ""
+
+    @property
+    def score_grade_label(self) -> str:
+        return str(Grade(self.score_grade).label) if self.score_grade else ""
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.grade) and self.grade != self.score_grade
+
+
+def project_grades_of(session: ReviewSession, organization_ids) -> dict[int, list[str]]:
+    """The year's 书记项目 year-end grades of each committee (township-level sessions only)."""
+    grades: dict[int, list[str]] = defaultdict(list)
+    if session.level != ReviewSession.Level.TOWNSHIP:
+        return grades
+    for committee, grade in SecretaryProject.objects.filter(
+        committee_id__in=list(organization_ids), year=session.year, status="graded"
+    ).values_list("committee_id", "grade"):
+        grades[committee].append(grade)
+    return grades
+
+
+def results(session: ReviewSession, reviewees) -> list[ReviewResult]:
+    """Each reviewee's result (the scores prefetched: two queries whatever their number)."""
+    reviewees = list(reviewees)
+    projects = project_grades_of(session, [r.organization_id for r in reviewees])
+    out = []
+    for r in reviewees:
+        by_group: dict[str, list[Decimal]] = {g: [] for g in rules.GROUPS}
+        for s in r.scores.all():
+            by_group[s.group].append(s.score)
+        mine = projects.get(r.organization_id, [])
+        if session.is_closed:
+            score, score_grade, grade = r.score, r.score_grade, r.grade
+        else:
+            score, score_grade, grade = rules.review_grade(
+                by_group,
+                session.weights,
+                **session.thresholds,
+                project_grades=mine,
+                caps=session.caps,
+            )
+        out.append(
+            ReviewResult(
+                reviewee=r,
+                averages={
+                    g: (
+                        avg.quantize(rules.CENT)
+                        if (avg := rules.group_average(v)) is not None
+                        else None
+                    )
+                    for g, v in by_group.items()
+                },
+                counts={g: len(v) for g, v in by_group.items()},
+                score=score,
+                score_grade=score_grade,
+                grade=grade,
+                project_grades=mine,
+            )
+        )
+    return out
+
+
+def grade_counts(found: list[ReviewResult]) -> dict[str, int]:
+    counts = {g: 0 for g in rules.GRADES}
+    for r in found:
+        if r.grade:
+            counts[r.grade] += 1
+    return counts
+
+
+def problems_for_user(user: User, session: ReviewSession) -> QuerySet[ReviewProblem]:
+    """The session's problems the user may see (a reviewed organization: those naming it),
+    with their ledger entries for the 销号 tally."""
+    qs = ReviewProblem.objects.filter(session=session)
+    reviewees = ReviewedSecretary.objects.select_related("organization")
+    entries = Rectification.objects.select_related("organization")
+    if not _sees_every_reviewee(user, session):
+        # A common problem shows its own organization only: nothing of another township's.
+        own = user.organization_id
+        qs = qs.filter(reviewees__organization_id=own)
+        reviewees = reviewees.filter(organization_id=own)
+        entries = entries.filter(organization_id=own)
+    return qs.prefetch_related(
+        Prefetch("reviewees", queryset=reviewees),
+        Prefetch("rectifications", queryset=entries),
+    ).distinct()
+
+
+def questions_for(session: ReviewSession, reviewee: ReviewedSecretary) -> list[ReviewQuestion]:
+    kind = reviewee.organization.kind
+    return [q for q in session.questions.all() if q.asks(reviewee, kind)]
+
+
+def spot_checks_for(reviewee: ReviewedSecretary) -> QuerySet[SpotCheck]:
+    """The assessment spot checks (三随机) of the reviewed organization's villages, current
+    draws first, that an on-site check may be linked to."""
+    org = reviewee.organization
+    village = Q(assessment__organization_id=org.pk)
+    if org.kind in TOWNSHIP_KINDS:
+        village = Q(assessment__organization__parent_id=org.pk)
+    return (
+        SpotCheck.objects.filter(village, assessment__round__county_id=reviewee.session.county_id)
+        .select_related("assessment__organization", "assessment__round", "draw")
+        .order_by("-assessment__round__year", "draw__superseded_at", "position")
+    )

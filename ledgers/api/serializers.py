@@ -28,7 +28,7 @@ class NoteSerializer(serializers.ModelSerializer):
 class RectificationSerializer(serializers.ModelSerializer):
     organization_code = serializers.CharField(source="organization.code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    township_name = serializers.CharField(source="organization.parent.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
     effective_status = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Finding
 from indicators.models import Category, Item
-from organizations.models import Organization
+from organizations.models import TOWNSHIP_KINDS, Organization
 
 OVERDUE = "overdue"
 OVERDUE_LABEL = _("已逾期")
@@ -36,7 +36,10 @@ class Rectification(models.Model):
         WEAK_ITEM = "weak_item", _("弱项指标")
         VISIT = "visit", _("督导发现")
         WEAK_LAX = "weak_lax", _("软弱涣散整顿")
+        REVIEW = "review", _("述职评议")
 
+    # A village or community; a township or street only for problems of its secretary's 述职评议
+    # (source "review", issue 16).
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("村（社区）"),
@@ -136,6 +139,12 @@ class Rectification(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def township(self) -> Organization:
+        """The township the entry belongs to: its own organization when that is a township."""
+        org = self.organization
+        return org if org.kind in TOWNSHIP_KINDS else org.parent
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Past the deadline and not closed: due on the deadline day, overdue the day after."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Finding
 from indicators.models import Category, Item
-from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, AuditLog, Organization, User
 from organizations.services import audit_record
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
@@ -95,10 +95,12 @@ def rectification_create(
     ip: str | None = None,
     **fields,
 ) -> Rectification:
-    """Put a weakness of one village on the ledger."""
+    """Put a weakness of one village on the ledger (or of one township, for a problem of its
+    secretary's 述职评议: source "review" only)."""
     if not policies.can_record_ledger(actor, organization):
         raise NotPermitted(_("您无权为该村建立整改台账。"))
-    if organization.kind not in VILLAGE_KINDS:
+    township_review = organization.kind in TOWNSHIP_KINDS and source == Rectification.Source.REVIEW
+    if organization.kind not in VILLAGE_KINDS and not township_review:
         raise InvalidInput(
             _("只能为村（社区）建立整改台账。"),
             [{"field": "organization", "message": _("只能为村（社区）建立整改台账")}],

@@ -197,11 +197,11 @@ def _ledger(c: _Collector, today: datetime.date) -> None:
         overdue = e.is_overdue(today)
         users = [
             *secretaries.get(org.pk, []),
-            *assessors.get(org.parent_id, []),
+            *assessors.get(e.township.pk, []),
             leaders.get(org.pk),
         ]
         if overdue:
-            overdue_by_county[org.parent.parent_id] += 1
+            overdue_by_county[e.township.parent_id] += 1
             kind, key = Reminder.Kind.LEDGER_OVERDUE, f"overdue:{e.pk}"
             text = _("%(org)s的整改事项已逾期%(n)s天：%(p)s") % {
                 "org": org.name,

@@ -36,7 +36,7 @@ class ProgressReportWriteSerializer(serializers.Serializer):
 class ProjectVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectVisit
-        fields = ["id", "visited_on", "method", "visitors", "findings"]
+        fields = ["id", "visited_on", "method", "visitors", "findings", "spot_check"]
 
 
 class ProjectVisitWriteSerializer(serializers.Serializer):
@@ -44,6 +44,13 @@ class ProjectVisitWriteSerializer(serializers.Serializer):
     method = serializers.CharField(max_length=12)
     visitors = serializers.CharField(max_length=200)
     findings = serializers.CharField(max_length=5000)
+    spot_check = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text="本乡镇（街道）某村的三随机核查记录 id（可选）",
+    )
 
 
 class ProjectSerializer(serializers.ModelSerializer):

@@ -134,7 +134,8 @@ def _detail_context(request, project) -> dict:
     return {
         "project": project,
         "late": selectors.lateness(project, today=timezone.localdate()),
-        "visits": project.visits.all(),
+        "visits": project.visits.select_related("spot_check__assessment__organization"),
+        "spot_checks": list(selectors.project_spot_checks(project)[:50]),
         "grades": SecretaryProject.Grade.choices,
         "methods": ProjectVisit.Method.choices,
         "may_manage": policies.can_manage(request.user),
@@ -235,7 +236,7 @@ def project_visit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             project=p,
             ip=client_ip(request),
-            **_fields(request, ("visited_on", "method", "visitors", "findings")),
+            **_fields(request, ("visited_on", "method", "visitors", "findings", "spot_check")),
         ),
         _("已登记项目走访。"),
     )

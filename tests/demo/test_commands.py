@@ -232,8 +232,13 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
     from ledgers.models import EvidenceFile, Pairing, Rectification, SupervisionVisit
 
     assert SupervisionVisit.objects.count() == 73
-    # The follow-up's own entries (the 软弱涣散 整顿 entries are organization health's).
-    entries = list(Rectification.objects.exclude(source=Rectification.Source.WEAK_LAX))
+    # The follow-up's own entries (the 软弱涣散 整顿 entries are organization health's, the
+    # 述职评议 ones the secretaries' review's).
+    entries = list(
+        Rectification.objects.exclude(
+            source__in=[Rectification.Source.WEAK_LAX, Rectification.Source.REVIEW]
+        )
+    )
     assert len(entries) == 18
     statuses = {e.effective_status for e in entries}
     assert statuses == {"open", "in_progress", "closed", "overdue"}
@@ -623,3 +628,35 @@ def test_load_catalogue_loads_the_real_file_once(tmp_path):
     assert out.getvalue().count("65 项指标，另有 13 项否决和减星事项") == 2
     with pytest.raises(CommandError):
         call_command("load_catalogue", str(tmp_path / "missing.json"))
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_secretary_review_in_the_hanzhong_shape(demo):
+    """Last year's township-secretary review, closed: every secretary scored by all three
+    groups and graded (all four grades), 3 common and 8 individual problems on the ledger (one
+    entry per organization concerned, some closed), on-site checks linked to spot checks; this
+    year's village review open for the demo village's township."""
+    from django.utils import timezone
+
+    from ledgers.models import Rectification
+    from secretaries import rules, selectors
+    from secretaries.models import ReviewSession
+
+    year = timezone.localdate().year
+    session = ReviewSession.objects.get(county__code=DEMO_COUNTY, level="township")
+    assert session.year == year - 1 and session.status == "closed"
+    admin = User.objects.get(username="county_admin")
+    results = selectors.results(session, selectors.reviewees_for_user(admin, session))
+    assert len(results) == 6
+    assert all(min(r.counts.values()) >= 3 for r in results)
+    by_score = {g: sum(1 for r in results if r.score_grade == g) for g in rules.GRADES}
+    assert by_score == {"excellent": 3, "good": 1, "fair": 1, "poor": 1}
+    assert all(n >= 1 for n in selectors.grade_counts(results).values())  # all four grades
+    assert session.problems.filter(kind="common").count() == 3
+    assert session.problems.filter(kind="individual").count() == 8
+    entries = Rectification.objects.filter(source="review")
+    assert entries.count() == 21 and entries.filter(status="closed").exists()
+    assert entries.filter(organization__kind__in=["township", "street"]).count() == 21
+    assert session.reviewees.filter(checks__spot_check__isnull=False).exists()
+    village = ReviewSession.objects.get(county__code=DEMO_COUNTY, level="village")
+    assert village.status == "open" and village.reviewees.exclude(report="").exists()

@@ -48,3 +48,27 @@ def approved_a(county_admin, assessor_a, options, project_a):
 @pytest.fixture
 def project_b(assessor_b, options):
     return claim(assessor_b, options["three"])
+
+
+# --- 述职评议 -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def review(county_admin, township_a, township_b, year):
+    """This year's township-secretary review of the county (townships A and B), in draft."""
+    return services.session_create(
+        actor=county_admin,
+        level="township",
+        year=year,
+        title=f"{year}年度乡镇党委书记抓基层党建述职评议考核",
+        held_on=timezone.localdate().isoformat(),
+    )
+
+
+@pytest.fixture
+def open_review(county_admin, review):
+    return services.session_open(actor=county_admin, session=review)
+
+
+def reviewee_of(session, organization):
+    return session.reviewees.get(organization=organization)

@@ -908,6 +908,15 @@ TABLE = [
         )
         for name in ("", "options/", "dashboard/", "export/")
     ],
+    # 述职评议 (secretaries' annual review): the county's readers and the village secretary
+    # (its township's village-level sessions; none here, so an empty list); the per-session and
+    # per-secretary routes walk the checklist in tests/secretaries/test_review_api.py.
+    Row(
+        "secretary reviews list",
+        "get",
+        "/api/v1/secretary-reviews/",
+        {r: (200, 200) for r in ("secretary_a1", *SP_READ)},
+    ),
     # 创星晋级: the county's readers (scoped lists); other roles 403.
     *[
         Row(f"stars {name}", "get", f"/api/v1/stars/{name}", STARS_READ)
@@ -1228,6 +1237,21 @@ def test_every_route_is_in_the_table():
         "secretary-projects/<id:pk>/reports/",
         "secretary-projects/<id:pk>/visits/",
         "secretary-projects/<id:pk>/grade/",
+        # Per-session and per-secretary routes of 述职评议: their targets are a session and a
+        # reviewed secretary, not the table's village; tests/secretaries/test_review_api.py and
+        # test_review_services.py walk each (other township / county 404, wrong role 403, bad
+        # input 400 naming the field, the closed session 409, 405).
+        "secretary-reviews/<id:pk>/",
+        "secretary-reviews/<id:pk>/open/",
+        "secretary-reviews/<id:pk>/close/",
+        "secretary-reviews/<id:pk>/questions/",
+        "secretary-reviews/<id:pk>/problems/",
+        "secretary-reviews/<id:pk>/export/",
+        "secretary-reviews/secretaries/<id:pk>/",
+        "secretary-reviews/secretaries/<id:pk>/report/",
+        "secretary-reviews/secretaries/<id:pk>/answers/",
+        "secretary-reviews/secretaries/<id:pk>/scores/",
+        "secretary-reviews/secretaries/<id:pk>/checks/",
         # 创星晋级's writes and its records by id: their targets are members, entries and tables,
         # not the table's village; tests/stars/test_api.py and test_outcomes.py walk the
         # checklist for each (other township / county 404, wrong role 403, 400, 405).

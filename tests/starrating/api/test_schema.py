@@ -153,6 +153,10 @@ def fuzz_world(
 
     option = sp_services.option_create(actor=county_admin, year=2024, title="t", kind="optional")
     project = sp_services.project_claim(actor=assessor_a, option=option, goal="g", plan="p")
+    review = sp_services.session_create(
+        actor=county_admin, level="township", year=2024, title="t", held_on="2024-01-20"
+    )
+    sp_services.session_open(actor=county_admin, session=review)
     editable = catalogue_copy(actor=maintainer, catalogue=catalogue, name="2025版", year=2025)
     # A succeeded organization-import preview of the county admin (its upload to confirm, a
     # result file to download), so the jobs' operations reach their validation.
@@ -225,6 +229,8 @@ def fuzz_world(
             "/api/v1/health/members/": member.pk,
             "/api/v1/health/villages/": village_a1.pk,
             "/api/v1/secretary-projects/": project.pk,
+            "/api/v1/secretary-reviews/secretaries/": review.reviewees.first().pk,
+            "/api/v1/secretary-reviews/": review.pk,
             "/api/v1/stars/tables/": star_entry.table_id,
             "/api/v1/stars/entries/": star_entry.pk,
         },

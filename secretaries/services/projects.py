@@ -5,16 +5,18 @@ with their lateness (docs/scoring.md §10), random visits, and the year-end grad
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.models import SpotCheck
 from organizations.models import TOWNSHIP_KINDS, AuditLog, Organization, User
 from organizations.services import audit_record
 from orghealth.services.common import Problems, snapshot
 from starrating.errors import Conflict, InvalidInput, NotPermitted
 
-from . import policies, rules, selectors
-from .models import ProgressReport, ProjectOption, ProjectVisit, SecretaryProject
+from .. import policies, rules, selectors
+from ..models import ProgressReport, ProjectOption, ProjectVisit, SecretaryProject
 
 MAX_CLAIMS = 3
 PROJECT_FIELDS = ("secretary_name", "goal", "plan", "team")
@@ -292,19 +294,23 @@ def report_add(
 def visit_add(
     *, actor: User, project: SecretaryProject, ip: str | None = None, **fields
 ) -> ProjectVisit:
-    """随机调研走访 / 实地核查 by the county."""
+    """随机调研走访 / 实地核查 by the county; ``spot_check`` names the assessment spot check
+    (三随机) of one of the committee's villages the visit went with, if any."""
     if not policies.can_manage(actor):
         raise NotPermitted(_("只有县级管理员可以登记项目走访。"))
     if project.status not in (SecretaryProject.Status.APPROVED, SecretaryProject.Status.GRADED):
         raise Conflict(_("只有实施中的项目可以登记走访。"))
     p = Problems()
-    p.unknown(fields, ("visited_on", "method", "visitors", "findings"))
+    p.unknown(fields, ("visited_on", "method", "visitors", "findings", "spot_check"))
     visited_on = p.date(fields, "visited_on", _("走访日期"))
     method = p.choice(fields, "method", _("方式"), ProjectVisit.Method)
     visitors = p.text(fields, "visitors", _("走访人员"), max_length=200)
     findings = p.text(fields, "findings", _("走访情况"), max_length=5000)
     if visited_on and visited_on > timezone.localdate():
         p.add("visited_on", _("走访日期不能晚于今天"), visited_on)
+    spot_check = spot_check_of(
+        p, fields, Q(assessment__organization__parent_id=project.committee_id)
+    )
     p.raise_if_any(_("项目走访填写有误。"))
     with transaction.atomic():
         visit = ProjectVisit.objects.create(
@@ -313,16 +319,35 @@ def visit_add(
             method=method,
             visitors=visitors,
             findings=findings,
+            spot_check=spot_check,
             by=actor,
         )
         audit_record(
             actor=actor,
             action=AuditLog.Action.CREATE,
             obj=visit,
-            after=snapshot(visit, ("project", "visited_on", "method", "visitors")),
+            after=snapshot(visit, ("project", "visited_on", "method", "visitors", "spot_check")),
             ip=ip,
         )
     return visit
+
+
+def spot_check_of(p: Problems, fields: dict, where: Q) -> SpotCheck | None:
+    """The spot check named by ``fields["spot_check"]`` (an id, optional) if it is one of
+    ``where``; else a problem on the field."""
+    raw = fields.get("spot_check")
+    if raw in (None, ""):
+        return None
+    try:
+        pk = int(str(raw).strip())
+    except (TypeError, ValueError):
+        pk = None
+    if pk is not None and not 0 < pk < 2**31:
+        pk = None
+    found = SpotCheck.objects.filter(where, pk=pk).first() if pk else None
+    if found is None:
+        p.add("spot_check", _("不是本单位所辖村的三随机核查记录"), raw)
+    return found
 
 
 def project_grade(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import SpotCheck
 from organizations.models import Organization
 
 USER = settings.AUTH_USER_MODEL
@@ -198,6 +199,15 @@ class ProjectVisit(models.Model):
     method = models.CharField(_("方式"), max_length=12, choices=Method.choices)
     visitors = models.CharField(_("走访人员"), max_length=200)
     findings = models.TextField(_("走访情况"))
+    spot_check = models.ForeignKey(
+        SpotCheck,
+        verbose_name=_("三随机核查记录"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("本乡镇（街道）某村的三随机核查，走访结合该次核查进行时填写"),
+    )
     by = models.ForeignKey(
         USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -1,0 +1,26 @@
+"""Models of the secretary's year: 书记项目 (``projects``) and 述职评议考核 (``reviews``)."""
+
+from .projects import ProgressReport, ProjectOption, ProjectVisit, SecretaryProject
+from .reviews import (
+    OnSiteCheck,
+    ReviewAnswer,
+    ReviewedSecretary,
+    ReviewProblem,
+    ReviewQuestion,
+    ReviewScore,
+    ReviewSession,
+)
+
+__all__ = [
+    "OnSiteCheck",
+    "ProgressReport",
+    "ProjectOption",
+    "ProjectVisit",
+    "ReviewAnswer",
+    "ReviewProblem",
+    "ReviewQuestion",
+    "ReviewScore",
+    "ReviewSession",
+    "ReviewedSecretary",
+    "SecretaryProject",
+]
