@@ -60,7 +60,7 @@ def write_ledger_sheet(
         row = 2 + n
         notes = list(entry.notes.all())
         put(ws, row, 0, n, fmt["int"])
-        put(ws, row, 1, org.parent.name if org.parent else "", fmt["text"])
+        put(ws, row, 1, entry.township.name if org.parent else "", fmt["text"])
         put(ws, row, 2, org.name, fmt["text"])
         put(ws, row, 3, entry.problem, fmt["text"])
         put(ws, row, 4, entry.get_source_display(), fmt["text"])

@@ -45,6 +45,30 @@ def test_export_is_scoped_and_puts_overdue_first(
     assert [ws["D5"].value, ws["J5"].value, ws["L5"].value] == ["later", "已销号", "组织部管理员"]
 
 
+def test_a_township_entry_is_listed_under_its_own_township(
+    tmp_path, assessor_a, county_admin, township_a, village_a1
+):
+    """A 述职评议 entry of a township itself (issue 16): its township column is the township,
+    not the county above it."""
+    _entry(assessor_a, village_a1, "village", "2026-12-31")
+    services.rectification_create(
+        actor=county_admin,
+        organization=township_a,
+        source=Rectification.Source.REVIEW,
+        problem="township",
+        measures="m",
+        deadline="2026-12-31",
+        responsible_person="r",
+    )
+    ledger.ledger_export(tmp_path / "l.xlsx", user=county_admin, on=datetime.date(2026, 6, 1))
+    ws = openpyxl.load_workbook(tmp_path / "l.xlsx")["整改台账"]
+    rows = {ws[f"D{r}"].value: (ws[f"B{r}"].value, ws[f"C{r}"].value) for r in (4, 5)}
+    assert rows == {
+        "village": (township_a.name, village_a1.name),
+        "township": (township_a.name, township_a.name),
+    }
+
+
 def test_export_job_from_the_page(
     client, assessor_a, village_a1, secretary_a1, media_root, django_capture_on_commit_callbacks
 ):
