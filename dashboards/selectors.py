@@ -32,7 +32,7 @@ from assessments.selectors import (
 )
 from indicators.models import Item
 from ledgers import selectors as ledger_selectors
-from organizations.models import Organization, Role, User
+from organizations.models import Organization, RatingTarget, Role, User
 from organizations.selectors import (
     COUNTY_WIDE_ROLES,
     counties_for_user,
@@ -166,7 +166,13 @@ def _add_counts(total: dict, counts: dict) -> None:
 
 def _whole_townships(user: User, round_: Round) -> QuerySet[Organization] | None:
     """The townships the user sees whole (county-wide roles, a township's assessor), or None
-    when the user sees only some villages (an evaluation group, a village)."""
+    when the user sees only some villages (an evaluation group, a village). A township round's
+    organizations hang off the county: its one group is the county, seen whole by county-wide
+    roles; a township's own reader counts its own result only."""
+    if round_.rates_townships:
+        if user.role in COUNTY_WIDE_ROLES and user.organization_id == round_.county_id:
+            return Organization.objects.filter(pk=round_.county_id)
+        return None
     if user.role in COUNTY_WIDE_ROLES and user.organization_id == round_.county_id:
         return townships_in_county(round_.county_id)
     if user.role == Role.TOWNSHIP_ASSESSOR:
@@ -422,7 +428,7 @@ def region_years(user: User) -> list[int]:
     """The years of the rounds of the user's counties, latest first."""
     return sorted(
         set(
-            Round.objects.filter(county__in=counties_for_user(user))
+            Round.objects.filter(county__in=counties_for_user(user), target=RatingTarget.VILLAGE)
             .order_by()
             .values_list("year", flat=True)
         ),
@@ -439,9 +445,10 @@ def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
     counties = list(counties_for_user(user).order_by("code").values_list("pk", "code", "name"))
     rounds = {
         r.county_id: r
-        for r in Round.objects.filter(county_id__in=[c[0] for c in counties], year=year).exclude(
-            status=Round.Status.DRAFT
-        )
+        # The village ratings: a county's township round (镇街) is not a column of the roll-up.
+        for r in Round.objects.filter(
+            county_id__in=[c[0] for c in counties], year=year, target=RatingTarget.VILLAGE
+        ).exclude(status=Round.Status.DRAFT)
     }
     rows: dict[int, dict] = {}
     for pk, code, name in counties:
