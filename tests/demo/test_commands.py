@@ -252,9 +252,7 @@ def test_seed_demo_publishes_the_township_round_as_in_hunjiang(demo, tmp_path):
         assert a.level == expected[a.organization.code]["level"], a.organization.code
     # The export command reads it with --target township; the village round stays the default.
     path = tmp_path / "townships.json"
-    call_command(
-        "export_results", "--round", "2024", "--target", "township", "--output", str(path)
-    )
+    call_command("export_results", "--round", "2024", "--target", "township", "--output", str(path))
     exported = json.loads(path.read_text(encoding="utf-8"))
     assert len(exported) == 6 and sorted(r["level"] for r in exported) == [2, 2, 3, 3, 3, 3]
 
