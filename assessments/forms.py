@@ -149,6 +149,8 @@ class RoundForm(forms.ModelForm):
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
+        # Left out (an older client, a test): a village round, the default.
+        self.fields["target"].required = False
         if creating:
             self.fields["year"].initial = timezone.localdate().year
             self.fields["year"].validators.append(MinValueValidator(2000))
@@ -208,6 +210,6 @@ class RoundForm(forms.ModelForm):
     def rule_fields(self) -> dict:
         """The cleaned values for the services, keyed as their keyword arguments."""
         fields = {k: v for k, v in self.cleaned_data.items() if k not in ("year", "catalogue")}
-        if "target" in self.fields and self.fields["target"].disabled:
+        if "target" in self.fields and (self.fields["target"].disabled or not fields.get("target")):
             fields.pop("target", None)
         return fields

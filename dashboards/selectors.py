@@ -362,10 +362,12 @@ def _weakest_items_of(catalogue_ids: set[int], sums: dict[str, list], *, limit: 
 
 
 def current_round_for_user(user: User) -> Round | None:
-    """The latest round still under way, else the latest one."""
+    """The latest round still under way, else the latest one; of one year's two, the village
+    round before the township one ("village" sorts after "township", hence ``-target``)."""
     rounds = rounds_for_user(user).exclude(status=Round.Status.ARCHIVED)
-    active = rounds.exclude(status=Round.Status.PUBLISHED).order_by("-year").first()
-    return active or rounds.order_by("-year").first()
+    order = ("-year", "-target")
+    active = rounds.exclude(status=Round.Status.PUBLISHED).order_by(*order).first()
+    return active or rounds.order_by(*order).first()
 
 
 def sheet_todo(user: User, round_: Round, stage: str) -> list[dict]:

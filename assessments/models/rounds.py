@@ -243,6 +243,16 @@ class Round(models.Model):
         return self.target == RatingTarget.TOWNSHIP
 
     @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages whose sheets this round enters, in order: a township round the county's
+        only; a village round the township's and the county's, after the villages' own if
+        the round has a self-assessment."""
+        if self.rates_townships:
+            return (Stage.COUNTY,)
+        first = (Stage.SELF,) if self.self_assessment_enabled else ()
+        return (*first, Stage.TOWNSHIP, Stage.COUNTY)
+
+    @property
     def rated_noun(self) -> str:
         """What the pages call one assessed organization: 村 or 镇街."""
         return str(_("镇街")) if self.rates_townships else str(_("村"))

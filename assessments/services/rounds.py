@@ -491,7 +491,8 @@ def round_create(
         )
     if Round.objects.filter(county=county, year=year, target=target).exists():
         raise InvalidInput(
-            _("%(y)s年度%(t)s评定轮次已存在。") % {"y": year, "t": RatingTarget(target).label},
+            _("%(y)s年度评定轮次已存在：每个区县每年只有一个%(t)s评定轮次。")
+            % {"y": year, "t": RatingTarget(target).label},
             [{"field": "year", "message": _("已存在")}],
         )
     if target == RatingTarget.TOWNSHIP:
@@ -550,7 +551,7 @@ def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields)
             county_id=round_.county_id, year=round_.year, target=fields["target"]
         ).exists():
             raise InvalidInput(
-                _("%(y)s年度%(t)s评定轮次已存在。")
+                _("%(y)s年度评定轮次已存在：每个区县每年只有一个%(t)s评定轮次。")
                 % {"y": round_.year, "t": RatingTarget(fields["target"]).label},
                 [{"field": "target", "message": _("已存在")}],
             )
