@@ -45,9 +45,7 @@ def township_assessment(round_: Round, township) -> Assessment:
 
 
 @pytest.fixture
-def township_round(
-    round_2024, county, county_admin, township_catalogue, township_a, township_b
-) -> Round:
+def tw_round(round_2024, county, county_admin, township_catalogue, township_a, township_b) -> Round:
     """The county's 2024 township round, opened (in county review), beside its village round."""
     round_ = services.round_create(
         actor=county_admin,
@@ -62,18 +60,18 @@ def township_round(
 
 
 @pytest.fixture
-def township_published(township_round, county_admin, township_catalogue, township_a, township_b):
+def tw_published(tw_round, county_admin, township_catalogue, township_a, township_b):
     """The township round scored by the county admin and published: township A with three
     category stars (总分 82 → band 4, 3 stars → level 3), township B with two (78 → level 2)."""
     for township, strong in ((township_a, ("ZZ", "ZJ", "FZ")), (township_b, ("ZL", "ZF"))):
         services.scores_save(
             actor=county_admin,
-            assessment=township_assessment(township_round, township),
+            assessment=township_assessment(tw_round, township),
             stage="county",
             scores=township_sheet(township_catalogue, strong),
             submit=True,
         )
-    services.round_advance(actor=county_admin, round_=township_round)
-    services.round_publish(actor=county_admin, round_=township_round)
-    township_round.refresh_from_db()
-    return township_round
+    services.round_advance(actor=county_admin, round_=tw_round)
+    services.round_publish(actor=county_admin, round_=tw_round)
+    tw_round.refresh_from_db()
+    return tw_round

@@ -50,22 +50,22 @@ def test_create_refuses_a_bad_target_and_a_catalogue_of_the_other_target(
     assert "不能用于镇街评定" in str(problems(wrong))
 
 
-def test_the_target_is_locked_after_opening(api, county_admin, township_round):
+def test_the_target_is_locked_after_opening(api, county_admin, tw_round):
     response = api.as_(county_admin).patch(
-        reverse("api-round", args=[township_round.pk]), {"target": "village"}, format="json"
+        reverse("api-round", args=[tw_round.pk]), {"target": "village"}, format="json"
     )
     assert response.status_code == 400
     errors = problems(response)
     assert errors[0]["field"] == "target" and "锁定" in errors[0]["message"]
     assert "评定对象" in response.json()["message"]
-    township_round.refresh_from_db()
-    assert township_round.target == "township"
+    tw_round.refresh_from_db()
+    assert tw_round.target == "township"
 
 
 def test_results_of_a_township_round_scoped(
-    api, county_admin, assessor_a, secretary_a1, county_admin2, township_published, township_a
+    api, county_admin, assessor_a, secretary_a1, county_admin2, tw_published, township_a
 ):
-    url = reverse("api-round-results", args=[township_published.pk])
+    url = reverse("api-round-results", args=[tw_published.pk])
     everything = api.as_(county_admin).get(url).json()["results"]
     assert sorted(r["level"] for r in everything) == [2, 3]
     own = api.as_(assessor_a).get(url).json()["results"]
@@ -75,9 +75,9 @@ def test_results_of_a_township_round_scoped(
 
 
 def test_the_dashboard_of_a_township_round(
-    api, county_admin, assessor_a, county_admin2, township_published
+    api, county_admin, assessor_a, county_admin2, tw_published
 ):
-    url = reverse("api-round-dashboard", args=[township_published.pk])
+    url = reverse("api-round-dashboard", args=[tw_published.pk])
     summary = api.as_(county_admin).get(url).json()
     assert summary["assessments"] == summary["rated"] == 2
     assert summary["levels"]["3"] == 1 and summary["levels"]["2"] == 1
@@ -87,11 +87,11 @@ def test_the_dashboard_of_a_township_round(
     assert api.as_(county_admin2).get(url).status_code == 404
 
 
-def test_the_annual_report_of_a_township_round(township_published, tmp_path):
+def test_the_annual_report_of_a_township_round(tw_published, tmp_path):
     path = tmp_path / "report.xlsx"
-    report.report_export(path, round_=township_published, on=date(2025, 1, 15))
+    report.report_export(path, round_=tw_published, on=date(2025, 1, 15))
     wb = openpyxl.load_workbook(path)
-    records = {r["organization_code"]: r for r in result_records(township_published)}
+    records = {r["organization_code"]: r for r in result_records(tw_published)}
     detail = wb["评分明细"]
     header = [c.value for c in detail[3]]
     assert header[1] == "区县" and header[3] == "镇街"

@@ -55,7 +55,7 @@ def test_an_unknown_target_is_refused_naming_the_field(county, county_admin, cat
 
 @pytest.mark.django_db
 def test_one_township_round_a_year_beside_the_village_round(
-    township_round, county, county_admin, township_catalogue
+    tw_round, county, county_admin, township_catalogue
 ):
     assert Round.objects.filter(county=county, year=2024).count() == 2
     with pytest.raises(InvalidInput) as exc:
@@ -98,14 +98,14 @@ def test_a_township_round_has_no_self_assessment_and_no_township_stage(
 
 @pytest.mark.django_db
 def test_opening_rates_the_active_townships_straight_in_the_county_stage(
-    township_round, township_a, township_b, village_a1, township2
+    tw_round, township_a, township_b, village_a1, township2
 ):
-    assert township_round.status == Round.Status.COUNTY_REVIEW
-    assert township_round.open_stage == "county" and township_round.stages == ("county",)
-    assert township_round.catalogue.is_frozen
-    rated = set(township_round.assessments.values_list("organization_id", flat=True))
+    assert tw_round.status == Round.Status.COUNTY_REVIEW
+    assert tw_round.open_stage == "county" and tw_round.stages == ("county",)
+    assert tw_round.catalogue.is_frozen
+    rated = set(tw_round.assessments.values_list("organization_id", flat=True))
     assert rated == {township_a.pk, township_b.pk}  # no village, nothing of the other county
-    assert set(rated_in_county(township_round.county_id, RatingTarget.TOWNSHIP)) == {
+    assert set(rated_in_county(tw_round.county_id, RatingTarget.TOWNSHIP)) == {
         township_a,
         township_b,
     }
@@ -129,16 +129,14 @@ def test_an_inactive_township_is_not_rated(county, county_admin, township_catalo
 
 
 @pytest.mark.django_db
-def test_the_target_is_locked_after_opening(township_round, county_admin):
+def test_the_target_is_locked_after_opening(tw_round, county_admin):
     with pytest.raises(InvalidInput) as exc:
-        services.round_update(
-            actor=county_admin, round_=township_round, target=RatingTarget.VILLAGE
-        )
+        services.round_update(actor=county_admin, round_=tw_round, target=RatingTarget.VILLAGE)
     assert "评定对象" in exc.value.message
     assert exc.value.errors[0]["field"] == "target"
     assert "锁定" in exc.value.errors[0]["message"]
-    township_round.refresh_from_db()
-    assert township_round.target == RatingTarget.TOWNSHIP
+    tw_round.refresh_from_db()
+    assert tw_round.target == RatingTarget.TOWNSHIP
 
 
 @pytest.mark.django_db
@@ -155,48 +153,44 @@ def test_the_target_may_change_while_a_draft(county, county_admin, township_cata
 
 
 @pytest.mark.django_db
-def test_only_the_county_stage_of_a_township_round_reopens(township_round, county_admin):
+def test_only_the_county_stage_of_a_township_round_reopens(tw_round, county_admin):
     with pytest.raises(Conflict):
-        services.round_reopen(
-            actor=county_admin, round_=township_round, stage="township", reason="补录"
-        )
-    services.round_reopen(actor=county_admin, round_=township_round, stage="county", reason="补录")
-    township_round.refresh_from_db()
-    assert township_round.status == Round.Status.COUNTY_REVIEW
+        services.round_reopen(actor=county_admin, round_=tw_round, stage="township", reason="补录")
+    services.round_reopen(actor=county_admin, round_=tw_round, stage="county", reason="补录")
+    tw_round.refresh_from_db()
+    assert tw_round.status == Round.Status.COUNTY_REVIEW
 
 
 # --- scored by the county, computed and published by the same engine ------------------------
 
 
 @pytest.mark.django_db
-def test_a_township_round_is_scored_computed_and_published(
-    township_published, township_a, township_b
-):
-    a = township_assessment(township_published, township_a)
-    b = township_assessment(township_published, township_b)
+def test_a_township_round_is_scored_computed_and_published(tw_published, township_a, township_b):
+    a = township_assessment(tw_published, township_a)
+    b = township_assessment(tw_published, township_b)
     # Rules 2–7 as for a village: A 18+18+18+14+14 = 82 → band 4, three stars → 3.
     assert a.total == Decimal("82.00") and a.band_level == 4
     assert a.stars_earned == ["ZZ", "ZJ", "FZ"] and a.level == 3
     assert b.total == Decimal("78.00") and b.level == 2
     assert a.previous_level is None and a.change is None  # rule 13: new
-    assert township_published.status == Round.Status.PUBLISHED
+    assert tw_published.status == Round.Status.PUBLISHED
     assert set(
-        Sheet.objects.filter(assessment__round=township_published).values_list("stage", flat=True)
+        Sheet.objects.filter(assessment__round=tw_published).values_list("stage", flat=True)
     ) == {"county"}
 
 
 @pytest.mark.django_db
 def test_only_the_county_scores_a_township_round(
-    township_round, township_catalogue, assessor_a, township_a, evaluator, county_admin
+    tw_round, township_catalogue, assessor_a, township_a, evaluator, county_admin
 ):
-    assessment = township_assessment(township_round, township_a)
+    assessment = township_assessment(tw_round, township_a)
     sheet = township_sheet(township_catalogue, ("ZZ",))
     for stage in ("township", "county"):
         with pytest.raises(Exception) as exc:  # NotPermitted or the locked stage
             services.scores_save(actor=assessor_a, assessment=assessment, stage=stage, scores=sheet)
         assert getattr(exc.value, "status_code", None) in (403, 409)
     # An evaluation group may be set up while the stage runs; its members then score.
-    group = services.group_create(actor=county_admin, round_=township_round, name="镇街考评组")
+    group = services.group_create(actor=county_admin, round_=tw_round, name="镇街考评组")
     services.group_members_set(actor=county_admin, group=group, members=[evaluator])
     services.group_villages_set(actor=county_admin, group=group, villages=[township_a])
     services.scores_save(actor=evaluator, assessment=assessment, stage="county", scores=sheet)
@@ -205,7 +199,7 @@ def test_only_the_county_scores_a_township_round(
 
 @pytest.mark.django_db
 def test_rule_10_reads_the_previous_township_round_not_the_village_one(
-    township_published, county, county_admin, township_catalogue, township_a, published_2025_setup
+    tw_published, county, county_admin, township_catalogue, township_a, published_2025_setup
 ):
     """A 2025 township round reads 2024's township levels (P of rule 10); the 2025 village
     round beside it reads the 2024 village round only."""
@@ -228,7 +222,7 @@ def test_rule_10_reads_the_previous_township_round_not_the_village_one(
     assessment.refresh_from_db()
     assert assessment.previous_level == 3
     assert assessment.level == 4  # 90 → band 5, five stars, but rule 10: at most 3 + 1
-    assert selectors.previous_published_round(r25) == township_published
+    assert selectors.previous_published_round(r25) == tw_published
 
 
 @pytest.fixture
@@ -240,7 +234,7 @@ def published_2025_setup(round_2024):
 
 @pytest.mark.django_db
 def test_a_village_round_never_reads_a_township_level(
-    township_published, round_2024, county, county_admin, catalogue
+    tw_published, round_2024, county, county_admin, catalogue
 ):
     """Only the township round of 2024 is published: a 2025 village round has no previous
     round (rule 10 reads the same target only)."""
@@ -254,7 +248,7 @@ def test_a_village_round_never_reads_a_township_level(
 
 @pytest.mark.django_db
 def test_scope_of_a_township_round(
-    township_round,
+    tw_round,
     county_admin,
     auditor,
     assessor_a,
@@ -264,11 +258,11 @@ def test_scope_of_a_township_round(
     assessor2,
     township_a,
 ):
-    every = set(township_round.assessments.values_list("pk", flat=True))
+    every = set(tw_round.assessments.values_list("pk", flat=True))
 
     def seen(user):
         return set(
-            selectors.assessments_for_user(user, round_=township_round).values_list("pk", flat=True)
+            selectors.assessments_for_user(user, round_=tw_round).values_list("pk", flat=True)
         )
 
     assert seen(county_admin) == seen(auditor) == every
@@ -276,24 +270,24 @@ def test_scope_of_a_township_round(
     assert seen(assessor_a) == seen(secretary_a1) == set()
     assert seen(county_admin2) == seen(assessor2) == set()
     with pytest.raises(Http404):
-        selectors.round_get_for_user(user=county_admin2, pk=township_round.pk)
-    Round.objects.filter(pk=township_round.pk).update(status=Round.Status.PUBLISHED)
-    own = township_assessment(township_round, township_a)
+        selectors.round_get_for_user(user=county_admin2, pk=tw_round.pk)
+    Round.objects.filter(pk=tw_round.pk).update(status=Round.Status.PUBLISHED)
+    own = township_assessment(tw_round, township_a)
     assert seen(assessor_a) == {own.pk}  # its own published result only
     assert len(seen(assessor_b)) == 1 and own.pk not in seen(assessor_b)
     assert seen(secretary_a1) == set()
     assert seen(county_admin2) == seen(assessor2) == set()
     # The village round's scope of a township is unchanged: its villages.
-    village_round = Round.objects.get(county=township_round.county, year=2024, target="village")
+    village_round = Round.objects.get(county=tw_round.county, year=2024, target="village")
     villages = selectors.assessments_for_user(assessor_a, round_=village_round)
     assert {a.organization.parent_id for a in villages} == {township_a.pk}
 
 
 @pytest.mark.django_db
 def test_an_assessment_of_a_township_round_is_a_404_out_of_scope(
-    township_published, assessor_a, secretary_a1, county_admin2, township_b
+    tw_published, assessor_a, secretary_a1, county_admin2, township_b
 ):
-    other = Assessment.objects.get(round=township_published, organization=township_b)
+    other = Assessment.objects.get(round=tw_published, organization=township_b)
     for user in (assessor_a, secretary_a1, county_admin2):
         with pytest.raises(Http404):
             selectors.assessment_get_for_user(user=user, pk=other.pk)

@@ -57,31 +57,29 @@ def _rule_defaults() -> dict:
     }
 
 
-def test_the_settings_page_shows_the_target_locked_once_opened(
-    client, county_admin, township_round
-):
-    page = as_user(client, county_admin).get(reverse("round_settings", args=[township_round.pk]))
+def test_the_settings_page_shows_the_target_locked_once_opened(client, county_admin, tw_round):
+    page = as_user(client, county_admin).get(reverse("round_settings", args=[tw_round.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="target"' in html and "disabled" in html.split('name="target"')[1][:200]
 
 
 def test_overview_and_dashboard_say_township(
-    client, county_admin, township_published, township_a, township_b
+    client, county_admin, tw_published, township_a, township_b
 ):
     c = as_user(client, county_admin)
-    overview = c.get(reverse("round_overview", args=[township_published.pk])).content.decode()
+    overview = c.get(reverse("round_overview", args=[tw_published.pk])).content.decode()
     assert "镇街列表" in overview and township_a.name in overview and township_b.name in overview
     assert "村自评" not in overview and "镇街初评</th>" not in overview  # the county stage only
-    dashboard = c.get(reverse("dashboard", args=[township_published.pk])).content.decode()
+    dashboard = c.get(reverse("dashboard", args=[tw_published.pk])).content.decode()
     assert "已出结果的镇街" in dashboard and "镇街党（工）委" in dashboard
     assert township_a.name in dashboard and township_b.name in dashboard
 
 
 def test_the_publicity_list_of_a_township_round(
-    client, county_admin, assessor_a, secretary_a1, county_admin2, township_published, township_a
+    client, county_admin, assessor_a, secretary_a1, county_admin2, tw_published, township_a
 ):
-    url = reverse("publicity", args=[township_published.pk])
+    url = reverse("publicity", args=[tw_published.pk])
     full = as_user(client, county_admin).get(url).content.decode()
     assert "年度星级镇街党（工）委拟定名单公示" in full and "经区考评组评定和部门联查联审" in full
     assert full.count("星级</td>") == 2
@@ -98,7 +96,7 @@ def test_the_organization_page_of_a_township(
     assessor_b,
     secretary_a1,
     county_admin2,
-    township_round,
+    tw_round,
     township_a,
 ):
     url = reverse("village", args=[township_a.pk])
@@ -106,7 +104,7 @@ def test_the_organization_page_of_a_township(
     assert as_user(client, county_admin).get(url).status_code == 200
     before = as_user(client, assessor_a).get(url)
     assert before.status_code == 200 and "暂无已发布的评定结果" in before.content.decode()
-    Round.objects.filter(pk=township_round.pk).update(status=Round.Status.PUBLISHED)
+    Round.objects.filter(pk=tw_round.pk).update(status=Round.Status.PUBLISHED)
     after = as_user(client, assessor_a).get(url).content.decode()
     assert "暂无已发布的评定结果" not in after and "已发布" in after
     assert as_user(client, assessor_b).get(url).status_code == 404
