@@ -110,3 +110,12 @@ def test_the_organization_page_of_a_township(
     assert as_user(client, assessor_b).get(url).status_code == 404
     assert as_user(client, secretary_a1).get(url).status_code == 404
     assert as_user(client, county_admin2).get(url).status_code == 404
+
+
+def test_the_township_page_shows_its_score_history(client, county_admin, tw_published, township_a):
+    """The audit rows of a township's sheets are filed under the township (as a village's are
+    under the village), so its page lists who changed which item."""
+    page = as_user(client, county_admin).get(reverse("village", args=[township_a.pk]))
+    html = page.content.decode()
+    assert "政治引领星" in html  # the township catalogue's categories in the results table
+    assert "ZZ01" in html  # the score history of its county sheet
