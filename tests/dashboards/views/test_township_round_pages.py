@@ -119,3 +119,15 @@ def test_the_township_page_shows_its_score_history(client, county_admin, tw_publ
     html = page.content.decode()
     assert "政治引领星" in html  # the township catalogue's categories in the results table
     assert "ZZ01" in html  # the score history of its county sheet
+
+
+def test_the_round_tabs_of_a_township_round_say_township(
+    client, county_admin, tw_round, township_a
+):
+    c = as_user(client, county_admin)
+    findings = c.get(reverse("findings", args=[tw_round.pk])).content.decode()
+    assert "各镇街审查情况" in findings and township_a.name in findings
+    surveys = c.get(reverse("surveys", args=[tw_round.pk])).content.decode()
+    assert "录入每个镇街的测评人数" in surveys and township_a.name in surveys
+    groups = c.get(reverse("groups", args=[tw_round.pk])).content.decode()
+    assert "每个镇街必须恰好分配给一个考评组" in groups
