@@ -13,7 +13,9 @@ from django.urls import reverse
 from assessments.models import Round
 from assessments.selectors import result_records
 from tests.support.api import problems
-from workbooks import report
+from tests.support.excel import fill, template_for
+from tests.support.townships import township_sheet
+from workbooks import imports, report
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,20 @@ def test_the_annual_report_of_a_township_round(tw_published, tmp_path):
     level_col = header.index("星级")
     assert sorted(r[level_col] for r in rows) == ["三星", "二星"]
     assert "镇街党（工）委星级评定" in str(wb["汇总"]["A1"].value)
+
+
+def test_the_score_template_of_a_township_round_round_trips(
+    tw_round, county_admin, township_catalogue, township_a, township_b, tmp_path
+):
+    """The county's Excel template lists the townships; filled and imported, it writes the
+    county sheets through the same import as a village round's."""
+    path = template_for(tmp_path, tw_round, county_admin, stage="county")
+    wb = openpyxl.load_workbook(path)
+    codes = {ws.cell(r, 1).value for ws in wb.worksheets for r in range(5, ws.max_row + 1)} - {None}
+    assert {township_a.code, township_b.code} <= codes
+    sheet = township_sheet(township_catalogue, ("ZZ", "ZJ", "FZ"))
+    fill(path, {(township_a.code, code): value for code, value in sheet.items()})
+    counts = imports.import_scores_file(path, actor=county_admin, round_=tw_round, stage="county")
+    assert counts
+    a = tw_round.assessments.get(organization=township_a)
+    assert a.sheets.get(stage="county").scores.count() == len(sheet)
