@@ -23,8 +23,8 @@ from .selectors import assessment_scope_q, assessments_for_user, findings_for_us
 
 @admin.register(Round)
 class RoundAdmin(ReadOnlyAdmin):
-    list_display = ["name", "year", "county", "catalogue", "status", "level_mode"]
-    list_filter = ["status", "year"]
+    list_display = ["name", "year", "target", "county", "catalogue", "status", "level_mode"]
+    list_filter = ["status", "year", "target"]
 
     def scope(self, request, qs):
         return qs.filter(pk__in=rounds_for_user(request.user).values("pk"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Catalogue
-from organizations.models import Department
+from organizations.models import Department, RatingTarget
 
 from .models import Round, Stage
 from .services import ROUND_RULE_FIELDS
@@ -75,7 +75,7 @@ class RoundForm(forms.ModelForm):
     transaction, so the messages come from one place for the API and the pages alike."""
 
     FIELDSETS = (
-        (_("基本信息"), ("year", "name", "catalogue")),
+        (_("基本信息"), ("year", "target", "name", "catalogue")),
         (
             _("阶段与截止时间"),
             ("self_assessment_enabled", *DEADLINE_FIELDS),
@@ -100,7 +100,11 @@ class RoundForm(forms.ModelForm):
         (_("公示"), (*DATE_FIELDS, "supervision_phone", "appeal_window_days")),
     )
     HELP = {
-        "year": _("评定年度；每个区县每年只有一个评定轮次。"),
+        "year": _("评定年度；每个区县每年村评定和镇街评定各有一个评定轮次。"),
+        "target": _(
+            "评定村（社区）党组织，或评定镇街党（工）委：镇街评定使用镇街指标体系，"
+            "开启后直接进入考评组评定（不开展自评和初评）；开启后不能更改。"
+        ),
         "name": _("显示在各页面和公示名单上；新建时留空则自动命名。"),
         "catalogue": _("规则0：各阶段评分表按此指标体系逐项打分；评定开启后冻结，不能更换。"),
         "self_assessment_enabled": _("规则0：不开展时跳过村自评阶段，自评权重必须为0。"),
@@ -133,7 +137,7 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = ["year", "catalogue", *ROUND_RULE_FIELDS]
+        fields = ["year", "target", "catalogue", *ROUND_RULE_FIELDS]
         widgets = {
             **{
                 f: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -145,6 +149,8 @@ class RoundForm(forms.ModelForm):
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
+        # Left out (an older client, a test): a village round, the default.
+        self.fields["target"].required = False
         if creating:
             self.fields["year"].initial = timezone.localdate().year
             self.fields["year"].validators.append(MinValueValidator(2000))
@@ -154,6 +160,8 @@ class RoundForm(forms.ModelForm):
             del self.fields["year"]
             if self.instance.status != Round.Status.DRAFT:
                 del self.fields["catalogue"]
+                # Locked once opened: shown, never sent back.
+                self.fields["target"].disabled = True
         if "catalogue" in self.fields:
             catalogues = Catalogue.objects.order_by("-year", "name")
             self.fields["catalogue"].queryset = catalogues
@@ -184,6 +192,9 @@ class RoundForm(forms.ModelForm):
             # A year like 1232 is a typo, and before 1900 the time zone has no sensible offset.
             if value is not None and not 2000 <= value.year <= 2100:
                 self.add_error(name, _("日期必须在2000年至2100年之间。"))
+        if data.get("target") == RatingTarget.TOWNSHIP and "self_assessment_enabled" in data:
+            # The checkbox means nothing for a township round (scored by the county alone).
+            data["self_assessment_enabled"] = False
         return data
 
     def _post_clean(self):
@@ -198,4 +209,7 @@ class RoundForm(forms.ModelForm):
 
     def rule_fields(self) -> dict:
         """The cleaned values for the services, keyed as their keyword arguments."""
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("year", "catalogue")}
+        fields = {k: v for k, v in self.cleaned_data.items() if k not in ("year", "catalogue")}
+        if "target" in self.fields and (self.fields["target"].disabled or not fields.get("target")):
+            fields.pop("target", None)
+        return fields

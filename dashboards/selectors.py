@@ -32,7 +32,7 @@ from assessments.selectors import (
 )
 from indicators.models import Item
 from ledgers import selectors as ledger_selectors
-from organizations.models import Organization, Role, User
+from organizations.models import Organization, RatingTarget, Role, User
 from organizations.selectors import (
     COUNTY_WIDE_ROLES,
     counties_for_user,
@@ -166,7 +166,13 @@ def _add_counts(total: dict, counts: dict) -> None:
 
 def _whole_townships(user: User, round_: Round) -> QuerySet[Organization] | None:
     """The townships the user sees whole (county-wide roles, a township's assessor), or None
-    when the user sees only some villages (an evaluation group, a village)."""
+    when the user sees only some villages (an evaluation group, a village). A township round's
+    organizations hang off the county: its one group is the county, seen whole by county-wide
+    roles; a township's own reader counts its own result only."""
+    if round_.rates_townships:
+        if user.role in COUNTY_WIDE_ROLES and user.organization_id == round_.county_id:
+            return Organization.objects.filter(pk=round_.county_id)
+        return None
     if user.role in COUNTY_WIDE_ROLES and user.organization_id == round_.county_id:
         return townships_in_county(round_.county_id)
     if user.role == Role.TOWNSHIP_ASSESSOR:
@@ -356,10 +362,12 @@ def _weakest_items_of(catalogue_ids: set[int], sums: dict[str, list], *, limit: 
 
 
 def current_round_for_user(user: User) -> Round | None:
-    """The latest round still under way, else the latest one."""
+    """The latest round still under way, else the latest one; of one year's two, the village
+    round before the township one ("village" sorts after "township", hence ``-target``)."""
     rounds = rounds_for_user(user).exclude(status=Round.Status.ARCHIVED)
-    active = rounds.exclude(status=Round.Status.PUBLISHED).order_by("-year").first()
-    return active or rounds.order_by("-year").first()
+    order = ("-year", "-target")
+    active = rounds.exclude(status=Round.Status.PUBLISHED).order_by(*order).first()
+    return active or rounds.order_by(*order).first()
 
 
 def sheet_todo(user: User, round_: Round, stage: str) -> list[dict]:
@@ -422,7 +430,7 @@ def region_years(user: User) -> list[int]:
     """The years of the rounds of the user's counties, latest first."""
     return sorted(
         set(
-            Round.objects.filter(county__in=counties_for_user(user))
+            Round.objects.filter(county__in=counties_for_user(user), target=RatingTarget.VILLAGE)
             .order_by()
             .values_list("year", flat=True)
         ),
@@ -439,9 +447,10 @@ def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
     counties = list(counties_for_user(user).order_by("code").values_list("pk", "code", "name"))
     rounds = {
         r.county_id: r
-        for r in Round.objects.filter(county_id__in=[c[0] for c in counties], year=year).exclude(
-            status=Round.Status.DRAFT
-        )
+        # The village ratings: a county's township round (镇街) is not a column of the roll-up.
+        for r in Round.objects.filter(
+            county_id__in=[c[0] for c in counties], year=year, target=RatingTarget.VILLAGE
+        ).exclude(status=Round.Status.DRAFT)
     }
     rows: dict[int, dict] = {}
     for pk, code, name in counties:

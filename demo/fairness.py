@@ -9,7 +9,7 @@ import random
 
 from assessments import services
 from assessments.models import STANDARD_REVIEW_DEPARTMENTS, Finding, Objection, Round
-from organizations.models import Department, Organization, User
+from organizations.models import Department, Organization, RatingTarget, User
 
 INTERVIEWEES = [
     "王秀兰", "李建国", "张桂芝", "刘德福", "陈玉梅", "杨树林",
@@ -21,8 +21,8 @@ def build_fairness(county: Organization, users: dict[str, User], *, seed: int) -
     admin = users["county_admin"]
     reviewer = users["reviewer"]
     rng = random.Random(seed + 14)
-    r24 = Round.objects.get(county=county, year=2024)
-    r23 = Round.objects.get(county=county, year=2023)
+    r24 = Round.objects.get(county=county, year=2024, target=RatingTarget.VILLAGE)
+    r23 = Round.objects.get(county=county, year=2023, target=RatingTarget.VILLAGE)
 
     # --- 联查联审: seven departments, some done, some part-way, some not started -----------
     services.review_departments_set(

@@ -12,7 +12,7 @@ from datetime import date
 from assessments import services
 from assessments.models import Round
 from assessments.services import HistoryRow
-from organizations.models import Organization, User
+from organizations.models import Organization, RatingTarget, User
 
 STRIP_REASON = (
     "2024年3月，该村党支部书记因违反中央八项规定精神受到党内严重警告处分（区纪委监委通报）。"
@@ -22,7 +22,7 @@ STRIP_REASON = (
 def build_history(county: Organization, townships, users: dict[str, User], *, seed: int) -> None:
     admin, second = users["county_admin"], users["county_admin_b"]
     rng = random.Random(seed + 14)
-    r23 = Round.objects.get(county=county, year=2023)
+    r23 = Round.objects.get(county=county, year=2023, target=RatingTarget.VILLAGE)
     levels_2023 = dict(r23.assessments.values_list("organization_id", "level"))
     villages = list(
         Organization.objects.filter(parent__parent=county, pk__in=list(levels_2023)).order_by(

@@ -1,5 +1,6 @@
 """The demo county (``seed_demo``): a county shaped like the Hunjiang example (DOMAIN.md §1) with
-a published 2023 round and a 2024 round in the evaluation-group stage, every record written
+a published 2023 round, a 2024 round in the evaluation-group stage and a published 2024
+township round (镇街), every record written
 through the same services a user's action goes through (so the audit log is real too)."""
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from indicators.models import Catalogue, Item
 from indicators.services import catalogue_copy, catalogue_load_file
 from ledgers.models import SupervisionVisit
 from organizations.initials import name_initials
-from organizations.models import Department, Organization, Role, User
+from organizations.models import Department, Organization, RatingTarget, Role, User
 from orghealth.models import HealthSettings
 from secretaries.models import ProjectOption, ReviewSession
 from stars.models import PointsTable
@@ -35,6 +36,7 @@ from .history import build_history
 from .reviews import build_reviews
 from .secretaries import build_secretary_projects
 from .stars import build_star_links, build_stars
+from .townships import build_township_round
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HALF = Decimal("0.5")
@@ -181,6 +183,8 @@ def seed(*, seed: int = 2024) -> list[DemoAccount]:
         if not PointsTable.objects.filter(county=county).exists():
             build_stars(county, townships, users, seed=seed)
             build_star_links(county, townships, users, seed=seed)
+        if not Round.objects.filter(county=county, target=RatingTarget.TOWNSHIP).exists():
+            build_township_round(county, townships, users, seed=seed)
     return [a for a, _ in accounts]
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from assessments.models import Round
-from organizations.models import Organization, User
+from organizations.models import Organization, RatingTarget, User
 from orghealth import selectors as health_selectors
 from orghealth import services as health_services
 from stars import rules, services
@@ -211,7 +211,7 @@ def build_star_links(
             n=rng.randint(4, 16),
             pending=0,
         )
-    r24 = Round.objects.filter(county=county, year=year).first()
+    r24 = Round.objects.filter(county=county, year=year, target=RatingTarget.VILLAGE).first()
     if r24 is not None and r24.status not in (Round.Status.PUBLISHED, Round.Status.ARCHIVED):
         services.ladder_input_set(actor=admin, round_=r24, item_code="DW07", min_stars=3)
     # 软弱涣散: this year's 堡垒星 suggests villages; the county has looked at one and decided

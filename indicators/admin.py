@@ -65,7 +65,8 @@ class ItemInline(FrozenCatalogueMixin, admin.TabularInline):
 
 @admin.register(Catalogue)
 class CatalogueAdmin(FrozenCatalogueMixin, SharedCatalogueAdmin):
-    list_display = ["name", "year", "copied_from", "frozen", "created_at"]
+    list_display = ["name", "year", "target", "copied_from", "frozen", "created_at"]
+    list_filter = ["target"]
     actions = ["copy_to_new_year"]
 
     @admin.display(description=gettext_lazy("已冻结"), boolean=True)

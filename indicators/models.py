@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import RatingTarget
+
 POINTS = {"max_digits": 5, "decimal_places": 2}
 
 
@@ -14,6 +16,11 @@ class Catalogue(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Which rounds may use it: a village catalogue for village rounds, a 镇街 one for township
+    # rounds (its own categories, items and rules).
+    target = models.CharField(
+        _("评定对象"), max_length=10, choices=RatingTarget.choices, default=RatingTarget.VILLAGE
+    )
     description = models.TextField(_("说明"), blank=True)
     copied_from = models.ForeignKey(
         "self",

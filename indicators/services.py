@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from organizations.models import AuditLog, User
+from organizations.models import AuditLog, RatingTarget, User
 from organizations.services import audit_record
 from starrating.errors import Conflict, InvalidInput, NotPermitted, reject_unknown_fields
 
@@ -43,7 +43,10 @@ def catalogue_create(*, actor: User, data: dict[str, Any], ip: str | None = None
 def _catalogue_write(data: dict[str, Any], *, actor: User | None, ip: str | None = None):
     with transaction.atomic():
         catalogue = Catalogue.objects.create(
-            name=data["name"], year=data["year"], description=data.get("description", "")
+            name=data["name"],
+            year=data["year"],
+            target=data.get("target") or RatingTarget.VILLAGE,
+            description=data.get("description", ""),
         )
         items: list[Item] = []
         position = 0
@@ -96,6 +99,8 @@ def catalogue_validate(data: dict[str, Any]) -> None:
     for key in ("name", "year", "categories"):
         if not data.get(key):
             error(key, _("缺少必填项"))
+    if data.get("target") not in (None, "", *RatingTarget.values):
+        error("target", _("评定对象只能是village（村/社区）或township（镇街）"))
     seen: set[str] = set()
     total = Decimal("0")
     for c in data.get("categories") or []:
@@ -159,6 +164,7 @@ def catalogue_as_data(catalogue: Catalogue) -> dict[str, Any]:
     return {
         "name": catalogue.name,
         "year": catalogue.year,
+        "target": catalogue.target,
         "description": catalogue.description,
         "categories": [
             {
@@ -226,7 +232,11 @@ def catalogue_copy(
         raise Conflict(_("名称为“%(n)s”的指标体系已存在。") % {"n": name})
     with transaction.atomic():
         copy = Catalogue.objects.create(
-            name=name, year=year, description=catalogue.description, copied_from=catalogue
+            name=name,
+            year=year,
+            target=catalogue.target,
+            description=catalogue.description,
+            copied_from=catalogue,
         )
         categories = {}
         for category in catalogue.categories.all():

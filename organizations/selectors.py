@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import (
+    TARGET_KINDS,
     TOWNSHIP_KINDS,
     VILLAGE_KINDS,
     ApiToken,
     AuditLog,
     Organization,
+    RatingTarget,
     Role,
     RoleSecurityPolicy,
     User,
@@ -39,6 +41,26 @@ def villages_in_county(county_id: int) -> QuerySet[Organization]:
 
 def townships_in_county(county_id: int) -> QuerySet[Organization]:
     return Organization.objects.filter(kind__in=TOWNSHIP_KINDS, parent_id=county_id)
+
+
+def rated_in_county_q(
+    county_id: int | None, target: str = RatingTarget.VILLAGE, *, prefix: str = ""
+) -> Q:
+    """Organizations (reached through ``prefix``) a round of ``target`` rates in one county:
+    its villages and communities (their grandparent is the county), or its townships and
+    streets (their parent is). The one place that knows where an assessed organization's
+    county lies in the tree."""
+    if county_id is None:
+        return Q(pk__in=[])
+    up = "parent_id" if target == RatingTarget.TOWNSHIP else "parent__parent_id"
+    return Q(**{f"{prefix}kind__in": TARGET_KINDS[target], f"{prefix}{up}": county_id})
+
+
+def rated_in_county(
+    county_id: int | None, target: str = RatingTarget.VILLAGE
+) -> QuerySet[Organization]:
+    """The organizations a round of ``target`` rates in the county (active or not)."""
+    return Organization.objects.filter(rated_in_county_q(county_id, target))
 
 
 def village_scope_q(user: User, *, prefix: str = "") -> Q:
@@ -75,6 +97,22 @@ def name_match_q(q: str, *, prefix: str = "") -> Q:
 
 def villages_for_user(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(kind__in=VILLAGE_KINDS).filter(village_scope_q(user))
+
+
+def rated_organizations_for_user(user: User) -> QuerySet[Organization]:
+    """Organizations whose rating page ``user`` may open: the villages they see, and the
+    townships rated in township rounds (镇街) — the county's, for county-wide roles and
+    evaluation groups (their rounds' assessments narrow it further), a township's own for its
+    assessor. Which rounds' results show is the assessments' scope."""
+    townships = Q(pk__in=[])
+    if user.is_authenticated and user.is_active and user.organization_id is not None:
+        if user.role in COUNTY_WIDE_ROLES or user.role == Role.EVALUATOR:
+            townships = rated_in_county_q(user.organization_id, RatingTarget.TOWNSHIP)
+        elif user.role == Role.TOWNSHIP_ASSESSOR:
+            townships = Q(pk=user.organization_id)
+    return Organization.objects.filter(
+        (Q(kind__in=VILLAGE_KINDS) & village_scope_q(user)) | townships
+    )
 
 
 def townships_for_user(user: User) -> QuerySet[Organization]:

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Round
 from indicators.models import Item
-from organizations.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, Role, User
+from organizations.models import (
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
+    Organization,
+    RatingTarget,
+    Role,
+    User,
+)
 from organizations.selectors import village_scope_q
 from stars import selectors as star_selectors
 
@@ -255,7 +262,11 @@ def team_facts(village: Organization, *, today: datetime.date) -> TeamFacts:
     facts = rules.roster_facts(
         [m.as_person() for m in serving], today=today, max_average_age=s.max_average_age
     )
-    latest = Round.objects.filter(county_id=county_id).order_by("-year", "-pk").first()
+    latest = (
+        Round.objects.filter(county_id=county_id, target=RatingTarget.VILLAGE)
+        .order_by("-year", "-pk")
+        .first()
+    )
     items = (
         list(
             Item.objects.filter(

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.web",
     "tests.support.excel",
     "tests.support.published",
+    "tests.support.townships",
 ]
 
 

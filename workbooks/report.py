@@ -178,7 +178,11 @@ def report_export(
 
     wb = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     fmt = formats(wb)
-    year_title = f"{place}{round_.year}年度村党组织星级评定"
+    year_title = f"{place}{round_.year}年度{round_.rated_body}星级评定"
+    # A township round (镇街): the rated organization's column says 镇街, its parent's 区县.
+    org_label = _("镇街") if round_.rates_townships else _("村（社区）")
+    parent_label = _("区县") if round_.rates_townships else _("镇（街道）")
+    noun = round_.rated_noun
     summary = wb.add_worksheet("汇总")
     roster = wb.add_worksheet("星级名单")
     detail = wb.add_worksheet("评分明细")
@@ -200,8 +204,8 @@ def report_export(
 
     roster_labels = [
         _("序号"),
-        _("镇（街道）"),
-        _("村（社区）"),
+        parent_label,
+        org_label,
         _("区划代码"),
         _("党组织书记"),
         _("星级"),
@@ -217,9 +221,9 @@ def report_export(
 
     detail_labels = [
         _("序号"),
-        _("镇（街道）"),
+        parent_label,
         _("区划代码"),
-        _("村（社区）"),
+        org_label,
         *(code for _c, code, _k in items),
         *(f"{c.name}得分" for c in categories),
         _("总分"),
@@ -320,8 +324,8 @@ def report_export(
     # 汇总: one row per township and the 合计 row.
     summary_labels = [
         _("序号"),
-        _("镇（街道）"),
-        _("村数"),
+        parent_label,
+        _("%(n)s数") % {"n": noun},
         *(LEVEL_NAMES[level] for level in range(5, -1, -1)),
         _("未评定"),
         _("平均分"),
@@ -355,9 +359,9 @@ def report_export(
         _("满分"),
         _("平均得分"),
         _("得分率"),
-        _("得零分村数"),
+        _("得零分%(n)s数") % {"n": noun},
         _("平均扣分"),
-        _("被扣分村数"),
+        _("被扣分%(n)s数") % {"n": noun},
     ]
     write_title(weak, fmt, f"{year_title}短板弱项分析表", len(weak_labels) - 1, unit, on)
     write_header(weak, fmt, 2, weak_labels, {0: 6, 1: 10, 2: 10, 3: 50, 4: 8})

@@ -45,7 +45,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Round
-        fields = [*ROUND_READ_ONLY, "year", "catalogue", *ROUND_RULES]
+        fields = [*ROUND_READ_ONLY, "year", "target", "catalogue", *ROUND_RULES]
         read_only_fields = fields
 
 
@@ -93,7 +93,7 @@ class RoundDetailSerializer(RoundSerializer):
 # Ranges checked here so that one response lists every bad field; the model's constraints
 # and Round.clean() (via the service) remain the authority.
 ROUND_FIELD_KWARGS = (
-    {f: {"required": False} for f in ["catalogue", *ROUND_RULES]}
+    {f: {"required": False} for f in ["catalogue", "target", *ROUND_RULES]}
     | {f: {"required": False, "min_value": 0, "max_value": 1} for f in Round.RATIO_FIELDS}
     | {
         f: {"required": False, "min_value": 0, "max_value": 100}
@@ -133,11 +133,13 @@ class DatesInRangeMixin:
 
 
 class RoundCreateSerializer(DatesInRangeMixin, serializers.ModelSerializer):
-    """Create a round of the user's county; every rule field is optional (defaults of §4)."""
+    """Create a round of the user's county; every rule field is optional (defaults of §4).
+    ``target``: ``village`` (default) rates the county's villages, ``township`` its townships
+    (镇街) on a township catalogue, scored by the county alone; locked once the round opens."""
 
     class Meta:
         model = Round
-        fields = ["year", "catalogue", *ROUND_RULES]
+        fields = ["year", "target", "catalogue", *ROUND_RULES]
         extra_kwargs = ROUND_FIELD_KWARGS | {
             "year": {"min_value": 2000, "max_value": 2100},
             "catalogue": {"required": True},
@@ -145,9 +147,11 @@ class RoundCreateSerializer(DatesInRangeMixin, serializers.ModelSerializer):
 
 
 class RoundUpdateSerializer(DatesInRangeMixin, serializers.ModelSerializer):
+    """Change a round's rules; ``target`` and ``catalogue`` only while it is a draft."""
+
     class Meta:
         model = Round
-        fields = ["catalogue", *ROUND_RULES]
+        fields = ["target", "catalogue", *ROUND_RULES]
         extra_kwargs = ROUND_FIELD_KWARGS
 
 

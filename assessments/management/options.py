@@ -6,11 +6,22 @@ from django.core.management.base import CommandError
 
 from assessments.models import Round, Stage
 from assessments.selectors import round_get_by_year
-from organizations.models import User
+from organizations.models import RatingTarget, User
 from starrating.errors import DomainError
 
 
-def round_for(year: int, county_code: str | None = None) -> Round:
+def add_target_argument(parser) -> None:
+    parser.add_argument(
+        "--target",
+        choices=RatingTarget.values,
+        default=RatingTarget.VILLAGE,
+        help="评定对象：village 村（默认）或 township 镇街",
+    )
+
+
+def round_for(
+    year: int, county_code: str | None = None, target: str = RatingTarget.VILLAGE
+) -> Round:
     county_id = None
     if county_code:
         from organizations.models import Organization
@@ -21,7 +32,7 @@ def round_for(year: int, county_code: str | None = None) -> Round:
         if county_id is None:
             raise CommandError(f"区县代码 {county_code} 不存在")
     try:
-        return round_get_by_year(county_id=county_id, year=year)
+        return round_get_by_year(county_id=county_id, year=year, target=target)
     except Round.DoesNotExist as exc:
         raise CommandError(str(exc)) from exc
 

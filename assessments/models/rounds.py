@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import POINTS, Catalogue
-from organizations.models import Organization
+from organizations.models import Organization, RatingTarget
 
 RATIO = {"max_digits": 4, "decimal_places": 3}
 
@@ -76,6 +76,11 @@ class Round(models.Model):
         limit_choices_to={"kind": Organization.Kind.COUNTY},
     )
     year = models.PositiveSmallIntegerField(_("年度"))
+    # Villages (the yearly village rating) or the county's townships (镇街): set at creation,
+    # locked once the round opens; a township round is scored by the county only.
+    target = models.CharField(
+        _("评定对象"), max_length=10, choices=RatingTarget.choices, default=RatingTarget.VILLAGE
+    )
     name = models.CharField(_("名称"), max_length=100)
     catalogue = models.ForeignKey(
         Catalogue, verbose_name=_("指标体系"), on_delete=models.PROTECT, related_name="rounds"
@@ -143,7 +148,8 @@ class Round(models.Model):
         ordering = ["-year", "county"]
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year"], name="%(app_label)s_%(class)s_one_per_county_year"
+                fields=["county", "year", "target"],
+                name="%(app_label)s_%(class)s_one_per_county_year_target",
             ),
             # The sum-to-one rule is checked in Round.clean() and the engine: decimal sums are
             # not exact on SQLite, whose NUMERIC columns hold floats.
@@ -201,6 +207,69 @@ class Round(models.Model):
             raise ValidationError({"weight_self": _("未开展村自评时，自评权重必须为0。")})
         if not self.uses_stage_weights and self.authoritative_stage == Stage.SELF:
             raise ValidationError({"authoritative_stage": _("村自评不能作为权威评分阶段。")})
+        if self.rates_townships:
+            # Scored by the county alone: no self-assessment, no township stage.
+            if self.self_assessment_enabled:
+                raise ValidationError(
+                    {"self_assessment_enabled": _("镇街评定由县级评定，不开展自评。")}
+                )
+            if self.weight_self > 0 or self.weight_township > 0:
+                raise ValidationError(
+                    {
+                        "weight_township": _(
+                            "镇街评定只有考评组评定一个阶段，自评和初评权重必须为0。"
+                        )
+                    }
+                )
+            if not self.uses_stage_weights and self.authoritative_stage != Stage.COUNTY:
+                raise ValidationError(
+                    {"authoritative_stage": _("镇街评定的权威评分阶段只能是考评组评定。")}
+                )
+        if self.catalogue_id is not None and self.target and self.catalogue.target != self.target:
+            raise ValidationError(
+                {
+                    "catalogue": _("指标体系“%(c)s”适用于%(ct)s，不能用于%(t)s评定。")
+                    % {
+                        "c": self.catalogue,
+                        "ct": self.catalogue.get_target_display(),
+                        "t": self.get_target_display(),
+                    }
+                }
+            )
+
+    @property
+    def rates_townships(self) -> bool:
+        """A 镇街 round: its assessed organizations are townships, whose parent is the county."""
+        return self.target == RatingTarget.TOWNSHIP
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The stages whose sheets this round enters, in order: a township round the county's
+        only; a village round the township's and the county's, after the villages' own if
+        the round has a self-assessment."""
+        if self.rates_townships:
+            return (Stage.COUNTY,)
+        first = (Stage.SELF,) if self.self_assessment_enabled else ()
+        return (*first, Stage.TOWNSHIP, Stage.COUNTY)
+
+    @property
+    def rated_noun(self) -> str:
+        """What the pages call one assessed organization: 村 or 镇街."""
+        return str(_("镇街")) if self.rates_townships else str(_("村"))
+
+    @property
+    def rated_body(self) -> str:
+        """Its Party organization, as on the publicity list: 村党组织 or 镇街党（工）委."""
+        return str(_("镇街党（工）委")) if self.rates_townships else str(_("村党组织"))
+
+    @property
+    def first_status(self) -> str:
+        """Where opening goes: a township round straight to the county stage."""
+        if self.rates_townships:
+            return self.Status.COUNTY_REVIEW
+        if self.self_assessment_enabled:
+            return self.Status.SELF_ASSESSMENT
+        return self.Status.TOWNSHIP_REVIEW
 
     @property
     def uses_stage_weights(self) -> bool:

@@ -14,6 +14,8 @@ from assessments.models import Assessment, Finding, Round, Sheet
 from organizations.models import Role, User
 from organizations.selectors import COUNTY_WIDE_ROLES
 
+PUBLISHED_STATUSES = (Round.Status.PUBLISHED, Round.Status.ARCHIVED)
+
 
 def assessment_scope_q(user: User, *, prefix: str = "") -> Q:
     """Filter on Assessment (reached through ``prefix``) for what ``user`` may see."""
@@ -32,7 +34,13 @@ def assessment_scope_q(user: User, *, prefix: str = "") -> Q:
             }
         )
     if user.role == Role.TOWNSHIP_ASSESSOR:
-        return Q(**{f"{prefix}organization__parent_id": user.organization_id})
+        # Its villages in village rounds; in a township round (镇街) its own published result.
+        return Q(**{f"{prefix}organization__parent_id": user.organization_id}) | Q(
+            **{
+                f"{prefix}organization_id": user.organization_id,
+                f"{prefix}round__status__in": PUBLISHED_STATUSES,
+            }
+        )
     if user.role == Role.VILLAGE_SECRETARY:
         return Q(**{f"{prefix}organization_id": user.organization_id})
     return nothing

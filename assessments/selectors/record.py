@@ -210,12 +210,7 @@ def assessment_record(*, assessment: Assessment, user: User) -> dict:
         )
     }
     # One policy answer per stage; for an evaluator it does not depend on the stage's sheet.
-    stages = [
-        stage
-        for stage in (Stage.SELF, Stage.TOWNSHIP, Stage.COUNTY)
-        if (stage != Stage.SELF or round_.self_assessment_enabled)
-        and policies.can_view_sheet(user, assessment, stage)
-    ]
+    stages = [stage for stage in round_.stages if policies.can_view_sheet(user, assessment, stage)]
     visible = {sheets[s].pk: s for s in stages if s in sheets}
     points: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for sheet_id, code, value in Score.objects.filter(sheet_id__in=list(visible)).values_list(

@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from assessments.models import Round, Sheet
-from organizations.models import AuditLog, User
+from organizations.models import AuditLog, RatingTarget, User
 
 from .assessments import assessments_for_user
 
@@ -27,8 +27,10 @@ def round_get_for_user(*, user: User, pk: int) -> Round:
         raise Http404 from exc
 
 
-def round_get_by_year(*, county_id: int | None = None, year: int) -> Round:
-    rounds = Round.objects.filter(year=year).select_related("catalogue", "county")
+def round_get_by_year(
+    *, county_id: int | None = None, year: int, target: str = RatingTarget.VILLAGE
+) -> Round:
+    rounds = Round.objects.filter(year=year, target=target).select_related("catalogue", "county")
     if county_id is not None:
         rounds = rounds.filter(county_id=county_id)
     found = list(rounds[:2])
@@ -38,10 +40,11 @@ def round_get_by_year(*, county_id: int | None = None, year: int) -> Round:
 
 
 def previous_published_round(round_: Round) -> Round | None:
-    """The latest earlier published round of the same county (rule 10)."""
+    """The latest earlier published round of the same county and target (rule 10)."""
     return (
         Round.objects.filter(
             county_id=round_.county_id,
+            target=round_.target,
             year__lt=round_.year,
             status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED],
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments import policies
 from assessments.models import HistoryImport, PublishedLevel, Round
-from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.models import VILLAGE_KINDS, AuditLog, Organization, RatingTarget, User
 from organizations.services import audit_record
 from starrating.errors import InvalidInput, NotPermitted
 
@@ -76,7 +76,9 @@ def history_import(
     }
     published_here = set(
         Round.objects.filter(
-            county_id=county_id, status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED]
+            county_id=county_id,
+            target=RatingTarget.VILLAGE,
+            status__in=[Round.Status.PUBLISHED, Round.Status.ARCHIVED],
         ).values_list("year", flat=True)
     )
     existing = {

@@ -23,7 +23,8 @@ from assessments.models import (
 )
 from indicators.models import Catalogue
 from indicators.services import catalogue_as_data, catalogue_validate
-from organizations.models import VILLAGE_KINDS, AuditLog, Organization, User
+from organizations.models import AuditLog, Organization, RatingTarget, User
+from organizations.selectors import rated_in_county
 from organizations.services import audit_record
 from starrating.errors import Conflict, InvalidInput, NotPermitted, reject_unknown_fields
 
@@ -58,7 +59,8 @@ def _transition(
 
 def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
     """Open a draft round: freeze its catalogue and create an assessment for every active
-    village of the county (DOMAIN.md §3 step 1)."""
+    organization the round rates in the county — its villages, or for a township round its
+    townships (DOMAIN.md §3 step 1)."""
     ensure_round_admin(actor, round_)
     if round_.status != Round.Status.DRAFT:
         raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
@@ -70,20 +72,20 @@ def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
             _("指标体系“%(c)s”有误，不能开启：%(m)s") % {"c": round_.catalogue, "m": exc.message},
             exc.errors,
         ) from exc
-    first = (
-        Round.Status.SELF_ASSESSMENT
-        if round_.self_assessment_enabled
-        else Round.Status.TOWNSHIP_REVIEW
-    )
+    # A township round has one stage: opening goes straight to the county's (its groups may be
+    # set up while it runs; the county admin scores in any case).
+    first = round_.first_status
     with transaction.atomic():
         lock_row(round_)
         if round_.status != Round.Status.DRAFT:
             raise Conflict(_("只有草稿状态的评定轮次可以开启。"))
-        villages = Organization.objects.filter(
-            kind__in=VILLAGE_KINDS, parent__parent_id=round_.county_id, is_active=True
-        ).values_list("pk", flat=True)
+        rated = (
+            rated_in_county(round_.county_id, round_.target)
+            .filter(is_active=True)
+            .values_list("pk", flat=True)
+        )
         Assessment.objects.bulk_create(
-            [Assessment(round=round_, organization_id=pk) for pk in villages],
+            [Assessment(round=round_, organization_id=pk) for pk in rated],
             ignore_conflicts=True,
         )
         _transition(actor=actor, round_=round_, to=first, ip=ip, opened_at=timezone.now())
@@ -401,6 +403,8 @@ def round_reopen(
         lock_row(round_)
         if stage == Stage.SELF and not round_.self_assessment_enabled:
             raise Conflict(_("本轮未开展村自评。"))
+        if round_.rates_townships and stage != Stage.COUNTY:
+            raise Conflict(_("镇街评定只有考评组评定阶段，不能重新开放其他阶段。"))
         if round_.status in (Round.Status.DRAFT, Round.Status.PUBLISHED, Round.Status.ARCHIVED):
             raise Conflict(
                 _("当前状态（%(s)s）不能重新开放阶段。") % {"s": round_.get_status_display()}
@@ -471,19 +475,32 @@ def round_create(
     county: Organization,
     year: int,
     catalogue: Catalogue,
+    target: str = RatingTarget.VILLAGE,
     ip: str | None = None,
     **fields,
 ) -> Round:
+    """A draft round of ``target`` (villages by default, or the county's townships) on a
+    catalogue made for that target."""
     if not policies.can_manage_round(actor, county.pk):
         raise NotPermitted(_("只有本区县的县级管理员可以创建评定轮次。"))
     reject_unknown_fields(fields, ROUND_RULE_FIELDS)
-    if Round.objects.filter(county=county, year=year).exists():
+    if target not in RatingTarget.values:
         raise InvalidInput(
-            _("%(y)s年度评定轮次已存在。") % {"y": year},
+            _("评定对象不存在：%(t)s。") % {"t": target},
+            [{"field": "target", "value": str(target), "message": _("只能是村（社区）或镇街")}],
+        )
+    if Round.objects.filter(county=county, year=year, target=target).exists():
+        raise InvalidInput(
+            _("%(y)s年度评定轮次已存在：每个区县每年只有一个%(t)s评定轮次。")
+            % {"y": year, "t": RatingTarget(target).label},
             [{"field": "year", "message": _("已存在")}],
         )
+    if target == RatingTarget.TOWNSHIP:
+        # Scored by the county alone (docs/scoring.md, "Township rounds").
+        fields.setdefault("self_assessment_enabled", False)
+        fields.setdefault("name", f"{county.name}{year}年度镇街党（工）委星级评定")
     fields.setdefault("name", f"{county.name}{year}年度村党组织星级评定")
-    round_ = Round(county=county, year=year, catalogue=catalogue, **fields)
+    round_ = Round(county=county, year=year, target=target, catalogue=catalogue, **fields)
     _round_bands_check(round_)
     check_model(round_)
     with transaction.atomic():
@@ -504,9 +521,40 @@ def round_update(*, actor: User, round_: Round, ip: str | None = None, **fields)
     ensure_round_admin(actor, round_)
     if round_.is_published:
         raise Conflict(_("结果已发布，不能修改评定规则。"))
-    reject_unknown_fields(fields, (*ROUND_RULE_FIELDS, "catalogue"))
+    reject_unknown_fields(fields, (*ROUND_RULE_FIELDS, "catalogue", "target"))
     if "catalogue" in fields and round_.status != Round.Status.DRAFT:
         raise Conflict(_("评定轮次开启后不能更换指标体系。"))
+    if "target" in fields and fields["target"] != round_.target:
+        if round_.status != Round.Status.DRAFT:
+            raise InvalidInput(
+                _("评定轮次开启后不能更改评定对象（%(t)s）。") % {"t": round_.get_target_display()},
+                [
+                    {
+                        "field": "target",
+                        "value": str(fields["target"]),
+                        "message": _("评定对象（村或镇街）开启后锁定"),
+                    }
+                ],
+            )
+        if fields["target"] not in RatingTarget.values:
+            raise InvalidInput(
+                _("评定对象不存在：%(t)s。") % {"t": fields["target"]},
+                [
+                    {
+                        "field": "target",
+                        "value": str(fields["target"]),
+                        "message": _("只能是村（社区）或镇街"),
+                    }
+                ],
+            )
+        if Round.objects.filter(
+            county_id=round_.county_id, year=round_.year, target=fields["target"]
+        ).exists():
+            raise InvalidInput(
+                _("%(y)s年度评定轮次已存在：每个区县每年只有一个%(t)s评定轮次。")
+                % {"y": round_.year, "t": RatingTarget(fields["target"]).label},
+                [{"field": "target", "message": _("已存在")}],
+            )
     before = _round_snapshot(round_)
     for field, value in fields.items():
         setattr(round_, field, value)
@@ -562,5 +610,6 @@ def _round_bands_check(round_: Round) -> None:
 
 def _round_snapshot(round_: Round) -> dict:
     return {f: display_value(getattr(round_, f)) for f in ROUND_RULE_FIELDS} | {
-        "catalogue": round_.catalogue_id
+        "catalogue": round_.catalogue_id,
+        "target": round_.target,
     }

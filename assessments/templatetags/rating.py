@@ -57,3 +57,22 @@ def level_mark(assessment) -> str:
     if assessment.level is None:
         return ""
     return format_html('<span class="stars">{}</span>', stars(assessment.level))
+
+
+def _rates_townships(obj) -> bool:
+    """A township round, or a township-level organization (镇街)."""
+    if hasattr(obj, "rates_townships"):
+        return obj.rates_townships
+    return bool(getattr(obj, "is_township_level", False))
+
+
+@register.filter
+def rated_noun(obj) -> str:
+    """What a page calls one rated organization of a round (or an organization): 村 / 镇街."""
+    return "镇街" if _rates_townships(obj) else "村"
+
+
+@register.filter
+def rated_body(obj) -> str:
+    """Its Party organization: 村党组织 / 镇街党（工）委."""
+    return "镇街党（工）委" if _rates_townships(obj) else "村党组织"

@@ -52,8 +52,7 @@ GROUP_ROLES = (Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR)
 
 
 def round_stages(round_: Round) -> list[str]:
-    stages = [Stage.SELF] if round_.self_assessment_enabled else []
-    return [*stages, Stage.TOWNSHIP, Stage.COUNTY]
+    return list(round_.stages)
 
 
 def round_deadlines(round_: Round, *, now=None) -> list[dict]:

@@ -44,7 +44,12 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
     township_id = int_or_none(request.GET.get("township"))
     q = request.GET.get("q", "").strip()[:50]
     assessments = selectors.assessments_for_user(user, round_=round_)
-    show_villages = not user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER) or township_id or q
+    show_villages = (
+        round_.rates_townships  # a handful of townships: listed at once
+        or not user.has_role(*COUNTY_STAFF, Role.DEPARTMENT_REVIEWER)
+        or township_id
+        or q
+    )
     villages, page = [], None
     if show_villages:
         if township_id:

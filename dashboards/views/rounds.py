@@ -31,7 +31,7 @@ from dashboards.selectors import (
 )
 from dashboards.views.record import village_explain_context
 from organizations.models import Role
-from organizations.selectors import townships_for_user, villages_for_user
+from organizations.selectors import rated_organizations_for_user, townships_for_user
 from starrating.pages import paginate, require_role
 
 
@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
 def village(request: HttpRequest, org_id: int) -> HttpResponse:
     require_role(request.user, VILLAGE_ROLES)
     try:
-        org = villages_for_user(request.user).select_related("parent").get(pk=org_id)
+        org = rated_organizations_for_user(request.user).select_related("parent").get(pk=org_id)
     except Exception as exc:  # DoesNotExist, or a malformed id
         raise Http404 from exc
     # Through the assessments selector, not the county: an evaluation group member sees only
@@ -249,6 +249,11 @@ def publicity(request: HttpRequest, round_id: int) -> HttpResponse:
     if not public and not request.user.has_role(*COUNTY_STAFF):
         raise PermissionDenied(_("公示名单尚未发布。"))
     entries = publicity_entries(round_)
+    if round_.rates_townships and not request.user.has_role(*COUNTY_STAFF):
+        # A township round's list is the county's: a township reads its own line only.
+        entries = entries.filter(
+            pk__in=selectors.assessments_for_user(request.user, round_=round_).values("pk")
+        )
     show_all = bool(request.GET.get("all"))
     return render(
         request,

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from indicators import services
 from indicators.models import Catalogue, Category, Item
-from organizations.models import Role
+from organizations.models import RatingTarget, Role
 from starrating.api import IdFilter
 from starrating.client import client_ip
 from starrating.errors import NotPermitted
@@ -67,7 +67,16 @@ class CatalogueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Catalogue
-        fields = ["id", "name", "year", "description", "copied_from", "is_frozen", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "year",
+            "target",
+            "description",
+            "copied_from",
+            "is_frozen",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -140,6 +149,11 @@ class CatalogueCreateSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=100)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
+    target = serializers.ChoiceField(
+        choices=RatingTarget.choices,
+        default=RatingTarget.VILLAGE,
+        help_text="评定对象：village 村（社区）评定用，township 镇街评定用",
+    )
     description = serializers.CharField(required=False, allow_blank=True, default="")
     categories = CatalogueCategoryInput(many=True, min_length=1, max_length=20)
     special_items = CatalogueItemInput(many=True, required=False, default=list, max_length=200)

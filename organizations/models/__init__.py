@@ -14,7 +14,14 @@ from .accounts import (
 )
 from .audit import AUDIT_RETENTION_DAYS, AppendOnlyError, AuditLog
 from .succession import Succession
-from .tree import TOWNSHIP_KINDS, VILLAGE_KINDS, Organization, code_validator
+from .tree import (
+    TARGET_KINDS,
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
+    Organization,
+    RatingTarget,
+    code_validator,
+)
 
 __all__ = [
     "ADMIN_ROLES",
@@ -22,6 +29,7 @@ __all__ = [
     "BUSINESS_ROLES",
     "ROLE_SCOPE_KINDS",
     "STAFF_ROLES",
+    "TARGET_KINDS",
     "TOWNSHIP_KINDS",
     "VILLAGE_KINDS",
     "ApiToken",
@@ -30,6 +38,7 @@ __all__ = [
     "Department",
     "Organization",
     "PasswordHistory",
+    "RatingTarget",
     "Role",
     "RoleSecurityPolicy",
     "Succession",

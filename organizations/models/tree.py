@@ -97,3 +97,15 @@ VILLAGE_KINDS = (Organization.Kind.VILLAGE, Organization.Kind.COMMUNITY)
 
 
 TOWNSHIP_KINDS = (Organization.Kind.TOWNSHIP, Organization.Kind.STREET)
+
+
+class RatingTarget(models.TextChoices):
+    """Which level of the tree a rating round (and its catalogue) rates: the villages and
+    communities of a county (the yearly village rating), or its townships and streets (镇街)."""
+
+    VILLAGE = "village", _("村（社区）")
+    TOWNSHIP = "township", _("镇街")
+
+
+# The kinds of organization each target rates.
+TARGET_KINDS = {RatingTarget.VILLAGE: VILLAGE_KINDS, RatingTarget.TOWNSHIP: TOWNSHIP_KINDS}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from organizations.models import (
     AUDIT_RETENTION_DAYS,
+    TOWNSHIP_KINDS,
     VILLAGE_KINDS,
     AppendOnlyError,
     AuditLog,
@@ -63,14 +64,15 @@ def _cached(obj: models.Model, name: str) -> models.Model | None:
 
 def _cached_scope(obj: models.Model) -> tuple[int, int] | None:
     """(county, village) of an assessment's record when its village and round are already
-    loaded — the hot path of a sheet save costs no lookup."""
+    loaded — the hot path of a sheet save costs no lookup. In a township round (镇街) the
+    assessed township stands where the village does (its page reads its score history)."""
     assessment = obj if obj._meta.model_name == "assessment" else _cached(obj, "assessment")
     if assessment is None and _cached(obj, "sheet") is not None:
         assessment = _cached(_cached(obj, "sheet"), "assessment")
     if assessment is None:
         return None
     village, round_ = _cached(assessment, "organization"), _cached(assessment, "round")
-    if village is None or round_ is None or village.kind not in VILLAGE_KINDS:
+    if village is None or round_ is None or village.kind not in (*VILLAGE_KINDS, *TOWNSHIP_KINDS):
         return None
     return round_.county_id, village.pk
 

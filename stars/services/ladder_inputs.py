@@ -43,6 +43,9 @@ def ladder_input_set(
     if round_.status in SETTLED:
         raise Conflict(_("本轮已发布，不能再更改创星数据指标。"))
     errors: list[dict] = []
+    if round_.rates_townships:  # the ladder figures (S7, 堡垒星) are a village's
+        message = _("创星数据只能用于村（社区）星级评定")
+        errors.append({"field": "round", "value": str(round_), "message": message})
     code = str(item_code or "").strip()
     item = Item.objects.filter(catalogue_id=round_.catalogue_id, code=code).first()
     if item is None:

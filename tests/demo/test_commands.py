@@ -66,8 +66,8 @@ def export(tmp_path, year: int, fmt: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def demo_round(year: int) -> Round:
-    return Round.objects.get(county__code=DEMO_COUNTY, year=year)
+def demo_round(year: int, target: str = "village") -> Round:
+    return Round.objects.get(county__code=DEMO_COUNTY, year=year, target=target)
 
 
 # --- the hand computation (DOMAIN.md §4, written out) --------------------------------------
@@ -225,6 +225,36 @@ def test_seed_demo_builds_the_demo_county(demo):
     # Written through the services: the audit log is real.
     assert AuditLog.objects.filter(action=AuditLog.Action.SCORES_SAVE).count() > 200
     assert AuditLog.objects.filter(action=AuditLog.Action.ROUND_TRANSITION).count() >= 7
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_the_township_round_as_in_hunjiang(demo, tmp_path):
+    """Seed 000: “全区‘三星级’镇街4个，‘二星级’镇街2个” — the county's six townships rated on
+    their own catalogue by the county alone, with the same engine."""
+    r24 = demo_round(2024, target="township")
+    assert r24.status == Round.Status.PUBLISHED and r24.published_at is not None
+    assert r24.catalogue.target == "township" and r24.catalogue.is_frozen
+    assert r24.catalogue.categories.count() == 5
+    assert 15 <= r24.catalogue.items.filter(category__isnull=False).count() <= 25
+    assessed = r24.assessments.select_related("organization")
+    assert {a.organization.kind for a in assessed} <= {"township", "street"}
+    assert assessed.count() == Organization.objects.filter(parent__code=DEMO_COUNTY).count() == 6
+    assert sorted(a.level for a in assessed) == [2, 2, 3, 3, 3, 3]
+    # Only the county stage was entered: no self-assessment, no township review.
+    assert set(Sheet.objects.filter(assessment__round=r24).values_list("stage", flat=True)) == {
+        "county"
+    }
+    assert not r24.self_assessment_enabled
+    # Its results are those the engine gives on the submitted sheets (the same hand check as
+    # the village rounds').
+    expected = hand_results(r24, previous=None)
+    for a in assessed:
+        assert a.level == expected[a.organization.code]["level"], a.organization.code
+    # The export command reads it with --target township; the village round stays the default.
+    path = tmp_path / "townships.json"
+    call_command("export_results", "--round", "2024", "--target", "township", "--output", str(path))
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    assert len(exported) == 6 and sorted(r["level"] for r in exported) == [2, 2, 3, 3, 3, 3]
 
 
 @pytest.mark.django_db

@@ -139,6 +139,15 @@ def test_set_reports_every_bad_field_at_once(round_2024, county_admin):
     assert not LadderInput.objects.exists()
 
 
+def test_a_township_round_takes_no_ladder_figure(tw_round, county_admin):
+    """The figures (S7's member share, 堡垒星) are a village's: a 镇街 round is refused."""
+    item = tw_round.catalogue.items.filter(kind="scored").first()
+    with pytest.raises(InvalidInput) as bad:
+        services.ladder_input_set(actor=county_admin, round_=tw_round, item_code=item.code)
+    assert [e["field"] for e in bad.value.errors] == ["round"]
+    assert not LadderInput.objects.exists()
+
+
 def test_a_published_round_is_settled(round_2024, county_admin):
     move_to(round_2024, Round.Status.PUBLISHED)
     with pytest.raises(Conflict):

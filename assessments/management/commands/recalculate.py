@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.management.options import round_for
+from assessments.management.options import add_target_argument, round_for
 from assessments.services import results_refresh
 
 
@@ -12,9 +12,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
         parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        add_target_argument(parser)
 
     def handle(self, *args, **options):
-        round_ = round_for(options["round"], options["county"])
+        round_ = round_for(options["round"], options["county"], options["target"])
         if round_.is_published:
             raise CommandError(f"{round_} 已发布，结果已冻结，不能重新计算。")
         changed = results_refresh(round_=round_)

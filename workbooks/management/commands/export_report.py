@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from assessments.management.options import round_for, user_of
+from assessments.management.options import add_target_argument, round_for, user_of
 from organizations.models import AuditLog
 from organizations.services import audit_record
 from workbooks.report import report_export
@@ -16,11 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
         parser.add_argument("--township", help="镇（街道）区划代码；省略则导出全区")
         parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        add_target_argument(parser)
         parser.add_argument("--user", help="按该用户的权限范围导出")
         parser.add_argument("--output", required=True, help="输出文件 .xlsx")
 
     def handle(self, *args, **options):
-        round_ = round_for(options["round"], options["county"])
+        round_ = round_for(options["round"], options["county"], options["target"])
         user = user_of(options["user"])
         try:
             counts = report_export(

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand
 
-from assessments.management.options import round_for
+from assessments.management.options import add_target_argument, round_for
 from assessments.selectors import result_records
 from organizations.models import AuditLog
 from organizations.services import audit_record
@@ -34,11 +34,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
         parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        add_target_argument(parser)
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--output", help="输出文件；省略则写到标准输出")
 
     def handle(self, *args, **options):
-        round_ = round_for(options["round"], options["county"])
+        round_ = round_for(options["round"], options["county"], options["target"])
         records = [{k: r[k] for k in FIELDS} for r in result_records(round_)]
         text = render(records, options["format"])
         audit_record(

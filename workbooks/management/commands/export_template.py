@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from assessments.management.options import round_for, stage_of, user_of
+from assessments.management.options import add_target_argument, round_for, stage_of, user_of
 from workbooks.template import template_export
 
 
@@ -15,11 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--stage", required=True, help="self / township / county")
         parser.add_argument("--township", help="镇（街道）区划代码；省略则导出全部")
         parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        add_target_argument(parser)
         parser.add_argument("--user", help="按该用户的权限范围导出")
         parser.add_argument("--output", required=True, help="输出文件 .xlsx")
 
     def handle(self, *args, **options):
-        round_ = round_for(options["round"], options["county"])
+        round_ = round_for(options["round"], options["county"], options["target"])
         try:
             counts = template_export(
                 options["output"],

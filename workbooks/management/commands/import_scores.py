@@ -2,7 +2,13 @@
 
 from django.core.management.base import BaseCommand
 
-from assessments.management.options import domain_error, round_for, stage_of, user_of
+from assessments.management.options import (
+    add_target_argument,
+    domain_error,
+    round_for,
+    stage_of,
+    user_of,
+)
 from starrating.errors import DomainError
 from workbooks.imports import import_scores_file
 
@@ -15,10 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--round", type=int, required=True, help="年度，如 2024")
         parser.add_argument("--stage", required=True, help="self / township / county")
         parser.add_argument("--county", help="区县代码（库中有多个区县时必填）")
+        add_target_argument(parser)
         parser.add_argument("--user", help="以该用户身份导入（按其权限范围检查）；省略为系统")
 
     def handle(self, *args, **options):
-        round_ = round_for(options["round"], options["county"])
+        round_ = round_for(options["round"], options["county"], options["target"])
         try:
             counts = import_scores_file(
                 options["file"],
