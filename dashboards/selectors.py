@@ -71,6 +71,7 @@ def ranking_for_user(
 
 
 RANKING_FIELDS = (
+    "organization__code",
     "organization__name",
     "organization__parent__name",
     "composite",

@@ -214,7 +214,11 @@ def test_dashboard_endpoint_query_budget(
     api, rated_round, county_admin, django_assert_max_num_queries
 ):
     client = api.as_(county_admin)
+    # The user's organization, the round, the stored counts (the rows of this fixture were
+    # rebuilt, so they add up), the item sums, the catalogue until it is kept in memory.
     with django_assert_max_num_queries(5):
+        assert client.get(f"/api/v1/rounds/{rated_round.pk}/dashboard/").status_code == 200
+    with django_assert_max_num_queries(4):
         assert client.get(f"/api/v1/rounds/{rated_round.pk}/dashboard/").status_code == 200
 
 
