@@ -159,6 +159,9 @@ def _dashboard(report: Report, round_, admin, runs: int) -> None:
         ("dashboard page", f"/rounds/{round_.pk}/dashboard/"),
         ("dashboard API", f"/api/v1/rounds/{round_.pk}/dashboard/"),
     ):
+        # Once first: a server process keeps a frozen catalogue in memory after its first
+        # read, and the figure is the steady state (as for the timed runs).
+        client.get(url)
         response, queries = _queries(lambda url=url: client.get(url))
         assert response.status_code == 200, (url, response.status_code)
         value, _ = median(lambda url=url: client.get(url), runs)

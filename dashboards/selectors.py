@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
 from assessments import selectors as assessment_selectors
 from assessments.models import (
@@ -17,6 +18,8 @@ from assessments.models import (
     Stage,
 )
 from assessments.models.tallies import (
+    COUNT_COLUMNS,
+    COUNTS,
     HISTOGRAM_LOW,
     HISTOGRAM_TOP,
     HISTOGRAM_WIDTH,
@@ -30,7 +33,7 @@ from assessments.selectors import (
     rounds_for_user,
     sheets_by_assessment,
 )
-from indicators.models import Item
+from indicators.models import Category, Item
 from ledgers import selectors as ledger_selectors
 from organizations.models import Organization, RatingTarget, Role, User
 from organizations.selectors import (
@@ -50,13 +53,45 @@ def ranking_for_user(
     level: int | None = None,
     order: tuple[str, ...] = ("-composite", "-total"),
 ) -> QuerySet[Assessment]:
-    """The rated assessments ``user`` may see, filtered and ordered for the ranking table."""
-    qs = assessments_for_user(user, round_=round_).filter(level__isnull=False)
+    """The rated assessments ``user`` may see, filtered and ordered for the ranking table,
+    with only what the table shows: no round, no JSON of the result (joining the round made
+    SQLite sort the whole round instead of reading the ranking index in order)."""
+    qs = (
+        assessments_for_user(user, round_=round_)
+        .filter(level__isnull=False)
+        .select_related(None)
+        .select_related("organization__parent")
+        .only(*RANKING_FIELDS)
+    )
     if township_id is not None:
         qs = qs.filter(organization__parent_id=township_id)
     if level is not None:
         qs = qs.filter(level=level)
     return qs.order_by(*order, "organization__code")
+
+
+RANKING_FIELDS = (
+    "organization__code",
+    "organization__name",
+    "organization__parent__name",
+    "composite",
+    "total",
+    "level",
+    "vetoed",
+    "previous_level",
+    "change",
+)
+
+
+def ranking_count(summary: dict, *, township_id: int | None, level: int | None) -> int:
+    """How many rows ``ranking_for_user`` gives, from the dashboard's stored counts (its
+    rated results, of a township, of a level): the ranking's pages need no COUNT."""
+    counts = summary
+    if township_id is not None:
+        counts = next((t for t in summary["townships"] if t["id"] == township_id), None)
+        if counts is None:
+            return 0
+    return counts["rated"] if level is None else counts["levels"][str(level)]
 
 
 # Who may look villages up: whoever may open a village's page (county staff, evaluators,
@@ -153,6 +188,15 @@ def _count(counts: dict, key: str, n: int) -> None:
             counts["histogram"][value] += n
 
 
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """A ``values_list`` queryset's rows straight from the driver: the SQL Django compiles,
+    without its per-row work (thousands of rows of plain integers and text here)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _add_counts(total: dict, counts: dict) -> None:
     """Add one township's (or county's) counts to ``total``."""
     for key in ("assessments", "rated", "vetoed", "level_3_plus", "level_4_plus"):
@@ -222,7 +266,9 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         "target_share_3": round_.target_share_3,
         "target_share_4": round_.target_share_4,
         "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
-        "weakest_items": _weakest_items_of({round_.catalogue_id}, items, limit=weakest_limit),
+        "weakest_items": _weakest_items_of(
+            {round_.catalogue_id}, items, limit=weakest_limit, categories=_frozen(round_)
+        ),
         "corrections": round_corrections(round_, user),
     }
 
@@ -266,27 +312,12 @@ def _counts_of_townships(
 ) -> tuple[dict[int, dict], dict[str, list]]:
     """Counts per township from the tallies, and the item sums ({code: [n, total]}): over the
     whole county (``county_wide``) the round's totals kept under the county, else the sums of
-    the townships' own."""
-    counted = (
-        Assessment.objects.filter(round=round_, organization__parent__in=townships)
-        .order_by()
-        .values_list(
-            "organization__parent_id", "organization__parent__code", "organization__parent__name"
-        )
-        .annotate(n=Count("pk"))
-    )
-    result: dict[int, dict] = {}
-    for t_id, t_code, t_name, n in counted:
-        result[t_id] = {"id": t_id, "code": t_code, "name": t_name, **_empty_counts()}
-        result[t_id]["assessments"] = n
+    the townships' own. The counts come from each township's ``counts`` row (one short row
+    each); the assessments are counted per township only where those rows do not account
+    for every assessment of the round (assessments added without a recomputation)."""
+    result = _stored_counts(round_, townships, county_wide=county_wide)
     tallies = ResultTally.objects.filter(round=round_, township__in=townships).order_by()
     is_item = Q(key__startswith="item:")
-    # Per township: the counts (a score or so of keys each); the item sums only in total.
-    for t_id, key, n in (
-        tallies.exclude(is_item).exclude(n=0).values_list("township_id", "key", "n")
-    ):
-        if t_id in result:
-            _count(result[t_id], key, n)
     if county_wide:
         sums = ResultTally.objects.filter(
             is_item, round=round_, township_id=round_.county_id
@@ -303,6 +334,78 @@ def _counts_of_townships(
         for key, n, total in sums.order_by()
     }
     return result, items
+
+
+def _stored_counts(
+    round_: Round, townships: QuerySet[Organization], *, county_wide: bool
+) -> dict[int, dict]:
+    """The townships' counts from their ``counts`` rows, in one read that also counts the
+    round's assessments (of those townships); the rows' numbers of assessments (set by the
+    last whole-round recomputation) are used when they add up to that, else the assessments
+    are counted per township (one GROUP BY more)."""
+    present = Assessment.objects.filter(round=round_)
+    rows = ResultTally.objects.filter(round=round_, key=COUNTS)
+    if county_wide:  # every assessment of the round, every township's row but the county's
+        if not round_.rates_townships:  # (a township round's one group is the county)
+            rows = rows.exclude(township_id=round_.county_id)
+    else:
+        present = present.filter(organization__parent__in=townships)
+        rows = rows.filter(township__in=townships)
+    rows = _rows(
+        rows.order_by()
+        .annotate(
+            present=Subquery(present.order_by().values("round").annotate(n=Count("pk")).values("n"))
+        )
+        .values_list(
+            "present",
+            "township_id",
+            "township__code",
+            "township__name",
+            "assessments",
+            *COUNT_COLUMNS.values(),
+        )
+    )
+    if not rows or sum(row[4] for row in rows) != (rows[0][0] or 0):
+        stored = {row[1]: row for row in rows}
+        zeros = [0] * len(COUNT_COLUMNS)
+        rows = [
+            (None, t_id, t_code, t_name, n, *stored.get(t_id, (0,) * 5 + tuple(zeros))[5:])
+            for t_id, t_code, t_name, n in _rows(
+                present.order_by()
+                .values_list(
+                    "organization__parent_id",
+                    "organization__parent__code",
+                    "organization__parent__name",
+                )
+                .annotate(n=Count("pk"))
+            )
+        ]
+    result: dict[int, dict] = {}
+    for _present, t_id, t_code, t_name, assessments, *columns in rows:
+        if not assessments:
+            continue  # a township without villages in the round is not listed
+        levels = columns[4:10]
+        # The same shape as ``_empty_counts``, filled (COUNT_COLUMNS order).
+        result[t_id] = {
+            "id": t_id,
+            "code": t_code,
+            "name": t_name,
+            "assessments": assessments,
+            "rated": columns[0],
+            "pending": 0,
+            "vetoed": columns[1],
+            "levels": dict(zip(_LEVELS, levels, strict=True)),
+            "level_3_plus": sum(levels[3:]),
+            "level_4_plus": sum(levels[4:]),
+            "composite_at_least_70": columns[2],
+            "composite_at_least_80": columns[3],
+            "changes": dict(zip(CHANGE_KINDS, columns[10:15], strict=True)),
+            "histogram": dict(zip(HISTOGRAM_BINS, columns[15:], strict=True)),
+        }
+    return result
+
+
+_LEVELS = [str(level) for level in range(6)]
 
 
 def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dict[str, list]]:
@@ -326,13 +429,36 @@ def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dic
     return result, items
 
 
-def _weakest_items_of(catalogue_ids: set[int], sums: dict[str, list], *, limit: int) -> list[dict]:
+def _frozen(round_: Round) -> list[Category] | None:
+    """The round's catalogue as kept in memory once frozen (past draft), if it is at hand."""
+    if round_.status == Round.Status.DRAFT or not Round.catalogue.is_cached(round_):
+        return None
+    return assessment_selectors.frozen_catalogue_categories(round_.catalogue)
+
+
+def _weakest_items_of(
+    catalogue_ids: set[int],
+    sums: dict[str, list],
+    *,
+    limit: int,
+    categories: list[Category] | None = None,
+) -> list[dict]:
     """Scored items by average share of their maximum over the results, lowest first. Over
     several counties (a region) an item is its code in their catalogues (a year's catalogues
-    are copies of one another); the first catalogue's title and maximum name it."""
+    are copies of one another); the first catalogue's title and maximum name it. With the
+    ``categories`` of one frozen catalogue (kept in memory) no item is read."""
     weakest, seen = [], set()
-    scored = Item.objects.filter(catalogue_id__in=catalogue_ids, kind=Item.Kind.SCORED)
-    for item in scored.select_related("category").order_by("catalogue_id", "position"):
+    if categories is not None:
+        items = [
+            item
+            for category in categories
+            for item in category.catalogue_items
+            if item.kind == Item.Kind.SCORED
+        ]
+    else:
+        scored = Item.objects.filter(catalogue_id__in=catalogue_ids, kind=Item.Kind.SCORED)
+        items = scored.select_related("category").order_by("catalogue_id", "position")
+    for item in items:
         if item.code in seen:
             continue
         seen.add(item.code)

@@ -54,3 +54,19 @@ def paginate(request, items, *, per_page: int = 50) -> Page:
     """One page of a long list (``?page=``; out of range gives the last page). The page
     partial ``_pagination.html`` keeps every other query parameter (filters stay in the URL)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+class Counted:
+    """A queryset with its length already known (from stored counts): ``paginate`` slices it
+    and reads no COUNT."""
+
+    ordered = True
+
+    def __init__(self, queryset, count: int):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.queryset[index]

@@ -191,35 +191,32 @@ class RoundReopenView(APIView):
         return Response(RoundSerializer(round_).data)
 
 
-# The fields a result record reads (``selectors.result_record``), and its JSON made without
-# DRF's per-field work (the same output as ResultRecordSerializer, the contract).
-RECORD_FIELDS = (
-    "organization__code",
-    "organization__name",
-    "organization__parent__code",
-    "organization__parent__name",
-    "category_scores",
-    "total",
-    "composite",
-    "stars_earned",
-    "level",
-    "previous_level",
-    "change",
-)
+# A record's JSON made without DRF's per-field work (the same output as
+# ResultRecordSerializer, the contract).
 result_data = representer(ResultRecordSerializer)
+PAGE_PARAMETERS = {"page", "page_size"}
 
 
-def _records_of(queryset):
-    return (
-        queryset.select_related(None)
-        .select_related("organization", "organization__parent")
-        .only(*RECORD_FIELDS)
-    )
+class _Rows:
+    """A queryset's rows as plain values for the paginator, counted as the queryset itself:
+    the count then joins none of the tables the columns come from."""
+
+    ordered = True
+
+    def __init__(self, queryset, columns):
+        self.queryset, self.rows = queryset, queryset.values_list(*columns)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 class RoundResultsView(generics.ListAPIView):
     """The round's results in the ``export_results`` record format, filtered and ordered;
-    a fixed number of queries whatever the page size."""
+    a fixed number of queries whatever the page size: the user and token, the round, the
+    count and the page (the category order of a frozen catalogue is kept in memory)."""
 
     serializer_class = ResultRecordSerializer
     filterset_class = filters.AssessmentFilter
@@ -230,21 +227,30 @@ class RoundResultsView(generics.ListAPIView):
         self.round = _round(self.request, self.kwargs["pk"])
         return selectors.assessments_for_user(self.request.user, round_=self.round)
 
+    def filter_queryset(self, queryset):
+        if not set(self.request.query_params) - PAGE_PARAMETERS:
+            # No filter asked for: the filterset's default order, without building its form.
+            return filters.ordered(queryset, "")
+        return super().filter_queryset(queryset)
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         order = selectors.category_codes(self.round)
-        # What a record shows, and no more: the item points and steps (JSON) are not read.
+        # What a record shows, and no more (no item points or steps JSON), as plain rows.
+        columns = selectors.RESULT_RECORD_COLUMNS
         if queryset.query.distinct:
             # An evaluator's scope repeats rows: a page of ids, then their records.
-            page = self.paginate_queryset(queryset.select_related(None).only("pk"))
-            ids = [a.pk for a in page]
-            page = Assessment.objects.filter(pk__in=ids).order_by()
+            ids = [a.pk for a in self.paginate_queryset(queryset.select_related(None).only("pk"))]
+            rows = {
+                row[0]: row
+                for row in Assessment.objects.filter(pk__in=ids).order_by().values_list(*columns)
+            }
+            page = [rows[pk] for pk in ids]
         else:
-            page = ids = None
-        rows = self.paginate_queryset(_records_of(queryset)) if page is None else _records_of(page)
-        by_pk = {a.pk: selectors.result_record(a, order=order) for a in rows}
-        ordered = [by_pk[pk] | {"assessment": pk} for pk in (ids or by_pk)]
-        return self.get_paginated_response([result_data(r) for r in ordered])
+            page = self.paginate_queryset(_Rows(queryset, columns))
+        return self.get_paginated_response(
+            [result_data(selectors.result_record_of_row(row, order=order)) for row in page]
+        )
 
 
 # --- assessments ---------------------------------------------------------------------------

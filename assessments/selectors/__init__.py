@@ -58,11 +58,13 @@ from .record import (
     record_assessment_get_for_user,
 )
 from .results import (
+    RESULT_RECORD_COLUMNS,
     catalogue_categories,
     category_codes,
     change_q,
     frozen_catalogue_categories,
     result_record,
+    result_record_of_row,
     result_records,
     round_rules,
     scoring_inputs,
@@ -96,6 +98,7 @@ from .spotchecks import (
 
 __all__ = [
     "CHANGE_KINDS",
+    "RESULT_RECORD_COLUMNS",
     "SPOTCHECK_ROLES",
     "assessment_current_level",
     "assessment_get_for_user",
@@ -143,6 +146,7 @@ __all__ = [
     "recusal_get_for_user",
     "recusals_for_user",
     "result_record",
+    "result_record_of_row",
     "result_records",
     "review_conclusions",
     "review_departments",

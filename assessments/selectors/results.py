@@ -238,7 +238,11 @@ def result_records(
 
 
 def category_codes(round_: Round) -> list[str]:
-    """The round's category codes in catalogue order."""
+    """The round's category codes in catalogue order. Past draft the catalogue is frozen:
+    the codes come from ``frozen_catalogue_categories`` (kept in memory, no query) when the
+    round's catalogue is at hand."""
+    if round_.status != Round.Status.DRAFT and Round.catalogue.is_cached(round_):
+        return [c.code for c in frozen_catalogue_categories(round_.catalogue)]
     return list(
         Category.objects.filter(catalogue_id=round_.catalogue_id).values_list("code", flat=True)
     )
@@ -248,33 +252,82 @@ def result_record(a: Assessment, *, order: list[str] | None = None) -> dict:
     """One assessment's record of the ``export_results`` contract (also streamed, one at a
     time, by the annual report export). ``order`` puts ``category_scores`` in catalogue order:
     PostgreSQL's jsonb keeps its own key order."""
-    has_result = a.level is not None
+    township = a.organization.parent
+    return _record(
+        a.organization.code,
+        a.organization.name,
+        township.code if township else None,
+        township.name if township else None,
+        a.category_scores,
+        a.total,
+        a.composite,
+        a.stars_earned,
+        a.level,
+        a.previous_level,
+        a.change,
+        order=order,
+    )
+
+
+# What a record reads, as ``values_list`` columns (``result_record_of_row`` takes the row):
+# the results API reads a page of plain rows, no model instances (three per village).
+RESULT_RECORD_COLUMNS = (
+    "pk",
+    "organization__code",
+    "organization__name",
+    "organization__parent__code",
+    "organization__parent__name",
+    "category_scores",
+    "total",
+    "composite",
+    "stars_earned",
+    "level",
+    "previous_level",
+    "change",
+)
+
+
+def result_record_of_row(row: tuple, *, order: list[str] | None = None) -> dict:
+    """``result_record`` of one ``values_list(*RESULT_RECORD_COLUMNS)`` row, with the
+    assessment's id under ``assessment`` (the results API's record)."""
+    return {**_record(*row[1:], order=order), "assessment": row[0]}
+
+
+def _record(
+    code,
+    name,
+    township_code,
+    township_name,
+    scores,
+    total,
+    composite,
+    stars,
+    level,
+    previous_level,
+    change,
+    *,
+    order: list[str] | None,
+) -> dict:
+    has_result = level is not None
     if not has_result:
         change = None
-    elif a.previous_level is None:
+    elif previous_level is None:
         change = "new"
-    else:
-        change = a.change
-    township = a.organization.parent
     return {
-        "organization_code": a.organization.code,
-        "organization_name": a.organization.name,
-        "township_code": township.code if township else None,
-        "township_name": township.name if township else None,
+        "organization_code": code,
+        "organization_name": name,
+        "township_code": township_code,
+        "township_name": township_name,
         "category_scores": (
-            (
-                {c: a.category_scores[c] for c in order if c in a.category_scores}
-                if order
-                else a.category_scores
-            )
+            ({c: scores[c] for c in order if c in scores} if order else scores)
             if has_result
             else None
         ),
-        "total": _points_text(a.total),
-        "composite": _points_text(a.composite),
-        "stars_earned": a.stars_earned if has_result else None,
-        "level": a.level,
-        "previous_level": a.previous_level if has_result else None,
+        "total": _points_text(total),
+        "composite": _points_text(composite),
+        "stars_earned": stars if has_result else None,
+        "level": level,
+        "previous_level": previous_level if has_result else None,
         "change": change,
     }
 

@@ -27,12 +27,13 @@ from dashboards.selectors import (
     dashboard_summary,
     publicity_entries,
     publicity_missing,
+    ranking_count,
     ranking_for_user,
 )
 from dashboards.views.record import village_explain_context
 from organizations.models import Role
-from organizations.selectors import rated_organizations_for_user, townships_for_user
-from starrating.pages import paginate, require_role
+from organizations.selectors import rated_organizations_for_user
+from starrating.pages import Counted, paginate, require_role
 
 
 def percent_text(value: Decimal | None) -> str | None:
@@ -53,10 +54,11 @@ SORT_ORDERS = {
 def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     require_role(request.user, DASHBOARD_ROLES)
     round_ = selectors.round_get_for_user(user=request.user, pk=round_id)
-    townships = list(townships_for_user(request.user).order_by("code"))
+    summary = dashboard_summary(round_, request.user)
+    # The townships with villages in the round (the summary's, by code) filter the ranking.
+    townships = [(t["id"], t["name"]) for t in summary["townships"]]
     form = DashboardFilterForm(request.GET or None, townships=townships)
     filters = form.cleaned_data if form.is_valid() else {}
-    summary = dashboard_summary(round_, request.user)
 
     bins = summary["histogram"]
     histogram = [
@@ -64,13 +66,17 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
         for label, n in bins.items()
     ]
     level = filters.get("level")
+    level = int(level) if level not in (None, "") else None
+    township_id = filters.get("township")
     ranking = ranking_for_user(
         round_,
         request.user,
-        township_id=filters.get("township"),
-        level=int(level) if level not in (None, "") else None,
+        township_id=township_id,
+        level=level,
         order=SORT_ORDERS[filters.get("sort") or "-composite"],
     )
+    # Its length is in the stored counts: the pages need no COUNT of the round.
+    ranking = Counted(ranking, ranking_count(summary, township_id=township_id, level=level))
     levels = list(range(5, -1, -1))
     targets = [
         {
@@ -91,8 +97,10 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     for t in targets:
         t["actual"] = percent_text(t["share"])
         t["met"] = t["share"] is not None and t["share"] >= t["goal"]
-    for t in summary["townships"]:
-        t["level_list"] = [t["levels"][str(lv)] for lv in levels]
+    township_rows = [
+        (t["name"], *(t["levels"][str(lv)] for lv in levels), t["pending"])
+        for t in summary["townships"]
+    ]
     charts = {
         "distribution": {
             "townships": [t["name"] for t in summary["townships"]],
@@ -120,6 +128,7 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
             "levels": levels,
             "histogram": histogram,
             "charts": charts,
+            "township_rows": township_rows,
             "ranking": paginate(request, ranking),
             "form": form,
             "targets": targets,

@@ -1,8 +1,9 @@
 """The hot paths of docs/performance.md pinned in queries (the benchmark measures their time):
 a sheet save by service, API and page, without and with quotas, in at most 12 statements
-that do not grow with the round; the dashboard API in at most 12; the compiled API output is
-the serializers' own; the round's totals kept under the county equal the townships' sums; no
-score read joins other tables to sort."""
+that do not grow with the round; the dashboard page and API and the results API in the
+statements listed below, which do not grow; the compiled API output is the serializers' own;
+the round's totals kept under the county equal the townships' sums, the ``counts`` rows their
+key rows; no score read joins other tables to sort."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
-from assessments.models import Assessment, ResultTally, Round, Score
+from assessments import selectors, services
+from assessments.models import CHANGE_KINDS, Assessment, ResultTally, Round, Score
+from assessments.models.tallies import COUNT_COLUMNS, COUNTS
 from assessments.services.tallies import tallies_rebuild
 from dashboards.api.serializers import DashboardSerializer, RegionSerializer
 from dashboards.api.views import dashboard_data, region_data
-from dashboards.selectors import dashboard_summary, region_summary
+from dashboards.selectors import HISTOGRAM_BINS, dashboard_summary, region_summary
+from organizations.services import api_token_create
 from tests.conftest import full_sheet, move_to
 from tests.factories import OrganizationFactory, UserFactory
 from tests.support.web import as_user
@@ -169,15 +172,158 @@ def test_the_county_totals_are_the_townships_sums(counting, county_admin, catalo
     check()
 
 
-def test_the_dashboard_api_takes_at_most_12_queries_and_answers_as_its_serializer(
-    counting, county_admin, api
+# What the dashboard reads with a signed-in session (docs/performance.md): the session, the
+# user, their organization, the round; the townships' stored counts (with the round's
+# assessments counted in the same statement) and the stored item sums; the page adds the
+# four follow-up counts of the ledgers and one page of the ranking (its length is in the
+# stored counts).
+DASHBOARD_API_STATEMENTS, DASHBOARD_PAGE_STATEMENTS = 6, 11
+
+
+def test_the_dashboard_page_and_api_statements_are_pinned_and_do_not_grow(
+    counting, county_admin, catalogue, township_a, township_b, client
 ):
-    client = api.as_(county_admin)
+    services.results_refresh(round_=counting)  # as opening a round does: every one counted
+    as_user(client, county_admin)
+    urls = {
+        "api": f"/api/v1/rounds/{counting.pk}/dashboard/",
+        "page": reverse("dashboard", args=[counting.pk]),
+        "filtered page": reverse("dashboard", args=[counting.pk])
+        + f"?township={township_a.pk}&sort=name&page=2",
+    }
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for name, url in urls.items():
+            client.get(url)  # once first: a frozen catalogue is then kept in memory
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            counts[name] = len(statements(ctx))
+        return counts
+
+    before = measure()
+    assert before == {
+        "api": DASHBOARD_API_STATEMENTS,
+        "page": DASHBOARD_PAGE_STATEMENTS,
+        "filtered page": DASHBOARD_PAGE_STATEMENTS,
+    }
+    for n in range(5):
+        village = OrganizationFactory(code=f"2206021013{n:02d}", parent=township_b)
+        assessment = Assessment.objects.create(round=counting, organization=village)
+        services.scores_save(
+            actor=county_admin,
+            assessment=assessment,
+            stage="county",
+            scores=full_sheet(catalogue),
+            submit=True,
+        )
+    services.results_refresh(round_=counting)
+    assert measure() == before
+
+
+def test_the_ranking_pages_are_counted_from_the_stored_counts(
+    counting, county_admin, township_a, client
+):
+    services.results_refresh(round_=counting)
+    as_user(client, county_admin)
+    url = reverse("dashboard", args=[counting.pk])
+    rated = counting.assessments.filter(level__isnull=False)
+    for query, expected in (
+        ("", rated.count()),
+        (f"?township={township_a.pk}", rated.filter(organization__parent=township_a).count()),
+        ("?level=5", rated.filter(level=5).count()),
+        ("?level=0", 0),
+    ):
+        page = client.get(url + query).context["ranking"]
+        assert page.paginator.count == expected, query
+        assert len(page.object_list) == min(expected, 50)
+
+
+def test_the_counts_rows_are_the_key_rows(counting, county_admin, catalogue):
+    """Each township's ``counts`` row holds what its key rows hold (written by the same
+    statements), and after a whole-round recomputation its number of assessments."""
+
+    def check(*, assessments: bool):
+        rows = ResultTally.objects.filter(round=counting)
+        for row in rows.filter(key=COUNTS):
+            keys = dict(
+                rows.filter(township_id=row.township_id, key__in=list(COUNT_COLUMNS)).values_list(
+                    "key", "n"
+                )
+            )
+            assert {c: getattr(row, c) for c in COUNT_COLUMNS.values()} == {
+                column: keys.get(key, 0) for key, column in COUNT_COLUMNS.items()
+            }
+        if assessments:
+            county = rows.get(key=COUNTS, township_id=counting.county_id)
+            assert county.assessments == counting.assessments.count()
+            for row in rows.filter(key=COUNTS).exclude(township_id=counting.county_id):
+                assert (
+                    row.assessments
+                    == counting.assessments.filter(organization__parent_id=row.township_id).count()
+                )
+
+    check(assessments=False)  # the fixture's saves: increments only
+    services.results_refresh(round_=counting)
+    check(assessments=True)
+    services.scores_save(
+        actor=county_admin,
+        assessment=counting.assessments.first(),
+        stage="county",
+        scores=_points(catalogue, "0.55"),
+    )
+    check(assessments=True)
+    tallies_rebuild(counting)
+    check(assessments=True)
+
+
+def test_the_counts_columns_are_in_the_order_the_dashboard_reads():
+    assert list(COUNT_COLUMNS) == [
+        "rated",
+        "vetoed",
+        "c70",
+        "c80",
+        *(f"level:{level}" for level in range(6)),
+        *(f"change:{kind}" for kind in CHANGE_KINDS),
+        *(f"hist:{label}" for label in HISTOGRAM_BINS),
+    ]
+
+
+def test_the_results_api_takes_4_statements_and_answers_the_export_records(
+    counting, county_admin, client
+):
+    """With a token: the token and its user, the round, the count and the page (the category
+    order of the frozen catalogue is kept in memory); the records are ``result_records``."""
+    _token, key = api_token_create(actor=county_admin, name="test")
+    url = f"/api/v1/rounds/{counting.pk}/results/?page_size=3"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    client.get(url, **headers)
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/api/v1/rounds/{counting.pk}/dashboard/")
+        response = client.get(url, **headers)
     assert response.status_code == 200
-    assert len(ctx.captured_queries) <= 12
+    assert len(statements(ctx)) == 4, statements(ctx)
+    records = {
+        r["organization_code"]: r
+        for r in json.loads(json.dumps(selectors.result_records(counting), default=str))
+    }
+    body = response.json()
+    assert body["count"] == counting.assessments.count()
+    for row in body["results"]:
+        assessment = row.pop("assessment")
+        assert Assessment.objects.get(pk=assessment).organization.code == row["organization_code"]
+        assert row == records[row["organization_code"]]
+    filtered = client.get(url + "&status=rated&ordering=-composite", **headers).json()
+    assert filtered["count"] == counting.assessments.filter(level__isnull=False).count()
+
+
+@pytest.mark.parametrize("recomputed", [False, True], ids=["increments", "recomputed"])
+def test_the_dashboard_api_answers_as_its_serializer(counting, county_admin, api, recomputed):
+    if recomputed:
+        services.results_refresh(round_=counting)
+    response = api.as_(county_admin).get(f"/api/v1/rounds/{counting.pk}/dashboard/")
+    assert response.status_code == 200
     summary = dashboard_summary(counting, county_admin)
+    assert summary["assessments"] == counting.assessments.count()
     assert summary["townships"] and summary["weakest_items"]
     assert dashboard_data(summary) == DashboardSerializer(summary).data
     assert json.loads(json.dumps(dashboard_data(summary), default=str)) == response.json()

@@ -26,6 +26,8 @@ def count_queries(client, url) -> int:
 
 
 def add_villages(round_, township, admin, catalogue, n):
+    """Villages added to the round and scored; the round then recomputed, as opening a round
+    does after creating its assessments (the stored counts then count them)."""
     base = int(township.code[:9]) * 1000 + 900
     for i in range(n):
         village = OrganizationFactory(
@@ -39,6 +41,7 @@ def add_villages(round_, township, admin, catalogue, n):
             scores=full_sheet(catalogue),
             submit=True,
         )
+    services.results_refresh(round_=round_)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -166,6 +166,9 @@ def test_list_queries_do_not_grow_with_page_size(
     url = path.format(r=big_round.pk, a=assessment.pk)
     sep = "&" if "?" in url else "?"
 
+    # Once first: what a frozen catalogue gives (the results' category order) is then kept
+    # in memory, and the two measures compare the same state.
+    assert client.get(f"{url}{sep}page_size=1").status_code == 200
     counts = []
     for size in (2, 20):
         with django_assert_max_num_queries(8) as ctx:
