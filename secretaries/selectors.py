@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -169,6 +169,19 @@ def _session_scope(user: User) -> Q:
 def sessions_for_user(user: User, *, year: int | None = None) -> QuerySet[ReviewSession]:
     qs = ReviewSession.objects.filter(_session_scope(user)).select_related("organizer")
     return qs.filter(year=year) if year else qs
+
+
+def session_years(user: User, *, exclude: int | None = None) -> list[tuple[int, int]]:
+    """(year, number of sessions) of the years the user has sessions in, newest first: the
+    list page links to them (last year's closed review is one click away)."""
+    rows = (
+        ReviewSession.objects.filter(_session_scope(user))
+        .exclude(year=exclude)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [(r["year"], r["n"]) for r in rows]
 
 
 def session_get_for_user(*, user: User, pk) -> ReviewSession:

@@ -37,6 +37,8 @@ def _list_context(request) -> dict:
         "sessions": selectors.sessions_for_user(user, year=year),
         "may_create_township": policies.can_create_review(user, "township"),
         "may_create_village": policies.can_create_review(user, "village"),
+        "may_see_projects": user.has_role(*policies.READ_ROLES),
+        "other_years": selectors.session_years(user, exclude=year),
         "grades": Grade.choices,
         "today": timezone.localdate(),
     }
@@ -81,6 +83,7 @@ def _session_context(request, session: ReviewSession) -> dict:
         "problems": problems,
         "reviewees": [r.reviewee for r in found],
         "may_manage": policies.can_manage_review(user, session) and not session.is_closed,
+        "may_export": user.has_role(*policies.REVIEW_EXPORT_ROLES),
         "grades": Grade.choices,
         "question_kinds": ReviewQuestion.Kind.choices,
         "problem_kinds": ReviewProblem.Kind.choices,

@@ -417,3 +417,42 @@ def test_api_report_file(
     services.session_close(actor=county_admin, session=open_review)
     locked = api.as_(assessor_a).post(url, {"file": pdf()}, format="multipart")
     assert locked.status_code == 409
+
+
+# --- what each role sees (found walking the demo) -------------------------------------------
+
+
+def test_a_village_secretary_meets_no_dead_end(
+    client, assessor_a, secretary_a1, village_a1, year, media_root
+):
+    """No link to 书记项目 or the export (both 403 for a village secretary); the own report file
+    is uploaded and read back; last year's sessions are one click away."""
+    last = services.session_create(
+        actor=assessor_a,
+        level="village",
+        year=year - 1,
+        title="去年村书记述职",
+        held_on="2024-01-10",
+    )
+    session = services.session_create(
+        actor=assessor_a, level="village", year=year, title="村书记述职", held_on="2024-01-10"
+    )
+    as_user(client, secretary_a1)
+    listed = client.get(reverse("sr_list")).content.decode()
+    assert reverse("sp_list") not in listed
+    assert f'href="{reverse("sr_list")}?year={year - 1}"' in listed and "（1次）" in listed
+    assert reverse("sr_detail", args=[last.pk]) not in listed
+    page = client.get(reverse("sr_detail", args=[session.pk])).content.decode()
+    assert reverse("sr_export", args=[session.pk]) not in page and "筹备中：" in page
+    assert client.get(reverse("sr_export", args=[session.pk])).status_code == 403
+    mine = reviewee_of(session, village_a1)
+    uploaded = client.post(reverse("sr_report_file", args=[mine.pk]), {"file": pdf()})
+    assert uploaded.status_code == 302
+    html = client.get(uploaded.url).content.decode()
+    row = ReviewReportFile.objects.get()
+    assert reverse("sr_report_file_download", args=[row.pk]) in html
+    assert client.get(reverse("sr_report_file_download", args=[row.pk])).status_code == 200
+    as_user(client, assessor_a)
+    own = client.get(reverse("sr_detail", args=[session.pk])).content.decode()
+    assert reverse("sr_export", args=[session.pk]) in own
+    assert reverse("sp_list") in client.get(reverse("sr_list")).content.decode()
