@@ -234,10 +234,15 @@ class ReviewResultSerializer(serializers.Serializer):
     grade = serializers.CharField()
     project_grades = serializers.ListField(child=serializers.CharField())
     has_report = serializers.SerializerMethodField()
+    has_report_file = serializers.SerializerMethodField()
     problems = serializers.SerializerMethodField()
 
     def get_has_report(self, obj) -> bool:
-        return bool(obj.reviewee.report)
+        """A written report or an uploaded report file, as the session page shows 已提交."""
+        return bool(obj.reviewee.report) or self.get_has_report_file(obj)
+
+    def get_has_report_file(self, obj) -> bool:
+        return bool(getattr(obj.reviewee, "current_report_files", ()))
 
     def get_problems(self, obj) -> int:
         return len(obj.reviewee.problems.all())

@@ -407,6 +407,8 @@ def test_api_report_file(
     body = ok.json()
     assert body["kind"] == "pdf" and body["name"] == "述职报告.pdf"
     assert client.get(f"{BASE}secretaries/{a.pk}/").json()["report_file"]["id"] == body["id"]
+    (row,) = client.get(f"{BASE}{open_review.pk}/").json()["results"]
+    assert row["has_report"] is True and row["has_report_file"] is True  # no text, a file
     got = client.get(body["download_url"])
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
     assert b"".join(got.streaming_content) == PDF
