@@ -464,7 +464,7 @@ def score_withdraw(*, actor: User, score: ReviewScore, reason="", ip=None) -> Re
             action=AuditLog.Action.DEACTIVATE,
             obj=row,
             before=snapshot(row, ("reviewee", "group", "reviewer", "score", "comment")),
-            after={"withdrawn": True},
+            after=snapshot(row, ("withdrawn_at", "withdrawn_by", "withdraw_reason")),
             reason=reason,
             ip=ip,
         )
@@ -484,6 +484,16 @@ def report_file_upload(
             ReviewReportFile.objects.select_for_update().filter(reviewee=reviewee, is_active=True)
         )
         ReviewReportFile.objects.filter(pk__in=[f.pk for f in previous]).update(is_active=False)
+        for replaced in previous:
+            audit_record(
+                actor=actor,
+                action=AuditLog.Action.DEACTIVATE,
+                obj=replaced,
+                before={"is_active": True},
+                after={"is_active": False},
+                reason=_("上传新的述职报告文件，替换原文件"),
+                ip=ip,
+            )
         row = ReviewReportFile(
             reviewee=reviewee,
             name=checked.name,
@@ -508,7 +518,6 @@ def report_file_upload(
                     "kind": checked.kind,
                     "size": len(checked.data),
                     "sha256": checked.sha256,
-                    "replaces": [f.pk for f in previous],
                 },
                 ip=ip,
             )

@@ -94,6 +94,7 @@ def test_withdraw_a_score_and_enter_it_again(open_review, county_admin, township
     assert kept.score == Decimal("60") and kept.withdraw_reason == "录入错误，应为88分"
     audit = audit_rows(kept, AuditLog.Action.DEACTIVATE).get()
     assert audit.reason == "录入错误，应为88分" and audit.before["score"] == "60.00"
+    assert audit.after["withdraw_reason"] == "录入错误，应为88分"
     middle = _result(open_review, a)
     # leaders 92 alone → 0.4×92 + 48 = 84.80 → 较好
     assert (middle.averages["leaders"], middle.counts["leaders"]) == (Decimal("92.00"), 1)
@@ -175,6 +176,8 @@ def test_report_file_upload_replace_and_scope(
     assert second.kind == "png"
     assert list(ReviewReportFile.objects.filter(reviewee=a, is_active=True)) == [second]
     assert ReviewReportFile.objects.filter(reviewee=a).count() == 2
+    replaced = audit_rows(first, AuditLog.Action.DEACTIVATE).get()
+    assert replaced.after == {"is_active": False} and replaced.actor == county_admin
 
     for user in (county_admin, auditor, assessor_a):
         assert selectors.report_file_get_for_user(user=user, pk=second.pk) == second
