@@ -15,13 +15,14 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessments.models import SpotCheck
 from ledgers import services as ledger_services
 from organizations.models import Organization, User
 from secretaries import selectors, services
-from secretaries.models import ReviewSession
+from secretaries.models import ReviewScore, ReviewSession
 from secretaries.rules import GRADES
 
 COMMON_QUESTIONS = [
@@ -107,6 +108,10 @@ def build_reviews(county: Organization, townships, users: dict[str, User], *, se
             ),
             report_evidence="述职报告原件（加盖公章）",
         )
+        if r is not reviewees[-1]:  # one township handed in paper only
+            services.report_file_upload(
+                actor=actor, reviewee=r, upload=_pdf(f"{r.organization.name}书记述职报告.pdf")
+            )
         for q in questions:
             if q.asks(r, r.organization.kind):
                 services.answer_save(
@@ -128,14 +133,17 @@ def build_reviews(county: Organization, townships, users: dict[str, User], *, se
         for group, n, spread in (("leaders", 3, 2), ("members", 5, 3), ("public", 5, 4)):
             for k in range(1, n + 1):
                 value = max(0, min(100, centre + rng.randint(-spread, spread)))
-                services.score_add(
+                slipped = r is ranked[0] and group == "public" and k == 1
+                row = services.score_add(
                     actor=admin,
                     reviewee=r,
                     group=group,
                     reviewer=f"{GROUP_NAMES[group]}{k}",
-                    score=str(Decimal(value)),
+                    score=str(Decimal(value) / 10 if slipped else Decimal(value)),
                     comment="" if rng.random() < 0.6 else "工作扎实，特色鲜明",
                 )
+                if slipped:
+                    _correct_a_score(admin, row, Decimal(value))
     _checks(session, reviewees, admin)
     deadline = (today + timedelta(days=90)).isoformat()
     for (text, measures), chosen in zip(
@@ -163,6 +171,29 @@ def build_reviews(county: Organization, townships, users: dict[str, User], *, se
     services.session_close(actor=admin, session=session)
     _close_some(session, assessor_of)
     _village_review(townships, users, year=today.year)
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return SimpleUploadedFile(name, body)
+
+
+def _correct_a_score(admin: User, wrong: ReviewScore, value: Decimal) -> None:
+    """A score keyed in wrong at the meeting (the decimal point slipped): withdrawn with the
+    reason and entered again as the sheet says."""
+    services.score_withdraw(
+        actor=admin,
+        score=wrong,
+        reason=f"录入错误：测评表为{value}分，误录为{wrong.score}分，撤回后重新登记",
+    )
+    services.score_add(
+        actor=admin,
+        reviewee=wrong.reviewee,
+        group=wrong.group,
+        reviewer=wrong.reviewer,
+        score=str(value),
+        comment=wrong.comment,
+    )
 
 
 def _checks(session: ReviewSession, reviewees, admin: User) -> None:
@@ -237,6 +268,11 @@ def _village_review(townships, users: dict[str, User], *, year: int) -> None:
         actor=secretary,
         reviewee=mine,
         report="今年村党支部围绕“五星”创建，落实“三会一课”，发展壮大村集体经济……",
+    )
+    services.report_file_upload(
+        actor=secretary,
+        reviewee=mine,
+        upload=_pdf(f"{secretary.organization.name}书记述职报告.pdf"),
     )
     services.session_open(actor=actor, session=session)
     for r in session.reviewees.order_by("organization__code")[:3]:

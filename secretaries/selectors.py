@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from .models import (
     ReviewedSecretary,
     ReviewProblem,
     ReviewQuestion,
+    ReviewReportFile,
     ReviewScore,
     ReviewSession,
     SecretaryProject,
@@ -170,6 +171,19 @@ def sessions_for_user(user: User, *, year: int | None = None) -> QuerySet[Review
     return qs.filter(year=year) if year else qs
 
 
+def session_years(user: User, *, exclude: int | None = None) -> list[tuple[int, int]]:
+    """(year, number of sessions) of the years the user has sessions in, newest first: the
+    list page links to them (last year's closed review is one click away)."""
+    rows = (
+        ReviewSession.objects.filter(_session_scope(user))
+        .exclude(year=exclude)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [(r["year"], r["n"]) for r in rows]
+
+
 def session_get_for_user(*, user: User, pk) -> ReviewSession:
     session = sessions_for_user(user).filter(pk=pk).first()
     if session is None:
@@ -192,6 +206,11 @@ def reviewees_for_user(user: User, session: ReviewSession) -> QuerySet[ReviewedS
     return qs.prefetch_related(
         Prefetch("scores", queryset=ReviewScore.objects.order_by("group", "pk")),
         Prefetch("problems", queryset=ReviewProblem.objects.order_by("pk")),
+        Prefetch(
+            "report_files",
+            queryset=ReviewReportFile.objects.filter(is_active=True),
+            to_attr="current_report_files",
+        ),
         "checks",
     )
 
@@ -208,6 +227,47 @@ def reviewee_get_for_user(*, user: User, pk) -> ReviewedSecretary:
     ):
         raise Http404(_("述职书记不存在。"))
     return reviewee
+
+
+def score_get_for_user(*, user: User, pk) -> ReviewScore:
+    """A score of a secretary the user may see (else 404)."""
+    score = ReviewScore.objects.filter(pk=pk).only("reviewee_id").first()
+    if score is None:
+        raise Http404(_("测评打分不存在。"))
+    reviewee = reviewee_get_for_user(user=user, pk=score.reviewee_id)
+    found = ReviewScore.objects.get(pk=pk)
+    found.reviewee = reviewee
+    return found
+
+
+def report_file_get_for_user(*, user: User, pk) -> ReviewReportFile:
+    """A current report file of a secretary whose review the user may read (else 404):
+    the organizer, the county admin, the auditor, the secretary's own organization."""
+    row = ReviewReportFile.objects.filter(pk=pk, is_active=True).first()
+    if row is None:
+        raise Http404(_("述职报告文件不存在。"))
+    row.reviewee = reviewee_get_for_user(user=user, pk=row.reviewee_id)
+    return row
+
+
+@dataclass(frozen=True)
+class LedgerTally:
+    """The 销号 progress of a session's problems: their ledger entries by state."""
+
+    total: int
+    closed: int
+    open: int
+    overdue: int
+
+
+def ledger_tally(problems, *, today: datetime.date) -> LedgerTally:
+    """Counts the prefetched ledger entries of ``problems`` (each once): closed (已销号),
+    open (not closed, overdue included) and overdue (past the deadline, not closed)."""
+    entries = {e.pk: e for p in problems for e in p.rectifications.all()}.values()
+    closed = sum(1 for e in entries if e.is_closed)
+    overdue = sum(1 for e in entries if e.is_overdue(today))
+    total = len(entries)
+    return LedgerTally(total=total, closed=closed, open=total - closed, overdue=overdue)
 
 
 @dataclass(frozen=True)
@@ -256,7 +316,8 @@ def results(session: ReviewSession, reviewees) -> list[ReviewResult]:
     for r in reviewees:
         by_group: dict[str, list[Decimal]] = {g: [] for g in rules.GROUPS}
         for s in r.scores.all():
-            by_group[s.group].append(s.score)
+            if s.withdrawn_at is None:  # a withdrawn score is kept but counts no more
+                by_group[s.group].append(s.score)
         mine = projects.get(r.organization_id, [])
         if session.is_closed:
             score, score_grade, grade = r.score, r.score_grade, r.grade

@@ -30,4 +30,19 @@ urlpatterns = [
     path("secretary-reviews/secretaries/<int:pk>/answers/", reviews.answer_save, name="sr_answer"),
     path("secretary-reviews/secretaries/<int:pk>/scores/", reviews.score_add, name="sr_score"),
     path("secretary-reviews/secretaries/<int:pk>/checks/", reviews.check_add, name="sr_check"),
+    path(
+        "secretary-reviews/secretaries/<int:pk>/report-file/",
+        reviews.report_file_upload,
+        name="sr_report_file",
+    ),
+    path(
+        "secretary-reviews/report-files/<int:pk>/download/",
+        reviews.report_file_download,
+        name="sr_report_file_download",
+    ),
+    path(
+        "secretary-reviews/scores/<int:pk>/withdraw/",
+        reviews.score_withdraw,
+        name="sr_score_withdraw",
+    ),
 ]

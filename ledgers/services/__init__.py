@@ -1,7 +1,14 @@
 """Writes of the ledgers, one module per entity. Callers import from here:
 ``from ledgers import services``."""
 
-from .evidence import evidence_deactivate, evidence_download_record, evidence_upload, sniff
+from .evidence import (
+    CheckedFile,
+    checked_upload,
+    evidence_deactivate,
+    evidence_download_record,
+    evidence_upload,
+    sniff,
+)
 from .pairings import (
     PairingRow,
     pairing_save,
@@ -22,9 +29,11 @@ from .reminders import LoggingSender, ReminderSender, reminder_mark_read, remind
 from .visits import visit_create, visit_problem_to_ledger
 
 __all__ = [
+    "CheckedFile",
     "LoggingSender",
     "PairingRow",
     "ReminderSender",
+    "checked_upload",
     "evidence_deactivate",
     "evidence_download_record",
     "evidence_upload",

@@ -8,6 +8,7 @@ import hashlib
 import io
 import uuid
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -121,6 +122,57 @@ def _read(upload) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks: its content (images re-encoded), kind, a clean name
+    and its SHA-256."""
+
+    data: bytes
+    kind: str
+    name: str
+    sha256: str
+
+    def content(self) -> ContentFile:
+        return ContentFile(self.data)
+
+    def storage_name(self) -> str:
+        """A random name for the private folder (the user's file name is never a path)."""
+        return f"{uuid.uuid4().hex}.{EXTENSIONS[self.kind]}"
+
+
+KIND_LABELS = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "pdf": "PDF",
+    "docx": "Word",
+    "xlsx": "Excel",
+    "pptx": "PowerPoint",
+}
+
+
+def checked_upload(upload, *, kinds: tuple[str, ...] | None = None) -> CheckedFile:
+    """The size bound, the type sniffed from the content (only ``kinds`` when given), images
+    re-encoded; what any private file of the product goes through before it is stored (the
+    secretaries' review reports reuse it). Raises InvalidInput on the ``file`` field."""
+    data = _read(upload)
+    kind = sniff(data)
+    if kind is None or (kinds is not None and kind not in kinds):
+        if kinds is None:
+            message = _(
+                "只能上传JPEG、PNG图片，PDF或Word、Excel、PowerPoint文档（按文件内容识别）。"
+            )
+        else:
+            message = _("只能上传%(kinds)s文件（按文件内容识别）。") % {
+                "kinds": "、".join(KIND_LABELS[k] for k in kinds)
+            }
+        raise _refuse(message)
+    if kind in ("jpeg", "png"):
+        data = _reencode(data, kind)
+    stem = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = f"{stem[:150] or 'file'}.{EXTENSIONS[kind]}"
+    return CheckedFile(data=data, kind=kind, name=name, sha256=hashlib.sha256(data).hexdigest())
+
+
 def _target_village(
     *,
     assessment: Assessment | None,
@@ -204,17 +256,8 @@ def evidence_upload(
         raise NotPermitted(_("您无权为该村上传佐证材料。"))
     if assessment is not None and assessment.round.status == "archived":
         raise Conflict(_("本轮已归档，不能再上传佐证材料。"))
-    data = _read(upload)
-    kind = sniff(data)
-    if kind is None:
-        raise _refuse(
-            _("只能上传JPEG、PNG图片，PDF或Word、Excel、PowerPoint文档（按文件内容识别）。")
-        )
-    if kind in ("jpeg", "png"):
-        data = _reencode(data, kind)
-    stem = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    name = f"{stem[:150] or 'file'}.{EXTENSIONS[kind]}"
-    digest = hashlib.sha256(data).hexdigest()
+    checked = checked_upload(upload)
+    data, kind, name, digest = checked.data, checked.kind, checked.name, checked.sha256
     with transaction.atomic():
         evidence = EvidenceFile(
             organization=village,
@@ -230,7 +273,7 @@ def evidence_upload(
             sha256=digest,
             uploaded_by=actor,
         )
-        evidence.file.save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
+        evidence.file.save(checked.storage_name(), checked.content(), save=False)
         try:
             evidence.save()
             audit_record(

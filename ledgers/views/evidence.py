@@ -80,11 +80,14 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     services.evidence_download_record(actor=request.user, evidence=evidence, ip=client_ip(request))
+    return private_file_response(handle, name=evidence.name, kind=evidence.kind)
+
+
+def private_file_response(handle, *, name: str, kind: str) -> FileResponse:
+    """A private file as an attachment that the browser neither sniffs nor renders (the
+    secretaries' review reports are served the same way)."""
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=CONTENT_TYPES[evidence.kind],
+        handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind]
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

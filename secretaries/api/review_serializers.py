@@ -3,6 +3,7 @@ name the field of every problem)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from secretaries.models import (
@@ -11,6 +12,7 @@ from secretaries.models import (
     ReviewedSecretary,
     ReviewProblem,
     ReviewQuestion,
+    ReviewReportFile,
     ReviewScore,
     ReviewSession,
 )
@@ -94,10 +96,58 @@ class ReviewQuestionWriteSerializer(serializers.Serializer):
 
 class ReviewScoreSerializer(serializers.ModelSerializer):
     group = _text("leaders 领导 · members 党员代表 · public 群众代表")
+    is_withdrawn = serializers.BooleanField(read_only=True, help_text="已撤回（不计入平均分）")
 
     class Meta:
         model = ReviewScore
-        fields = ["id", "group", "reviewer", "score", "comment"]
+        fields = [
+            "id",
+            "group",
+            "reviewer",
+            "score",
+            "comment",
+            "is_withdrawn",
+            "withdrawn_at",
+            "withdraw_reason",
+        ]
+
+
+class ReviewScoreWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text="撤回原因（必填）"
+    )
+
+
+class ReviewReportFileSerializer(serializers.ModelSerializer):
+    kind = _text("pdf · docx · jpeg · png")
+    uploaded_by = serializers.CharField(source="uploaded_by.display_name", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewReportFile
+        fields = [
+            "id",
+            "reviewee",
+            "name",
+            "kind",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj: ReviewReportFile) -> str:
+        return reverse("api-sr-report-file-download", args=[obj.pk])
+
+
+class ReviewReportFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        required=False,
+        allow_empty_file=True,
+        use_url=False,
+        help_text="PDF、DOCX、JPEG、PNG（按内容识别，不超过15MB）",
+    )
 
 
 class ReviewScoreWriteSerializer(serializers.Serializer):
@@ -184,10 +234,15 @@ class ReviewResultSerializer(serializers.Serializer):
     grade = serializers.CharField()
     project_grades = serializers.ListField(child=serializers.CharField())
     has_report = serializers.SerializerMethodField()
+    has_report_file = serializers.SerializerMethodField()
     problems = serializers.SerializerMethodField()
 
     def get_has_report(self, obj) -> bool:
-        return bool(obj.reviewee.report)
+        """A written report or an uploaded report file, as the session page shows 已提交."""
+        return bool(obj.reviewee.report) or self.get_has_report_file(obj)
+
+    def get_has_report_file(self, obj) -> bool:
+        return bool(getattr(obj.reviewee, "current_report_files", ()))
 
     def get_problems(self, obj) -> int:
         return len(obj.reviewee.problems.all())
@@ -208,6 +263,7 @@ class ReviewedSecretarySerializer(serializers.ModelSerializer):
     answers = ReviewAnswerSerializer(many=True, read_only=True)
     checks = ReviewCheckSerializer(many=True, read_only=True)
     questions = ReviewQuestionSerializer(many=True, read_only=True)
+    report_file = ReviewReportFileSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewedSecretary
@@ -220,6 +276,7 @@ class ReviewedSecretarySerializer(serializers.ModelSerializer):
             "report",
             "report_evidence",
             "report_at",
+            "report_file",
             "result",
             "questions",
             "answers",

@@ -3,15 +3,18 @@ another county's session, another township's secretary is a 404) or service → 
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ledgers.services.evidence import CONTENT_TYPES
+from ledgers.views.evidence import private_file_response
 from secretaries import exports, policies, selectors, services
 from starrating.client import client_ip
 from starrating.errors import NotPermitted
@@ -26,8 +29,11 @@ from .review_serializers import (
     ReviewProblemWriteSerializer,
     ReviewQuestionSerializer,
     ReviewQuestionWriteSerializer,
+    ReviewReportFileSerializer,
+    ReviewReportFileUploadSerializer,
     ReviewReportSerializer,
     ReviewScoreSerializer,
+    ReviewScoreWithdrawSerializer,
     ReviewScoreWriteSerializer,
     ReviewSessionCreateSerializer,
     ReviewSessionDetailSerializer,
@@ -67,6 +73,7 @@ def _reviewee_body(request, pk) -> dict:
     )
     reviewee.result = selectors.results(session, [reviewee])[0]
     reviewee.questions = selectors.questions_for(session, reviewee)
+    reviewee.report_file = next(iter(reviewee.current_report_files), None)
     return ReviewedSecretarySerializer(reviewee).data
 
 
@@ -264,3 +271,65 @@ class CheckView(ReviewRoleMixin, APIView):
             actor=request.user, reviewee=reviewee, ip=client_ip(request), **body.validated_data
         )
         return Response(ReviewCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+
+class ScoreWithdrawView(ReviewRoleMixin, APIView):
+    @extend_schema(
+        request=ReviewScoreWithdrawSerializer,
+        responses=ReviewScoreSerializer,
+        summary="撤回测评打分（保留记录，不计入平均分；评议中）",
+    )
+    def post(self, request, pk: int):
+        score = selectors.score_get_for_user(user=request.user, pk=pk)
+        body = ReviewScoreWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = services.score_withdraw(
+            actor=request.user, score=score, ip=client_ip(request), **body.validated_data
+        )
+        return Response(ReviewScoreSerializer(row).data)
+
+
+class ReportFileView(ReviewRoleMixin, APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ReviewReportFileUploadSerializer},
+        responses={201: ReviewReportFileSerializer},
+        summary="上传述职报告文件（替换当前文件）",
+    )
+    def post(self, request, pk: int):
+        reviewee = _reviewee(request, pk)
+        body = ReviewReportFileUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = services.report_file_upload(
+            actor=request.user,
+            reviewee=reviewee,
+            upload=body.validated_data.get("file"),
+            ip=client_ip(request),
+        )
+        return Response(ReviewReportFileSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class ReportFileDownloadView(ReviewRoleMixin, APIView):
+    """The report file as an attachment, for those who may read the review (else 404); audited."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, CONTENT_TYPES[kind]): OpenApiResponse(OpenApiTypes.BINARY, description="文件")
+            for kind in ("pdf", "docx", "jpeg", "png")
+        },
+        summary="下载述职报告文件",
+    )
+    def get(self, request, pk: int):
+        row = selectors.report_file_get_for_user(user=request.user, pk=pk)
+        try:
+            handle = row.file.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+        services.report_file_download_record(
+            actor=request.user, report_file=row, ip=client_ip(request)
+        )
+        return private_file_response(handle, name=row.name, kind=row.kind)

@@ -32,4 +32,19 @@ urlpatterns = [
     path(f"{R}secretaries/<id:pk>/answers/", reviews.AnswerView.as_view(), name="api-sr-answers"),
     path(f"{R}secretaries/<id:pk>/scores/", reviews.ScoreView.as_view(), name="api-sr-scores"),
     path(f"{R}secretaries/<id:pk>/checks/", reviews.CheckView.as_view(), name="api-sr-checks"),
+    path(
+        f"{R}secretaries/<id:pk>/report-file/",
+        reviews.ReportFileView.as_view(),
+        name="api-sr-report-file",
+    ),
+    path(
+        f"{R}report-files/<id:pk>/download/",
+        reviews.ReportFileDownloadView.as_view(),
+        name="api-sr-report-file-download",
+    ),
+    path(
+        f"{R}scores/<id:pk>/withdraw/",
+        reviews.ScoreWithdrawView.as_view(),
+        name="api-sr-score-withdraw",
+    ),
 ]

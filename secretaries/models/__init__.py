@@ -7,6 +7,7 @@ from .reviews import (
     ReviewedSecretary,
     ReviewProblem,
     ReviewQuestion,
+    ReviewReportFile,
     ReviewScore,
     ReviewSession,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "ReviewAnswer",
     "ReviewProblem",
     "ReviewQuestion",
+    "ReviewReportFile",
     "ReviewScore",
     "ReviewSession",
     "ReviewedSecretary",

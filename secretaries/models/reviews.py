@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import SpotCheck
-from ledgers.models import Rectification
+from ledgers.models import EvidenceFile, Rectification, evidence_storage
 from organizations.models import Organization
 
 USER = settings.AUTH_USER_MODEL
@@ -183,6 +183,51 @@ class ReviewedSecretary(models.Model):
         return f"{self.organization.name} {self.secretary_name}"
 
 
+def _storage():
+    return evidence_storage
+
+
+class ReviewReportFile(models.Model):
+    """The written 述职报告 as a file (PDF, Word or a photo of the paper), checked and stored
+    privately like the ledger's evidence files (ledgers.services.evidence) and served only to
+    those who may read the secretary's review. A new upload replaces the current one; the
+    replaced file is kept, inactive, for the audit trail."""
+
+    KINDS = ("pdf", "docx", "jpeg", "png")
+
+    reviewee = models.ForeignKey(
+        ReviewedSecretary,
+        verbose_name=_("述职书记"),
+        on_delete=models.PROTECT,
+        related_name="report_files",
+    )
+    file = models.FileField(_("文件"), storage=_storage, upload_to="review-reports/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=8, choices=EvidenceFile.Kind.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("述职报告文件")
+        verbose_name_plural = _("述职报告文件")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewee"],
+                condition=Q(is_active=True),
+                name="%(app_label)s_%(class)s_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ReviewQuestion(models.Model):
     """同题共答 for every secretary, or 加试题 for one kind of organization (领域) or one
     secretary."""
@@ -290,6 +335,18 @@ class ReviewScore(models.Model):
         USER, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # A wrong score is withdrawn, never deleted: the row stays (with who, when and why) and
+    # counts no more; the reviewer's score may then be entered again.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER,
+        verbose_name=_("撤回人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("测评打分")
@@ -302,12 +359,22 @@ class ReviewScore(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["reviewee", "group", "reviewer"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="%(app_label)s_%(class)s_once_a_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(withdrawn_by__isnull=False) & ~Q(withdraw_reason="")),
+                name="%(app_label)s_%(class)s_withdrawn_has_who_and_why",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reviewee} {self.get_group_display()} {self.score}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class ReviewProblem(models.Model):

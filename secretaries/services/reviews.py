@@ -27,6 +27,7 @@ from ..models import (
     ReviewedSecretary,
     ReviewProblem,
     ReviewQuestion,
+    ReviewReportFile,
     ReviewScore,
     ReviewSession,
 )
@@ -434,6 +435,107 @@ def score_add(*, actor: User, reviewee: ReviewedSecretary, ip=None, **fields) ->
     except IntegrityError as exc:
         raise Conflict(_("该评议人已为这名书记打分。")) from exc
     return row
+
+
+def score_withdraw(*, actor: User, score: ReviewScore, reason="", ip=None) -> ReviewScore:
+    """Withdraw a wrong score (with the reason) while the session is open: the row is kept,
+    marked withdrawn, and no longer counts in the averages; the reviewer's score may then be
+    entered again. A closed session is locked."""
+    reviewee = score.reviewee
+    session = reviewee.session
+    _manage(actor, session, _("撤回测评打分"))
+    if session.status != ReviewSession.Status.OPEN:
+        raise Conflict(_("述职评议尚未开始，不能撤回打分。"))
+    if score.is_withdrawn:
+        raise Conflict(_("该打分已撤回。"))
+    p = Problems()
+    reason = p.text({"reason": reason}, "reason", _("撤回原因"), max_length=300)
+    p.raise_if_any(_("撤回打分填写有误。"))
+    with transaction.atomic():
+        row = ReviewScore.objects.select_for_update().get(pk=score.pk)
+        if row.is_withdrawn:
+            raise Conflict(_("该打分已撤回。"))
+        row.withdrawn_at = timezone.now()
+        row.withdrawn_by = actor
+        row.withdraw_reason = reason
+        row.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        audit_record(
+            actor=actor,
+            action=AuditLog.Action.DEACTIVATE,
+            obj=row,
+            before=snapshot(row, ("reviewee", "group", "reviewer", "score", "comment")),
+            after=snapshot(row, ("withdrawn_at", "withdrawn_by", "withdraw_reason")),
+            reason=reason,
+            ip=ip,
+        )
+    return row
+
+
+def report_file_upload(
+    *, actor: User, reviewee: ReviewedSecretary, upload=None, ip=None
+) -> ReviewReportFile:
+    """The 述职报告 as a file (PDF, Word or an image), checked like the ledger's evidence
+    (content sniffed, size bounded, images re-encoded) and stored in the same private folder;
+    it replaces the current file (kept, inactive). Until the session is closed."""
+    _answerable(actor, reviewee)
+    checked = ledger_services.checked_upload(upload, kinds=ReviewReportFile.KINDS)
+    with transaction.atomic():
+        previous = list(
+            ReviewReportFile.objects.select_for_update().filter(reviewee=reviewee, is_active=True)
+        )
+        ReviewReportFile.objects.filter(pk__in=[f.pk for f in previous]).update(is_active=False)
+        for replaced in previous:
+            audit_record(
+                actor=actor,
+                action=AuditLog.Action.DEACTIVATE,
+                obj=replaced,
+                before={"is_active": True},
+                after={"is_active": False},
+                reason=_("上传新的述职报告文件，替换原文件"),
+                ip=ip,
+            )
+        row = ReviewReportFile(
+            reviewee=reviewee,
+            name=checked.name,
+            kind=checked.kind,
+            size=len(checked.data),
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        row.file.save(checked.storage_name(), checked.content(), save=False)
+        try:
+            row.save()
+            if reviewee.report_at is None:
+                reviewee.report_at = timezone.now()
+                reviewee.save(update_fields=["report_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditLog.Action.CREATE,
+                obj=row,
+                after={
+                    "reviewee": reviewee.pk,
+                    "name": checked.name,
+                    "kind": checked.kind,
+                    "size": len(checked.data),
+                    "sha256": checked.sha256,
+                },
+                ip=ip,
+            )
+        except Exception:
+            row.file.delete(save=False)
+            raise
+    return row
+
+
+def report_file_download_record(*, actor: User, report_file: ReviewReportFile, ip=None) -> None:
+    """Who fetched which report, when and from where."""
+    audit_record(
+        actor=actor,
+        action=AuditLog.Action.EXPORT,
+        obj=report_file,
+        after={"name": report_file.name, "sha256": report_file.sha256},
+        ip=ip,
+    )
 
 
 def problem_add(

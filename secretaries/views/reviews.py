@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ledgers.views.evidence import private_file_response
 from organizations.models import Organization
 from secretaries import exports, policies, selectors, services
 from secretaries.models import ReviewProblem, ReviewQuestion, ReviewScore, ReviewSession
@@ -36,6 +37,8 @@ def _list_context(request) -> dict:
         "sessions": selectors.sessions_for_user(user, year=year),
         "may_create_township": policies.can_create_review(user, "township"),
         "may_create_village": policies.can_create_review(user, "village"),
+        "may_see_projects": user.has_role(*policies.READ_ROLES),
+        "other_years": selectors.session_years(user, exclude=year),
         "grades": Grade.choices,
         "today": timezone.localdate(),
     }
@@ -70,14 +73,17 @@ def _session_context(request, session: ReviewSession) -> dict:
     user = request.user
     reviewees = selectors.reviewees_for_user(user, session)
     found = selectors.results(session, reviewees)
+    problems = list(selectors.problems_for_user(user, session))
     return {
         "session": session,
+        "tally": selectors.ledger_tally(problems, today=timezone.localdate()),
         "results": found,
         "counts": selectors.grade_counts(found),
         "questions": list(session.questions.select_related("reviewee__organization")),
-        "problems": list(selectors.problems_for_user(user, session)),
+        "problems": problems,
         "reviewees": [r.reviewee for r in found],
         "may_manage": policies.can_manage_review(user, session) and not session.is_closed,
+        "may_export": user.has_role(*policies.REVIEW_EXPORT_ROLES),
         "grades": Grade.choices,
         "question_kinds": ReviewQuestion.Kind.choices,
         "problem_kinds": ReviewProblem.Kind.choices,
@@ -203,6 +209,8 @@ def _reviewee_context(request, reviewee) -> dict:
     return {
         "session": session,
         "reviewee": reviewee,
+        "report_file": next(iter(reviewee.current_report_files), None),
+        "scores": list(reviewee.scores.select_related("withdrawn_by").order_by("group", "pk")),
         "result": selectors.results(session, [reviewee])[0],
         "questions": [(q, answers.get(q.pk)) for q in selectors.questions_for(session, reviewee)],
         "problems": list(selectors.problems_for_user(user, session).filter(reviewees=reviewee)),
@@ -308,3 +316,50 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("已登记实地核查。"),
     )
+
+
+@login_required
+@require_POST
+def score_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, READ)
+    score = selectors.score_get_for_user(user=request.user, pk=pk)
+    return _reviewee_action(
+        request,
+        score.reviewee.pk,
+        lambda r: services.score_withdraw(
+            actor=request.user,
+            score=score,
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        ),
+        _("已撤回该打分，可重新登记。"),
+    )
+
+
+@login_required
+@require_POST
+def report_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reviewee_action(
+        request,
+        pk,
+        lambda r: services.report_file_upload(
+            actor=request.user,
+            reviewee=r,
+            upload=request.FILES.get("file"),
+            ip=client_ip(request),
+        ),
+        _("已上传述职报告文件。"),
+    )
+
+
+@login_required
+@require_GET
+def report_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, READ)
+    row = selectors.report_file_get_for_user(user=request.user, pk=pk)
+    try:
+        handle = row.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    services.report_file_download_record(actor=request.user, report_file=row, ip=client_ip(request))
+    return private_file_response(handle, name=row.name, kind=row.kind)

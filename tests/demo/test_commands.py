@@ -690,3 +690,19 @@ def test_seed_demo_builds_a_secretary_review_in_the_hanzhong_shape(demo):
     assert session.reviewees.filter(checks__spot_check__isnull=False).exists()
     village = ReviewSession.objects.get(county__code=DEMO_COUNTY, level="village")
     assert village.status == "open" and village.reviewees.exclude(report="").exists()
+    # The report files (five of six townships and the demo village) and a corrected score.
+    from secretaries.models import ReviewReportFile, ReviewScore
+
+    files = ReviewReportFile.objects.filter(is_active=True)
+    assert files.filter(reviewee__session=session).count() == 5
+    assert files.filter(reviewee__session=village).count() == 1
+    withdrawn = ReviewScore.objects.get(withdrawn_at__isnull=False)
+    assert withdrawn.reviewee.session == session and "录入错误" in withdrawn.withdraw_reason
+    assert (
+        ReviewScore.objects.filter(
+            reviewee=withdrawn.reviewee, reviewer=withdrawn.reviewer, withdrawn_at__isnull=True
+        )
+        .get()
+        .score
+        == withdrawn.score * 10
+    )

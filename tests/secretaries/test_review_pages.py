@@ -27,7 +27,7 @@ def test_list_and_create(
     assert client.get(url).status_code == 302
     assert as_user(client, maintainer).get(url).status_code == 403
     html = as_user(client, assessor_a).get(url).content.decode()
-    assert "本年度还没有述职评议" in html and "本乡镇（街道）村（社区）党组织书记" in html
+    assert f"{year}年度还没有述职评议" in html and "本乡镇（街道）村（社区）党组织书记" in html
     as_user(client, county_admin)
     bad = client.post(
         reverse("sr_create"),

@@ -1252,6 +1252,12 @@ def test_every_route_is_in_the_table():
         "secretary-reviews/secretaries/<id:pk>/answers/",
         "secretary-reviews/secretaries/<id:pk>/scores/",
         "secretary-reviews/secretaries/<id:pk>/checks/",
+        # Withdrawing a score and the report file (upload, download): tests/secretaries/
+        # test_review_corrections.py walks each (role, other township / county 404, anonymous,
+        # bad input 400 naming the field, the closed session 409).
+        "secretary-reviews/secretaries/<id:pk>/report-file/",
+        "secretary-reviews/report-files/<id:pk>/download/",
+        "secretary-reviews/scores/<id:pk>/withdraw/",
         # 创星晋级's writes and its records by id: their targets are members, entries and tables,
         # not the table's village; tests/stars/test_api.py and test_outcomes.py walk the
         # checklist for each (other township / county 404, wrong role 403, 400, 405).
