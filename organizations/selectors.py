@@ -210,9 +210,12 @@ def audit_object_types(qs: QuerySet[AuditLog]) -> list[tuple[str, str]]:
 def _field_label(model, key: str) -> str:
     if model is not None:
         try:
-            return str(model._meta.get_field(key).verbose_name)
+            field = model._meta.get_field(key)
         except FieldDoesNotExist:
             pass
+        else:  # a reverse relation (a snapshot's list of children) is named by their model
+            label = getattr(field, "verbose_name", None)
+            return str(label or field.related_model._meta.verbose_name_plural)
     return str(FIELD_LABELS.get(key, key))
 
 

@@ -243,3 +243,29 @@ def test_the_audit_administrator_reads_the_api_too(api, audit_admin, rows):
 
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [rows["mine"].pk]
+
+
+def test_a_snapshot_of_a_reverse_relation_is_named_by_its_model(
+    client, auditor, county_admin, round_2024
+):
+    """Snapshots may carry a model's children (a catalogue's items, a round's reviewing
+    departments): the line is named by the children's model, and the page does not fail."""
+    round_ = round_2024
+    audit_record(
+        actor=county_admin,
+        action=AuditLog.Action.CREATE,
+        obj=round_.catalogue,
+        after={"items": 24},
+    )
+    audit_record(
+        actor=county_admin,
+        action=AuditLog.Action.UPDATE,
+        obj=round_,
+        before={"review_departments": ["财政局"]},
+        after={"review_departments": []},
+    )
+    response = as_user(client, auditor).get(reverse("audit_log"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "指标项：" in html and "24" in html
+    assert "财政局" in html
