@@ -181,8 +181,9 @@ def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
             department=request.POST.get("department") or None,
             ip=client_ip(request),
         )
-        return _("已登记%(org)s“无重大问题”。如有误，可在该村一行点击“撤销”。") % {
-            "org": assessment.organization.name
+        return _("已登记%(org)s“无重大问题”。如有误，可在该%(noun)s一行点击“撤销”。") % {
+            "org": assessment.organization.name,
+            "noun": assessment.round.rated_noun,
         }
 
     return _findings_write(request, assessment.round, write)
