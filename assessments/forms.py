@@ -175,12 +175,6 @@ class RoundForm(forms.ModelForm):
             self.fields["catalogue"].queryset = catalogues
             if creating:
                 self.fields["catalogue"].initial = catalogues.first()
-        if self.instance.pk is not None and self.instance.rates_townships:
-            # The same rules, counted over townships (镇街) on a township round.
-            for name in TOWNSHIP_WORDED_HELP:
-                self.fields[name].help_text = str(self.fields[name].help_text).replace(
-                    "村", str(_("镇街"))
-                )
         for name in DEADLINE_FIELDS:
             self.fields[name].input_formats = DATETIME_FORMATS
         ranges = (
@@ -196,6 +190,9 @@ class RoundForm(forms.ModelForm):
                 field.widget.attrs.update(min=low, max=high)
         for name, field in self.fields.items():
             field.help_text = self.HELP.get(name, "")
+            if self.instance.rates_townships and name in TOWNSHIP_WORDED_HELP:
+                # The same rules, counted over townships (镇街) on a township round.
+                field.help_text = str(field.help_text).replace("村", str(_("镇街")))
             if read_only:
                 field.disabled = True
 

@@ -38,7 +38,9 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     pending_only = (request.GET.get("pending") or request.POST.get("pending")) == "1"
     assessments = selectors.assessments_for_user(user, round_=round_)
     if township_id:
-        assessments = assessments.filter(organization__parent_id=township_id)
+        # On a township round the filter picks the township itself (it is the rated one).
+        field = "organization_id" if round_.rates_townships else "organization__parent_id"
+        assessments = assessments.filter(**{field: township_id})
     if q:
         assessments = assessments.filter(name_match_q(q, prefix="organization__"))
     if pending_only:

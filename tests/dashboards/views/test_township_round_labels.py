@@ -22,7 +22,20 @@ from tests.support.web import as_user
 pytestmark = pytest.mark.django_db
 
 # Wording that, on a township round's page, could only be about the rated organization.
-VILLAGE_WORDING = ("村（社区）", "本村", "该村", "各村", "个村", "村党组织", "一村一档", "负责的村")
+VILLAGE_WORDING = (
+    "村（社区）",
+    "本村",
+    "该村",
+    "各村",
+    "个村",
+    "每村",
+    "的村",
+    "村数",
+    "村代码",
+    "村名称",
+    "村党组织",
+    "一村一档",
+)
 # Settings that concern a village round only, or say what the choice is between.
 LEGITIMATE = (
     "评定村（社区）党组织，或评定镇街党（工）委",
@@ -66,19 +79,24 @@ def pages(round_, township) -> list[str]:
         reverse("review", args=[assessment.pk]),
         reverse("corrections", args=[assessment.pk]),
         reverse("ledger_weak_list", args=[round_.pk, "ZL"]),
+        reverse("job_scores_upload", args=[round_.pk]),
     ]
 
 
+@pytest.mark.parametrize("state", ["tw_round", "tw_scored", "tw_publicity", "tw_published"])
 def test_no_page_of_a_township_round_calls_a_township_a_village(
-    client, county_admin, tw_published, township_catalogue, township_a
+    request, client, county_admin, state, township_catalogue, township_a
 ):
+    """In each state: scoring open (forms and help shown), scored, in publicity (the
+    objection form), published (results, corrections, 短板弱项)."""
+    round_ = request.getfixturevalue(state)
     c = as_user(client, county_admin)
     said = {}
-    for url in pages(tw_published, township_a):
+    for url in pages(round_, township_a):
         text = main_text(c.get(url), township_catalogue)
         found = [w for w in VILLAGE_WORDING if w in text]
         if found:
-            said[url] = [text[max(0, text.index(w) - 30) : text.index(w) + 30] for w in found]
+            said[url] = [text[max(0, text.index(w) - 12) : text.index(w) + 12] for w in found]
     assert said == {}
 
 
@@ -108,3 +126,27 @@ def test_the_weak_list_of_a_township_round_offers_the_ledger(
         assert township_b.name in text and "列入整改台账" in text
     # Another township does not even see B's line.
     assert township_b.name not in as_user(client, assessor_a).get(url).content.decode()
+
+
+def test_the_township_filter_of_a_township_round_picks_the_township_itself(
+    client, county_admin, tw_round, township_a, township_b
+):
+    c = as_user(client, county_admin)
+    for name in ("findings", "surveys"):
+        url = reverse(name, args=[tw_round.pk])
+        text = c.get(url, {"township": township_a.pk}).content.decode()
+        assert "全部镇街" in text
+        table = text.split("<tbody", 1)[1]
+        assert township_a.name in table and township_b.name not in table, name
+
+
+def test_a_township_reads_its_own_line_without_dead_links(
+    client, assessor_a, tw_published, township_a
+):
+    """No 评分对照 link (the township is the rated one; the page would refuse it), and the
+    dashboard's ranking has no 按乡镇 order."""
+    c = as_user(client, assessor_a)
+    overview = c.get(reverse("round_overview", args=[tw_published.pk])).content.decode()
+    assert township_a.name in overview and "评分对照" not in overview
+    dashboard = c.get(reverse("dashboard", args=[tw_published.pk])).content.decode()
+    assert "（本镇街）" in dashboard and "按乡镇" not in dashboard and "按名称" in dashboard
