@@ -64,6 +64,14 @@ LEVEL_FIELDS = ("satisfaction_cap_level", "max_promotion", "first_year_max")
 DEADLINE_FIELDS = ("self_deadline", "township_deadline", "county_deadline")
 DATE_FIELDS = ("publicity_start", "publicity_end")
 STAR_NAMES = {"5": "五", "4": "四", "3": "三", "2": "二", "1": "一"}
+# Help texts of rules that count the rated organizations: 村 reads 镇街 on a township round.
+TOWNSHIP_WORDED_HELP = (
+    "quota_5",
+    "quota_4",
+    "target_share_3",
+    "target_share_4",
+    "appeal_window_days",
+)
 DEADLINE_HELP = _("截止后该阶段锁定，不能再填写；管理员可说明原因重新开放。留空表示不设截止。")
 
 
@@ -182,6 +190,9 @@ class RoundForm(forms.ModelForm):
                 field.widget.attrs.update(min=low, max=high)
         for name, field in self.fields.items():
             field.help_text = self.HELP.get(name, "")
+            if self.instance.rates_townships and name in TOWNSHIP_WORDED_HELP:
+                # The same rules, counted over townships (镇街) on a township round.
+                field.help_text = str(field.help_text).replace("村", str(_("镇街")))
             if read_only:
                 field.disabled = True
 

@@ -43,9 +43,16 @@ class DashboardFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("星级"), choices=LEVEL_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, townships=(), **kwargs):
-        """``townships``: (id, name) pairs."""
+    def __init__(self, *args, townships=(), rates_townships: bool = False, **kwargs):
+        """``townships``: (id, name) pairs. A township round (``rates_townships``) ranks the
+        townships themselves: no 按乡镇, and its names are 镇街 names."""
         super().__init__(*args, **kwargs)
+        if rates_townships:
+            self.fields["sort"].choices = [
+                (key, _("按名称") if key == "name" else label)
+                for key, label in SORT_CHOICES
+                if key != "township"
+            ]
         self.fields["township"] = forms.TypedChoiceField(
             label=_("乡镇"),
             choices=[("", _("全部乡镇"))] + [(str(pk), name) for pk, name in townships],

@@ -16,6 +16,7 @@ from assessments import services
 from assessments.models import Round, Stage
 from indicators.models import Item
 from indicators.services import catalogue_load_file
+from ledgers.services import rectification_from_weakness
 from organizations.models import Organization, RatingTarget, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -74,4 +75,14 @@ def build_township_round(
         )
     services.round_advance(actor=admin, round_=round_)
     services.round_publish(actor=admin, round_=round_)
+    _weakest_on_the_ledger(round_, admin)
     return round_
+
+
+def _weakest_on_the_ledger(round_: Round, admin: User) -> None:
+    """The two-star townships' weakest category put on the 整改台账 (短板弱项), as a county
+    does after publishing: the ledger, the township's page and the report show them."""
+    for assessment in round_.assessments.filter(level=2).select_related("organization", "round"):
+        scores = assessment.category_scores or {}
+        weakest = min(scores, key=lambda code: Decimal(scores[code]))
+        rectification_from_weakness(actor=admin, assessment=assessment, code=weakest)

@@ -28,7 +28,14 @@ from starrating.errors import InvalidInput
 from . import limits
 from .limits import check_archive, open_workbook
 from .organizations import import_organizations_file, read_organizations
-from .template import HEADER_LABELS, HEADER_ROWS, INSTRUCTIONS_SHEET, META_LABELS, VERSION
+from .template import (
+    CODE_LABELS,
+    HEADER_LABELS,
+    HEADER_ROWS,
+    INSTRUCTIONS_SHEET,
+    META_LABELS,
+    VERSION,
+)
 
 __all__ = [
     "check_archive",
@@ -116,7 +123,10 @@ def read_scores(
                     "",
                     None,
                     "",
-                    _("文件中没有评分工作表（第1行A列为“村代码”的工作表），请使用系统下载的模板"),
+                    _(
+                        "文件中没有评分工作表（第1行A列为“村代码”或“镇街代码”的工作表），"
+                        "请使用系统下载的模板"
+                    ),
                 )
             )
     finally:
@@ -176,7 +186,7 @@ def _stage_label(value: Any) -> str:
 def _is_score_sheet(lines: list[tuple[int, tuple]]) -> bool:
     """A sheet meant to hold scores: a header label or a village code in column A. Anything
     else (an empty sheet, someone's notes) is skipped rather than failing the import."""
-    labels = set(HEADER_LABELS)
+    labels = set(HEADER_LABELS) | set(CODE_LABELS)
     for _index, values in lines[: HEADER_ROWS + 20]:
         first = code_text(values[0]) if values else ""
         if first in labels or CODE_PATTERN.match(first):
@@ -192,20 +202,22 @@ def _check_header(lines: list[tuple[int, tuple]], name: str, errors: list) -> bo
     for row, label in enumerate(HEADER_LABELS, start=1):
         values = by_row.get(row, ())
         found = code_text(values[0]) if values else ""
-        if found != label:
-            errors.append(
-                file_error(
-                    name,
-                    row,
-                    "A",
-                    _(
-                        "第%(row)d行应为表头“%(label)s”，实际是“%(found)s”：表头行被删除、插入或移动，请使用系统下载的模板，不要改动前%(n)d行"
-                    )
-                    % {"row": row, "label": label, "found": found, "n": HEADER_ROWS},
-                    value=found,
+        # Row 1 names the rows' organizations: 村代码, or 镇街代码 on a township round's.
+        if found == label or (row == 1 and found in CODE_LABELS):
+            continue
+        errors.append(
+            file_error(
+                name,
+                row,
+                "A",
+                _(
+                    "第%(row)d行应为表头“%(label)s”，实际是“%(found)s”：表头行被删除、插入或移动，请使用系统下载的模板，不要改动前%(n)d行"
                 )
+                % {"row": row, "label": label, "found": found, "n": HEADER_ROWS},
+                value=found,
             )
-            ok = False
+        )
+        ok = False
     return ok
 
 
@@ -234,7 +246,7 @@ def _read_score_sheet(lines: list[tuple[int, tuple]], name: str, rows: list, err
         columns[index] = code
         letters[code] = letter
     width = max(columns, default=1) + 1
-    labels = set(HEADER_LABELS)
+    labels = set(HEADER_LABELS) | set(CODE_LABELS)
     for number, values in lines:
         if number <= HEADER_ROWS:
             continue

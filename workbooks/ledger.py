@@ -47,12 +47,23 @@ def ledger_entries(qs: QuerySet[Rectification]) -> QuerySet[Rectification]:
 
 
 def write_ledger_sheet(
-    ws, fmt, entries: Iterable[Rectification], *, title: str, unit: str, on: date
+    ws,
+    fmt,
+    entries: Iterable[Rectification],
+    *,
+    title: str,
+    unit: str,
+    on: date,
+    rates_townships: bool = False,
 ) -> int:
-    """Fill one 整改台账 sheet; returns the number of entries written."""
+    """Fill one 整改台账 sheet; returns the number of entries written. A township round's
+    report (``rates_townships``) heads its second column 整改对象: a township's own entry."""
     last = len(LABELS) - 1
     _write_title(ws, fmt, title, last, unit, on)
-    write_header(ws, fmt, 2, [str(label) for label in LABELS], WIDTHS)
+    labels = [str(label) for label in LABELS]
+    if rates_townships:
+        labels[1:3] = [str(_("镇街")), str(_("整改对象"))]
+    write_header(ws, fmt, 2, labels, WIDTHS)
     print_setup(ws, header_row=2, last_col=last)
     n = 0
     for n, entry in enumerate(entries, start=1):

@@ -401,6 +401,7 @@ def report_export(
             title=f"{year_title}整改台账",
             unit=unit,
             on=on,
+            rates_townships=round_.rates_townships,
         )
 
     wb.close()

@@ -18,7 +18,9 @@ def scope_q(round_: Round, user: User | None, township_code: str | None, *, pref
     if user is not None:
         q &= selectors.assessment_scope_q(user, prefix=prefix)
     if township_code:
-        q &= Q(**{f"{prefix}organization__parent__code": township_code})
+        # A township round rates the townships themselves: one township is its own row.
+        field = "organization__code" if round_.rates_townships else "organization__parent__code"
+        q &= Q(**{f"{prefix}{field}": township_code})
     return q
 
 
@@ -31,5 +33,5 @@ def scoped_assessments(
     if user is not None and user.role == Role.EVALUATOR:
         qs = qs.distinct()  # the group join could repeat a village
     if township_code and not qs.exists():
-        raise Http404(_("镇（街道）代码%(code)s不存在或不在您的范围内") % {"code": township_code})
+        raise Http404(_("镇街代码%(code)s不存在或不在您的范围内") % {"code": township_code})
     return qs

@@ -23,6 +23,9 @@ INSTRUCTIONS_SHEET = "填写说明"
 HEADER_ROWS = 4  # template: item code, title, max points, kind
 # Column A of each header row: the reader verifies the header by these, row by row.
 HEADER_LABELS = ("村代码", "指标内容", "满分", "类别/类型")
+# Row 1 of a township round's template (镇街评定) names its rows' organizations: 镇街代码.
+TOWNSHIP_CODE_LABEL = "镇街代码"
+CODE_LABELS = (HEADER_LABELS[0], TOWNSHIP_CODE_LABEL)
 VERSION = "2"  # the template's layout; a file of another version is refused
 
 
@@ -61,10 +64,12 @@ def write_template(
     items: list[TemplateItem],
     sheets: list[TemplateSheet],
     township: str = "",
+    rates_townships: bool = False,
 ) -> None:
     """The score-sheet template: an instructions sheet, then one sheet per township with a
     row per village and a column per item (code, title, max and kind in the header rows),
-    each input cell limited by data validation to 0…max with two decimals."""
+    each input cell limited by data validation to 0…max with two decimals. A township round's
+    (``rates_townships``) has one sheet for the county, a row per township, and says 镇街."""
     wb = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     fmt = formats(wb)
     used: set[str] = {INSTRUCTIONS_SHEET.lower()}
@@ -80,11 +85,21 @@ def write_template(
         (META_LABELS["township"], township or _("全部")),
         (META_LABELS["version"], VERSION),
         ("", ""),
-        (_("填写说明"), _("1. 每个镇（街道）一个工作表，每行一个村，每列一个指标。")),
+        (
+            _("填写说明"),
+            _("1. 本区县一个工作表，每行一个镇街，每列一个指标。")
+            if rates_townships
+            else _("1. 每个镇（街道）一个工作表，每行一个村，每列一个指标。"),
+        ),
         ("", _("2. 只填写黄色单元格中的得分：数字，最多两位小数，不小于0，不超过该列“满分”。")),
         ("", _("3. 减分项填写扣分数（正数），不扣分填0或留空。")),
         ("", _("4. 留空的单元格不修改系统中已有的得分；不要输入公式或文字。")),
-        ("", _("5. 不要修改前4行表头、村代码列和工作表结构；可删除不需要的村所在行。")),
+        (
+            "",
+            _("5. 不要修改前4行表头、镇街代码列和工作表结构；可删除不需要的镇街所在行。")
+            if rates_townships
+            else _("5. 不要修改前4行表头、村代码列和工作表结构；可删除不需要的村所在行。"),
+        ),
         ("", _("6. 上传后系统先检查全部单元格，有任何错误都会列出并且不导入任何数据。")),
         ("", _("7. 同一文件可以重复上传，未变化的得分不会重复记录。")),
     ]
@@ -103,14 +118,15 @@ def write_template(
         ws.set_column(2, 1 + len(items), 10)
         ws.set_row(1, 60)
         header = [
-            [HEADER_LABELS[0], *(i.code for i in items)],
+            [CODE_LABELS[rates_townships], *(i.code for i in items)],
             [HEADER_LABELS[1], *(i.title for i in items)],
             [HEADER_LABELS[2], *(i.max_points for i in items)],
             [HEADER_LABELS[3], *(f"{i.category}·{i.kind_label}" for i in items)],
         ]
         for row, values in enumerate(header):
             put(ws, row, 0, values[0], fmt["header"])
-            put(ws, row, 1, _("村名称") if row == 0 else "", fmt["header"])
+            name_label = _("镇街名称") if rates_townships else _("村名称")
+            put(ws, row, 1, name_label if row == 0 else "", fmt["header"])
             for col, value in enumerate(values[1:], start=2):
                 put(ws, row, col, value, fmt["points"] if row == 2 else fmt["header"])
         for offset, (code, name, points) in enumerate(sheet.villages):
@@ -211,5 +227,6 @@ def template_export(
         items=items,
         sheets=list(sheets.values()),
         township=township_code or "",
+        rates_townships=round_.rates_townships,
     )
     return {"sheets": len(sheets), "villages": len(rows), "items": len(items)}

@@ -53,7 +53,8 @@ def group_get_for_user(*, user: User, pk: int) -> EvaluationGroup:
 def group_coverage(round_: Round) -> dict:
     """Rule of the groups: every village of the round in exactly one group. Returns the
     villages with none (``unassigned``) and those in more than one (``double``, each with the
-    groups' names). Two queries whatever the size."""
+    groups' names). Two queries whatever the size (three on a township round, where groups are
+    optional: ``optional`` is true when it has none, and the check then passes)."""
     names: dict[int, list[str]] = defaultdict(list)
     for org_id, name in EvaluationGroup.villages.through.objects.filter(
         evaluationgroup__round=round_
@@ -70,7 +71,15 @@ def group_coverage(round_: Round) -> dict:
             unassigned.append(org)
         elif len(groups) > 1:
             double.append({"village": org, "groups": groups})
-    return {"unassigned": unassigned, "double": double, "ok": not unassigned and not double}
+    # A township round may go without groups (the county admin scores every township): the
+    # check then has nothing to say. Once a group exists the rule holds as for villages.
+    optional = round_.rates_townships and not EvaluationGroup.objects.filter(round=round_).exists()
+    return {
+        "unassigned": [] if optional else unassigned,
+        "double": double,
+        "ok": optional or (not unassigned and not double),
+        "optional": optional,
+    }
 
 
 def group_progress(round_: Round, groups: Iterable[EvaluationGroup] | None = None) -> list[dict]:

@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from assessments.models import Round, Sheet
-from organizations.models import AuditLog, RatingTarget, User
+from organizations.models import AuditLog, RatingTarget, Role, User
 
 from .assessments import assessments_for_user
 
@@ -17,7 +17,11 @@ from .assessments import assessments_for_user
 def rounds_for_user(user: User) -> QuerySet[Round]:
     if not user.is_authenticated or user.county_id is None:
         return Round.objects.none()
-    return Round.objects.filter(county_id=user.county_id).select_related("catalogue", "county")
+    rounds = Round.objects.filter(county_id=user.county_id)
+    if user.role == Role.VILLAGE_SECRETARY:
+        # A township round (镇街) rates the townships: nothing of it is a village's to read.
+        rounds = rounds.filter(target=RatingTarget.VILLAGE)
+    return rounds.select_related("catalogue", "county")
 
 
 def round_get_for_user(*, user: User, pk: int) -> Round:

@@ -33,7 +33,13 @@ from .groups import (
     recusal_end,
 )
 from .history import HistoryRow, history_import
-from .objections import OBJECTION_ROLES, appeal_deadline, objection_handle, objection_lodge
+from .objections import (
+    OBJECTION_ROLES,
+    appeal_deadline,
+    is_appellant,
+    objection_handle,
+    objection_lodge,
+)
 from .results import assessment_set_exceptional, results_refresh
 from .reviews import review_departments_set
 from .rounds import (
@@ -78,6 +84,7 @@ __all__ = [
     "group_rename",
     "group_villages_set",
     "history_import",
+    "is_appellant",
     "objection_handle",
     "objection_lodge",
     "recusal_create",

@@ -51,7 +51,7 @@ def correction_propose(
     if not round_.is_published:
         raise Conflict(_("本轮结果尚未发布：发布前请在评定中修改，不需要更正。"))
     if assessment.level is None:
-        raise Conflict(_("该村本轮没有评定结果，不能更正。"))
+        raise Conflict(_("该%(noun)s本轮没有评定结果，不能更正。") % {"noun": round_.rated_noun})
     current = selectors.assessment_current_level(assessment)
     errors = []
     if kind not in ResultCorrection.Kind.values:
@@ -60,7 +60,12 @@ def correction_propose(
     if kind == ResultCorrection.Kind.STRIP:
         level = 0
         if current == 0:
-            errors.append({"field": "kind", "message": _("该村当前已是0星，无星可摘")})
+            errors.append(
+                {
+                    "field": "kind",
+                    "message": _("该%(noun)s当前已是0星，无星可摘") % {"noun": round_.rated_noun},
+                }
+            )
     elif kind == ResultCorrection.Kind.CORRECT:
         try:
             level = int(str(new_level).strip())
@@ -83,7 +88,9 @@ def correction_propose(
     with transaction.atomic():
         lock_row(assessment)
         if assessment.corrections.filter(status=ResultCorrection.Status.PENDING).exists():
-            raise Conflict(_("该村已有一项待审批的更正，请先审批或驳回。"))
+            raise Conflict(
+                _("该%(noun)s已有一项待审批的更正，请先审批或驳回。") % {"noun": round_.rated_noun}
+            )
         correction = ResultCorrection.objects.create(
             assessment=assessment,
             kind=kind,

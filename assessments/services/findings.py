@@ -71,7 +71,9 @@ def finding_create(
 ) -> Finding:
     """Record a veto or star-deduction finding (pending until the county admin confirms)."""
     if not policies.can_record_finding(actor, assessment):
-        raise NotPermitted(_("您无权为该村登记联审问题。"))
+        raise NotPermitted(
+            _("您无权为该%(noun)s登记联审问题。") % {"noun": assessment.round.rated_noun}
+        )
     current_round(assessment)
     ensure_findings_open(assessment.round)
     errors = []
@@ -195,7 +197,9 @@ def clearance_record(
     """Record that a department found no main problem (无重大问题) for a village. Refused while
     the same department has a pending or confirmed finding for it; one per department."""
     if not policies.can_record_finding(actor, assessment):
-        raise NotPermitted(_("您无权为该村登记联审结论。"))
+        raise NotPermitted(
+            _("您无权为该%(noun)s登记联审结论。") % {"noun": assessment.round.rated_noun}
+        )
     ensure_findings_open(assessment.round)
     department = acting_department(actor, department)
     org_name = assessment.organization.name
@@ -282,7 +286,9 @@ def clearance_undo(
     organization department) or the county admin. It is a withdrawal (clearance_withdraw):
     the row is kept, marked withdrawn with the reason, and audited."""
     if not policies.can_record_finding(actor, assessment):
-        raise NotPermitted(_("您无权为该村撤销联审结论。"))
+        raise NotPermitted(
+            _("您无权为该%(noun)s撤销联审结论。") % {"noun": assessment.round.rated_noun}
+        )
     current_round(assessment)
     department = acting_department(actor, department)
     clearance = DepartmentClearance.objects.filter(

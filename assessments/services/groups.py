@@ -274,10 +274,14 @@ def group_villages_set(
             ]
         errors += recusal_errors(group.members.all(), villages)
         if errors:
-            raise InvalidInput(_("考评组负责的村有误，未保存。"), errors)
+            raise InvalidInput(
+                _("考评组负责的%(noun)s有误，未保存。") % {"noun": round_.rated_noun}, errors
+            )
         chosen = {v.pk for v in villages}
         dropped = [v for v in group.villages.all() if v.pk not in chosen]
-        if dropped and round_.status == Round.Status.COUNTY_REVIEW:
+        # A township round sets its groups up while the county stage runs: the coverage check
+        # guards leaving the stage instead (docs/scoring.md "Township rounds").
+        if dropped and round_.status == Round.Status.COUNTY_REVIEW and not round_.rates_townships:
             still = set(
                 EvaluationGroup.villages.through.objects.filter(
                     evaluationgroup__round=round_, organization_id__in=[v.pk for v in dropped]

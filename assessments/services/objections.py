@@ -29,6 +29,13 @@ OBJECTION_ROLES = (
 )
 
 
+def is_appellant(user: User, round_: Round) -> bool:
+    """The role that appeals its own result: the village secretary on a village round, the
+    township's own users (its assessor) on a township round."""
+    role = Role.TOWNSHIP_ASSESSOR if round_.rates_townships else Role.VILLAGE_SECRETARY
+    return user.role == role
+
+
 def appeal_deadline(round_: Round):
     """The last day a village may appeal: the publishing date plus the round's window."""
     if round_.published_at is None:
@@ -78,15 +85,29 @@ def objection_lodge(
     if kind == Objection.Kind.OBJECTION:
         if not actor.has_role(*OBJECTION_ROLES):
             raise NotPermitted(_("您的角色不能提出公示异议。"))
+        # A township round is publicised to the county's townships and departments, not to
+        # the villages; a township reads (and so objects to) its own line only.
+        if round_.rates_townships and actor.role == Role.VILLAGE_SECRETARY:
+            raise NotPermitted(_("镇街评定结果不向村（社区）公示，村用户不能提出异议。"))
+        if (
+            round_.rates_townships
+            and actor.role == Role.TOWNSHIP_ASSESSOR
+            and actor.organization_id != village.pk
+        ):
+            raise NotPermitted(_("镇街只能对本镇街的评定结果提出异议。"))
         if round_.status != Round.Status.PUBLICITY:
             raise Conflict(
                 _("只能在公示期内提出异议（本轮当前状态：%(s)s）。")
                 % {"s": round_.get_status_display()}
             )
     else:
-        own_village = actor.role == Role.VILLAGE_SECRETARY and actor.organization_id == village.pk
-        if not (own_village or policies.is_county_admin(actor)):
-            raise NotPermitted(_("只有%(v)s本村可以申请复核。") % {"v": village.name})
+        if not (is_appellant(actor, round_) and actor.organization_id == village.pk) and not (
+            policies.is_county_admin(actor)
+        ):
+            raise NotPermitted(
+                _("只有%(v)s本%(noun)s可以申请复核。")
+                % {"v": village.name, "noun": round_.rated_noun}
+            )
         deadline = appeal_deadline(round_)
         if not round_.is_published or deadline is None:
             raise Conflict(_("结果发布后才能申请复核；公示期内请提出公示异议。"))

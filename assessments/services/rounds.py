@@ -117,7 +117,8 @@ def _ensure_results_complete(round_: Round) -> None:
     without = list(round_.assessments.filter(level__isnull=True).select_related("organization"))
     if without:
         raise Conflict(
-            _("还有%(n)d个村没有评定结果（评分表未提交或缺少满意度测评）。") % {"n": len(without)},
+            _("还有%(n)d个%(noun)s没有评定结果（评分表未提交或缺少满意度测评）。")
+            % {"n": len(without), "noun": round_.rated_noun},
             [
                 {
                     "organization": a.organization.code,
@@ -134,7 +135,9 @@ def _ensure_results_complete(round_: Round) -> None:
 
 def _ensure_groups_cover(round_: Round) -> None:
     """The county stage opens only when every village of the round is in exactly one
-    evaluation group (考评组): its members score it, and no one else of the groups does."""
+    evaluation group (考评组): its members score it, and no one else of the groups does. A
+    township round checks it on leaving the county stage instead, and only once it has a
+    group (docs/scoring.md "Township rounds")."""
     coverage = selectors.group_coverage(round_)
     if coverage["ok"]:
         return
@@ -153,6 +156,15 @@ def _ensure_groups_cover(round_: Round) -> None:
         }
         for row in coverage["double"]
     ]
+    if round_.rates_townships:
+        raise Conflict(
+            _(
+                "本轮设有考评组，每个镇街必须恰好分配给一个考评组：还有%(u)d个镇街未分配、"
+                "%(d)d个镇街重复分配，不能进入公示。"
+            )
+            % {"u": len(coverage["unassigned"]), "d": len(coverage["double"])},
+            errors,
+        )
     raise Conflict(
         _(
             "每个村必须恰好分配给一个考评组：还有%(u)d个村未分配、%(d)d个村重复分配，"
@@ -251,7 +263,8 @@ def _joint_review_gate(
         action=action,
         gate=GateOverride.Gate.JOINT_REVIEW,
         open_items=open_items,
-        message=_("联查联审未完成：%(n)d个部门还未对全部村给出审查结论。") % {"n": len(open_items)},
+        message=_("联查联审未完成：%(n)d个部门还未对全部%(noun)s给出审查结论。")
+        % {"n": len(open_items), "noun": round_.rated_noun},
         override_reason=override_reason,
         ip=ip,
     )
@@ -328,13 +341,16 @@ def round_advance(
             missing = _assessments_missing_stage(round_, stage)
             if missing:
                 raise Conflict(
-                    _("还有%(n)d个村的“%(stage)s”评分表未提交，不能进入下一阶段。")
-                    % {"n": len(missing), "stage": Stage(stage).label},
+                    _("还有%(n)d个%(noun)s的“%(stage)s”评分表未提交，不能进入下一阶段。")
+                    % {"n": len(missing), "stage": Stage(stage).label, "noun": round_.rated_noun},
                     _missing_errors(missing, stage),
                 )
         if to == Round.Status.COUNTY_REVIEW:
             _ensure_groups_cover(round_)
         if to == Round.Status.PUBLICITY:
+            if round_.rates_townships:
+                # Its groups are set up while the county stage runs (groups optional there).
+                _ensure_groups_cover(round_)
             results_refresh(round_=round_, actor=actor)
             _ensure_results_complete(round_)
             _joint_review_gate(

@@ -162,10 +162,13 @@ def scores_import(
     unknown_columns: set[tuple[str, str]] = set()
     parsed: dict[int, dict[str, Decimal]] = {}  # assessment id → item code → points
     cells = 0
+    noun = {"noun": round_.rated_noun}
     for row in rows:
         assessment = assessments.get(row.organization)
         if assessment is None:
-            errors.append(_import_error(row, _("村代码不存在或不在本轮评定范围内"), stage=stage))
+            errors.append(
+                _import_error(row, _("%(noun)s代码不存在或不在本轮评定范围内") % noun, stage=stage)
+            )
             continue
         org = assessment.organization
         if row.organization in seen:
@@ -173,8 +176,8 @@ def scores_import(
             errors.append(
                 _import_error(
                     row,
-                    _("村代码重复（已出现在“%(sheet)s”第%(row)d行）")
-                    % {"sheet": first.sheet, "row": first.row},
+                    _("%(noun)s代码重复（已出现在“%(sheet)s”第%(row)d行）")
+                    % {"sheet": first.sheet, "row": first.row, **noun},
                     organization_name=org.name,
                     stage=stage,
                 )
@@ -184,7 +187,10 @@ def scores_import(
         if org.pk not in editable:
             errors.append(
                 _import_error(
-                    row, _("该村不在您的管辖范围内"), organization_name=org.name, stage=stage
+                    row,
+                    _("该%(noun)s不在您的管辖范围内") % noun,
+                    organization_name=org.name,
+                    stage=stage,
                 )
             )
             continue

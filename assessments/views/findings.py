@@ -38,7 +38,9 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
     pending_only = (request.GET.get("pending") or request.POST.get("pending")) == "1"
     assessments = selectors.assessments_for_user(user, round_=round_)
     if township_id:
-        assessments = assessments.filter(organization__parent_id=township_id)
+        # On a township round the filter picks the township itself (it is the rated one).
+        field = "organization_id" if round_.rates_townships else "organization__parent_id"
+        assessments = assessments.filter(**{field: township_id})
     if q:
         assessments = assessments.filter(name_match_q(q, prefix="organization__"))
     if pending_only:
@@ -181,8 +183,9 @@ def clearance_create(request: HttpRequest, pk: int) -> HttpResponse:
             department=request.POST.get("department") or None,
             ip=client_ip(request),
         )
-        return _("已登记%(org)s“无重大问题”。如有误，可在该村一行点击“撤销”。") % {
-            "org": assessment.organization.name
+        return _("已登记%(org)s“无重大问题”。如有误，可在该%(noun)s一行点击“撤销”。") % {
+            "org": assessment.organization.name,
+            "noun": assessment.round.rated_noun,
         }
 
     return _findings_write(request, assessment.round, write)

@@ -31,16 +31,19 @@ def _context(request: HttpRequest, round_: Round) -> dict:
     may_object = round_.status == Round.Status.PUBLICITY and user.has_role(
         *services.OBJECTION_ROLES
     )
+    if round_.rates_townships and user.role == Role.VILLAGE_SECRETARY:
+        may_object = False  # a township round is not publicised to the villages
     may_appeal = (
         round_.is_published
         and deadline is not None
         and timezone.localdate() <= deadline
-        and (is_admin or user.role == Role.VILLAGE_SECRETARY)
+        and (is_admin or services.is_appellant(user, round_))
     )
+    own_only = round_.rates_townships and user.role == Role.TOWNSHIP_ASSESSOR
     targets = []
-    if may_object or (may_appeal and is_admin):
+    if (may_object and not own_only) or (may_appeal and is_admin):
         targets = list(selectors.objection_targets(round_))
-    elif may_appeal:
+    elif may_appeal or may_object:
         targets = list(selectors.objection_targets(round_).filter(organization=user.organization))
     return {
         **round_context(request, round_, "objections"),

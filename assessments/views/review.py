@@ -26,7 +26,9 @@ from .common import round_context, round_stages
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
     if not policies.can_review(request.user, assessment):
-        raise PermissionDenied(_("您无权查看该村的评分对照。"))
+        raise PermissionDenied(
+            _("您无权查看该%(noun)s的评分对照。") % {"noun": assessment.round.rated_noun}
+        )
     return render(request, "assessments/review.html", _review_context(request, assessment))
 
 

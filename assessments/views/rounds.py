@@ -84,9 +84,10 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
         "township_id": township_id,
         "q": q,
         "can_manage": policies.can_manage_round(user, round_.county_id),
-        "can_review": user.has_role(
-            Role.COUNTY_ADMIN, Role.AUDITOR, Role.TOWNSHIP_ASSESSOR, Role.EVALUATOR
-        ),
+        # A township reviews its villages' stages; on a township round it is the rated one
+        # and reads its own published result only (no 评分对照), as a village does.
+        "can_review": user.has_role(Role.COUNTY_ADMIN, Role.AUDITOR, Role.EVALUATOR)
+        or (user.role == Role.TOWNSHIP_ASSESSOR and not round_.rates_townships),
         "reopen_form": ReopenForm(),
         "next_stage": _next_stage_context(round_),
         "open_stage_passed": _open_stage_passed(round_),

@@ -76,7 +76,10 @@ def _sheet_and_access(request: HttpRequest, pk: int, stage: str) -> Assessment:
     if stage not in Stage.values:
         raise Http404
     if not policies.can_view_sheet(request.user, assessment, stage):
-        raise PermissionDenied(_("您无权查看该村的“%(stage)s”。") % {"stage": Stage(stage).label})
+        raise PermissionDenied(
+            _("您无权查看该%(noun)s的“%(stage)s”。")
+            % {"stage": Stage(stage).label, "noun": assessment.round.rated_noun}
+        )
     return assessment
 
 

@@ -25,7 +25,9 @@ def _surveys_context(request: HttpRequest, round_: Round) -> dict:
     township_id = int_or_none(request.GET.get("township") or request.POST.get("township"))
     assessments = selectors.assessments_for_user(user, round_=round_).select_related("survey")
     if township_id:
-        assessments = assessments.filter(organization__parent_id=township_id)
+        # On a township round the filter picks the township itself (it is the rated one).
+        field = "organization_id" if round_.rates_townships else "organization__parent_id"
+        assessments = assessments.filter(**{field: township_id})
     page = paginate(request, assessments.order_by("organization__code"))
     rows = [
         {

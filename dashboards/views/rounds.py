@@ -57,7 +57,9 @@ def dashboard(request: HttpRequest, round_id: int) -> HttpResponse:
     summary = dashboard_summary(round_, request.user)
     # The townships with villages in the round (the summary's, by code) filter the ranking.
     townships = [(t["id"], t["name"]) for t in summary["townships"]]
-    form = DashboardFilterForm(request.GET or None, townships=townships)
+    form = DashboardFilterForm(
+        request.GET or None, townships=townships, rates_townships=round_.rates_townships
+    )
     filters = form.cleaned_data if form.is_valid() else {}
 
     bins = summary["histogram"]

@@ -83,6 +83,42 @@ def _clean(fields: dict, *, partial: bool = False) -> dict:
     return cleaned
 
 
+TOWNSHIP_ROUND_SOURCES = (
+    Rectification.Source.FINDING,
+    Rectification.Source.WEAK_CATEGORY,
+    Rectification.Source.WEAK_ITEM,
+)
+
+
+def _org_noun(organization: Organization) -> str:
+    return _("镇街") if organization.kind in TOWNSHIP_KINDS else _("村")
+
+
+def _township_entry(organization: Organization, source: str, assessment) -> bool:
+    """A township may be on the ledger for its secretary's 述职评议, or for what its own result
+    in a township round showed (a finding, a weak category or item)."""
+    if organization.kind not in TOWNSHIP_KINDS:
+        return False
+    if source == Rectification.Source.REVIEW:
+        return True
+    return (
+        source in TOWNSHIP_ROUND_SOURCES
+        and assessment is not None
+        and assessment.organization_id == organization.pk
+        and assessment.round.rates_townships
+    )
+
+
+def _owner_defaults(assessment: Assessment) -> dict:
+    """Who rectifies: the rated organization's Party body (村党组织 / 镇街党（工）委)."""
+    body = assessment.round.rated_body
+    return {
+        "measures": _("待%(body)s制定整改措施") % {"body": body},
+        "responsible_person": assessment.organization.secretary_name
+        or _("%(body)s书记") % {"body": body},
+    }
+
+
 def rectification_create(
     *,
     actor: User,
@@ -95,14 +131,18 @@ def rectification_create(
     ip: str | None = None,
     **fields,
 ) -> Rectification:
-    """Put a weakness of one village on the ledger (or of one township, for a problem of its
-    secretary's 述职评议: source "review" only)."""
+    """Put a weakness of one village on the ledger — or of one township: a problem of its
+    secretary's 述职评议 (source "review"), or a confirmed finding or weak category/item of a
+    township round (镇街评定) of which ``assessment`` is the township's result."""
     if not policies.can_record_ledger(actor, organization):
-        raise NotPermitted(_("您无权为该村建立整改台账。"))
-    township_review = organization.kind in TOWNSHIP_KINDS and source == Rectification.Source.REVIEW
-    if organization.kind not in VILLAGE_KINDS and not township_review:
+        raise NotPermitted(
+            _("您无权为该%(noun)s建立整改台账。") % {"noun": _org_noun(organization)}
+        )
+    if organization.kind not in VILLAGE_KINDS and not _township_entry(
+        organization, source, assessment
+    ):
         raise InvalidInput(
-            _("只能为村（社区）建立整改台账。"),
+            _("只能为村（社区）建立整改台账；镇街只能由述职评议或镇街评定的问题、短板弱项建立。"),
             [{"field": "organization", "message": _("只能为村（社区）建立整改台账")}],
         )
     cleaned = _clean(fields)
@@ -128,7 +168,10 @@ def rectification_from_finding(
 ) -> Rectification:
     """A confirmed finding put on the ledger; its facts become the problem unless given."""
     if not policies.can_record_ledger(actor, finding.assessment.organization):
-        raise NotPermitted(_("您无权为该村建立整改台账。"))  # before saying what state it is in
+        # before saying what state it is in
+        raise NotPermitted(
+            _("您无权为该%(noun)s建立整改台账。") % {"noun": finding.assessment.round.rated_noun}
+        )
     if finding.status != Finding.Status.CONFIRMED:
         raise Conflict(_("只有已确认的联审问题可以建立整改台账。"))
     if Rectification.objects.filter(finding=finding).exists():
@@ -137,9 +180,8 @@ def rectification_from_finding(
     village = assessment.organization
     defaults = {
         "problem": f"{finding.item.code} {finding.item.title}：{finding.evidence}",
-        "measures": _("待村党组织制定整改措施"),
         "deadline": timezone.localdate() + datetime.timedelta(days=DEFAULT_DAYS),
-        "responsible_person": village.secretary_name or _("村党组织书记"),
+        **_owner_defaults(assessment),
     }
     return rectification_create(
         actor=actor,
@@ -165,7 +207,10 @@ def rectification_from_weakness(
 ) -> Rectification:
     """One click on a weak category (below its pass line) or item of a round's result."""
     if not policies.can_record_ledger(actor, assessment.organization):
-        raise NotPermitted(_("您无权为该村建立整改台账。"))  # before saying what state it is in
+        # before saying what state it is in
+        raise NotPermitted(
+            _("您无权为该%(noun)s建立整改台账。") % {"noun": assessment.round.rated_noun}
+        )
     catalogue_id = assessment.round.catalogue_id
     category = Category.objects.filter(catalogue_id=catalogue_id, code=code).first()
     item = None
@@ -209,9 +254,8 @@ def rectification_from_weakness(
     village = assessment.organization
     defaults = {
         "problem": problem,
-        "measures": _("待村党组织制定整改措施"),
         "deadline": timezone.localdate() + datetime.timedelta(days=DEFAULT_DAYS),
-        "responsible_person": village.secretary_name or _("村党组织书记"),
+        **_owner_defaults(assessment),
     }
     return rectification_create(
         actor=actor,

@@ -255,6 +255,13 @@ def test_seed_demo_publishes_the_township_round_as_in_hunjiang(demo, tmp_path):
     call_command("export_results", "--round", "2024", "--target", "township", "--output", str(path))
     exported = json.loads(path.read_text(encoding="utf-8"))
     assert len(exported) == 6 and sorted(r["level"] for r in exported) == [2, 2, 3, 3, 3, 3]
+    # The two-star townships' weakest category is on the 整改台账, filed under the township.
+    from ledgers.models import Rectification
+
+    weak = Rectification.objects.filter(assessment__round=r24)
+    assert weak.count() == 2
+    assert {e.source for e in weak} == {"weak_category"}
+    assert {e.organization.kind for e in weak} <= {"township", "street"}
 
 
 @pytest.mark.django_db
@@ -267,7 +274,7 @@ def test_seed_demo_builds_the_follow_up_in_the_hunjiang_shape(demo):
     entries = list(
         Rectification.objects.exclude(
             source__in=[Rectification.Source.WEAK_LAX, Rectification.Source.REVIEW]
-        )
+        ).exclude(assessment__round__target="township")
     )
     assert len(entries) == 18
     statuses = {e.effective_status for e in entries}

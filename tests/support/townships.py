@@ -75,3 +75,30 @@ def tw_published(tw_round, county_admin, township_catalogue, township_a, townshi
     services.round_publish(actor=county_admin, round_=tw_round)
     tw_round.refresh_from_db()
     return tw_round
+
+
+def score_township(round_, township, catalogue, strong, actor):
+    services.scores_save(
+        actor=actor,
+        assessment=township_assessment(round_, township),
+        stage="county",
+        scores=township_sheet(catalogue, strong),
+        submit=True,
+    )
+
+
+@pytest.fixture
+def tw_scored(tw_round, county_admin, township_catalogue, township_a, township_b):
+    """Both townships scored by the county admin, the round still in the county stage:
+    A at level 3 (three strong categories), B at level 2."""
+    score_township(tw_round, township_a, township_catalogue, ("ZZ", "ZJ", "FZ"), county_admin)
+    score_township(tw_round, township_b, township_catalogue, ("ZL", "ZF"), county_admin)
+    return tw_round
+
+
+@pytest.fixture
+def tw_publicity(tw_scored, county_admin):
+    services.round_advance(actor=county_admin, round_=tw_scored)
+    tw_scored.refresh_from_db()
+    assert tw_scored.status == Round.Status.PUBLICITY
+    return tw_scored

@@ -29,11 +29,17 @@ from workbooks.organizations import write_blank_template
 
 # --- serializers ---------------------------------------------------------------------------
 
+TOWNSHIP_HELP = "镇（街道）区划代码：村评定时只含该镇街的村，镇街评定时只含该镇街本身"
+
 
 class TemplateExportSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     township = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, default="", help_text="镇（街道）区划代码"
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=TOWNSHIP_HELP,
     )
 
 
@@ -44,7 +50,11 @@ class ScoresImportSerializer(serializers.Serializer):
 
 class ReportExportSerializer(serializers.Serializer):
     township = serializers.CharField(
-        max_length=12, required=False, allow_blank=True, default="", help_text="镇（街道）区划代码"
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=TOWNSHIP_HELP,
     )
 
 
