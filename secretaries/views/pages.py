@@ -49,6 +49,19 @@ def _write(request, write: Callable[[], tuple[str, str]], template: str, context
     return redirect(url)
 
 
+def _object_write(
+    request, obj, run: Callable, message: str, url_name: str, template: str, context: Callable
+) -> HttpResponse:
+    """A write on one object from its page (``run(obj)``): back to that page with ``message``,
+    or the page again with the refusal (``context(request, obj)``)."""
+
+    def write():
+        run(obj)
+        return message, reverse(url_name, args=[obj.pk])
+
+    return _write(request, write, template, lambda: context(request, obj))
+
+
 def _list_context(request) -> dict:
     year = _year(request)
     today = timezone.localdate()
@@ -156,13 +169,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _action(request, pk: int, run: Callable, message: str) -> HttpResponse:
     require_role(request.user, READ)
     project = selectors.project_get_for_user(user=request.user, pk=pk)
-
-    def write():
-        run(project)
-        return message, reverse("sp_detail", args=[project.pk])
-
-    return _write(
-        request, write, "secretaries/detail.html", lambda: _detail_context(request, project)
+    return _object_write(
+        request, project, run, message, "sp_detail", "secretaries/detail.html", _detail_context
     )
 
 

@@ -22,7 +22,7 @@ from secretaries.models.reviews import Grade
 from starrating.client import client_ip
 from starrating.pages import require_role
 
-from .pages import _fields, _write, _year
+from .pages import _fields, _object_write, _write, _year
 
 READ = policies.REVIEW_READ_ROLES
 SETTINGS = services.reviews.SETTING_FIELDS
@@ -107,16 +107,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _session_action(request, pk: int, run: Callable, message: str) -> HttpResponse:
     require_role(request.user, READ)
     session = selectors.session_get_for_user(user=request.user, pk=pk)
-
-    def write():
-        run(session)
-        return message, reverse("sr_detail", args=[session.pk])
-
-    return _write(
+    return _object_write(
         request,
-        write,
+        session,
+        run,
+        message,
+        "sr_detail",
         "secretaries/review_session.html",
-        lambda: _session_context(request, session),
+        _session_context,
     )
 
 
@@ -240,16 +238,14 @@ def reviewee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _reviewee_action(request, pk: int, run: Callable, message: str) -> HttpResponse:
     require_role(request.user, READ)
     reviewee = selectors.reviewee_get_for_user(user=request.user, pk=pk)
-
-    def write():
-        run(reviewee)
-        return message, reverse("sr_secretary", args=[reviewee.pk])
-
-    return _write(
+    return _object_write(
         request,
-        write,
+        reviewee,
+        run,
+        message,
+        "sr_secretary",
         "secretaries/review_secretary.html",
-        lambda: _reviewee_context(request, reviewee),
+        _reviewee_context,
     )
 
 
