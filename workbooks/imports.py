@@ -253,8 +253,8 @@ def _read_score_sheet(lines: list[tuple[int, tuple]], name: str, rows: list, err
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         code = code_text(values[0])
-        if not code:
-            errors.append(file_error(name, number, "A", _("缺少村代码")))
+        if not code:  # named as the sheet's own header names it: 村代码 or 镇街代码
+            errors.append(file_error(name, number, "A", _("缺少%(label)s") % {"label": header[0]}))
             continue
         if code in labels:
             errors.append(

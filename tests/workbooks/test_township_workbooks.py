@@ -12,6 +12,7 @@ import pytest
 
 from assessments.models import Stage
 from ledgers import services as ledger_services
+from starrating.errors import InvalidInput
 from tests.support.excel import fill, template_for
 from tests.support.townships import township_assessment
 from workbooks import imports, report, template
@@ -38,6 +39,22 @@ def test_the_template_of_a_township_round_says_township_and_reads_back(
     assert counts["created"] == 2
     sheet = township_assessment(tw_round, township_a).sheets.get(stage=Stage.COUNTY)
     assert sheet.scores.get(item__code="ZZ01").points == Decimal("5.00")
+
+
+def test_a_township_rows_missing_code_is_named_as_its_header_names_it(
+    tw_round, county_admin, township_a, tmp_path
+):
+    path = template_for(tmp_path, tw_round, county_admin, stage=Stage.COUNTY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[1]
+    ws.cell(5, 1).value = None  # the first township's code wiped, its scores kept
+    ws.cell(5, 3).value = 5
+    wb.save(path)
+    with pytest.raises(InvalidInput) as bad:
+        imports.import_scores_file(path, actor=county_admin, round_=tw_round, stage=Stage.COUNTY)
+    assert [(e["row"], e["column"], e["message"]) for e in bad.value.errors] == [
+        (5, "A", "缺少镇街代码")
+    ]
 
 
 def test_a_township_exports_its_own_line_of_the_township_report(

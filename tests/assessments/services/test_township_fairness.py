@@ -269,3 +269,40 @@ def test_a_township_without_a_township_round_source_is_still_refused(
             deadline="2025-06-30",
             responsible_person="张三",
         )
+
+
+def test_a_spot_check_draws_townships_and_records_an_outcome(
+    client, tw_scored, county_admin, township_a, township_b
+):
+    """三随机 on a township round: the population is the round's townships (one stratum, the
+    county), the checker records an outcome naming an item of the township catalogue, and the
+    page speaks of 镇街."""
+    from django.urls import reverse
+
+    from tests.support.web import as_user
+
+    draw = services.spot_draw(
+        actor=county_admin, round_=tw_scored, size_kind="count", size_value="1", seed=7
+    )
+    assert draw.population == 2
+    check = draw.checks.get()
+    assert check.assessment.organization in (township_a, township_b)
+    item = tw_scored.catalogue.items.filter(kind="scored").order_by("code").first()
+    with pytest.raises(InvalidInput) as bad:
+        services.spot_check_record(
+            actor=county_admin, check=check, outcome="differences", item_code="SJ01", note="x"
+        )
+    assert [e["field"] for e in bad.value.errors] == ["item"]  # a village item is not this round's
+    recorded = services.spot_check_record(
+        actor=county_admin,
+        check=check,
+        outcome="differences",
+        item_code=item.code,
+        points=str(item.max_points),
+        note="台账与实际不符",
+    )
+    assert recorded.item == item
+    page = as_user(client, county_admin).get(reverse("spotchecks", args=[tw_scored.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "总体 2 个镇街" in html and "按乡镇分层" not in html
