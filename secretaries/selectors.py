@@ -376,6 +376,19 @@ def problems_for_user(user: User, session: ReviewSession) -> QuerySet[ReviewProb
     ).distinct()
 
 
+def scores_for_user(user: User, reviewee: ReviewedSecretary) -> list[ReviewScore]:
+    """The reviewee's scores, withdrawn ones included (struck through). 现场测评 is anonymous
+    to the person reviewed: their own organization sees each score's group, score and comment,
+    not who gave it (``reviewer`` blank); the organizer and the county see everything."""
+    scores = list(reviewee.scores.select_related("withdrawn_by").order_by("group", "pk"))
+    if policies.is_reviewee_own(user, reviewee) and not policies.can_manage_review(
+        user, reviewee.session
+    ):
+        for score in scores:
+            score.reviewer = ""
+    return scores
+
+
 def questions_for(session: ReviewSession, reviewee: ReviewedSecretary) -> list[ReviewQuestion]:
     kind = reviewee.organization.kind
     return [q for q in session.questions.all() if q.asks(reviewee, kind)]

@@ -259,7 +259,12 @@ class ReviewSessionDetailSerializer(ReviewSessionSerializer):
 class ReviewedSecretarySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     result = ReviewResultSerializer(read_only=True)
-    scores = ReviewScoreSerializer(many=True, read_only=True)
+    scores = ReviewScoreSerializer(
+        source="scores_shown",
+        many=True,
+        read_only=True,
+        help_text="测评打分；对被评议书记本人不显示评议人（reviewer 为空）",
+    )
     answers = ReviewAnswerSerializer(many=True, read_only=True)
     checks = ReviewCheckSerializer(many=True, read_only=True)
     questions = ReviewQuestionSerializer(many=True, read_only=True)

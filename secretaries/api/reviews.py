@@ -73,6 +73,7 @@ def _reviewee_body(request, pk) -> dict:
     )
     reviewee.result = selectors.results(session, [reviewee])[0]
     reviewee.questions = selectors.questions_for(session, reviewee)
+    reviewee.scores_shown = selectors.scores_for_user(request.user, reviewee)
     reviewee.report_file = next(iter(reviewee.current_report_files), None)
     return ReviewedSecretarySerializer(reviewee).data
 

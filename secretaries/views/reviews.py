@@ -208,7 +208,7 @@ def _reviewee_context(request, reviewee) -> dict:
         "session": session,
         "reviewee": reviewee,
         "report_file": next(iter(reviewee.current_report_files), None),
-        "scores": list(reviewee.scores.select_related("withdrawn_by").order_by("group", "pk")),
+        "scores": selectors.scores_for_user(user, reviewee),
         "result": selectors.results(session, [reviewee])[0],
         "questions": [(q, answers.get(q.pk)) for q in selectors.questions_for(session, reviewee)],
         "problems": list(selectors.problems_for_user(user, session).filter(reviewees=reviewee)),

@@ -153,3 +153,29 @@ def test_secretary_page(
         {"checked_on": timezone.localdate().isoformat(), "checkers": "一组", "findings": "属实"},
     )
     assert check.status_code == 302 and a.checks.count() == 1
+
+
+def test_scores_are_anonymous_to_the_secretary_reviewed(
+    client, api, open_review, county_admin, assessor_a, township_a
+):
+    """现场测评 is anonymous to the person reviewed: their own township sees each score, its
+    group and comment, not who gave it; the organizer sees the reviewer (page and API)."""
+    reviewee = reviewee_of(open_review, township_a)
+    services.score_add(
+        actor=county_admin,
+        reviewee=reviewee,
+        group="members",
+        reviewer="党员代表王五",
+        score="88",
+        comment="抓落实有力",
+    )
+    page = reverse("sr_secretary", args=[reviewee.pk])
+    own = as_user(client, assessor_a).get(page).content.decode()
+    assert "抓落实有力" in own and "88" in own and "（匿名）" in own
+    assert "党员代表王五" not in own
+    assert "党员代表王五" in as_user(client, county_admin).get(page).content.decode()
+    url = f"/api/v1/secretary-reviews/secretaries/{reviewee.pk}/"
+    mine = api.as_(assessor_a).get(url).json()["scores"]
+    assert [(s["reviewer"], s["score"]) for s in mine] == [("", "88.00")]
+    organizer = api.as_(county_admin).get(url).json()["scores"]
+    assert [s["reviewer"] for s in organizer] == ["党员代表王五"]
