@@ -12,16 +12,18 @@ from .projects import (
     report_add,
     visit_add,
 )
-from .reviews import (
+from .reviewees import (
     answer_save,
     check_add,
     problem_add,
-    question_add,
     report_file_download_record,
     report_file_upload,
     report_save,
     score_add,
     score_withdraw,
+)
+from .reviews import (
+    question_add,
     session_close,
     session_create,
     session_open,
