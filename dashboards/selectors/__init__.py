@@ -1,5 +1,7 @@
 """Reads of the dashboards: the round at a glance over the user's scope, the ranking, the weakest
-items."""
+items, the home page. The counts they are built of are in ``counts``; a city's or province's
+roll-up of its counties is in ``regions``. Callers import from here:
+``from dashboards import selectors``."""
 
 from __future__ import annotations
 
@@ -20,9 +22,6 @@ from assessments.models import (
 from assessments.models.tallies import (
     COUNT_COLUMNS,
     COUNTS,
-    HISTOGRAM_LOW,
-    HISTOGRAM_TOP,
-    HISTOGRAM_WIDTH,
     contribution,
 )
 from assessments.selectors import (
@@ -33,16 +32,26 @@ from assessments.selectors import (
     rounds_for_user,
     sheets_by_assessment,
 )
-from indicators.models import Category, Item
+from indicators.models import Category
 from ledgers import selectors as ledger_selectors
-from organizations.models import Organization, RatingTarget, Role, User
+from organizations.models import Organization, Role, User
 from organizations.selectors import (
     COUNTY_WIDE_ROLES,
-    counties_for_user,
     name_match_q,
     townships_in_county,
     villages_for_user,
 )
+
+from .counts import (
+    HISTOGRAM_BINS,
+    add_counts,
+    count_key,
+    empty_counts,
+    share,
+    weakest_items_of,
+)
+from .regions import region_summary as region_summary
+from .regions import region_years as region_years
 
 
 def ranking_for_user(
@@ -143,51 +152,6 @@ def publicity_missing(round_: Round) -> list[Organization]:
     ]
 
 
-def _share(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None
-
-
-HISTOGRAM_BINS = [f"<{HISTOGRAM_LOW}"] + [
-    str(low) for low in range(HISTOGRAM_LOW, HISTOGRAM_TOP + 1, HISTOGRAM_WIDTH)
-]
-
-
-def _empty_counts() -> dict:
-    return {
-        "assessments": 0,
-        "rated": 0,
-        "pending": 0,
-        "vetoed": 0,
-        "levels": {str(level): 0 for level in range(6)},
-        "level_3_plus": 0,
-        "level_4_plus": 0,
-        "composite_at_least_70": 0,
-        "composite_at_least_80": 0,
-        "changes": dict.fromkeys(CHANGE_KINDS, 0),
-        "histogram": dict.fromkeys(HISTOGRAM_BINS, 0),
-    }
-
-
-# How each tally key adds to the counts of a township (``item:`` keys go to the items).
-def _count(counts: dict, key: str, n: int) -> None:
-    if key in ("rated", "vetoed"):
-        counts[key] += n
-    elif key == "c70":
-        counts["composite_at_least_70"] += n
-    elif key == "c80":
-        counts["composite_at_least_80"] += n
-    else:
-        kind, _, value = key.partition(":")
-        if kind == "level":
-            counts["levels"][value] += n
-            counts["level_3_plus"] += n if int(value) >= 3 else 0
-            counts["level_4_plus"] += n if int(value) >= 4 else 0
-        elif kind == "change":
-            counts["changes"][value] += n
-        elif kind == "hist":
-            counts["histogram"][value] += n
-
-
 def _rows(queryset: QuerySet) -> list[tuple]:
     """A ``values_list`` queryset's rows straight from the driver: the SQL Django compiles,
     without its per-row work (thousands of rows of plain integers and text here)."""
@@ -195,17 +159,6 @@ def _rows(queryset: QuerySet) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _add_counts(total: dict, counts: dict) -> None:
-    """Add one township's (or county's) counts to ``total``."""
-    for key in ("assessments", "rated", "vetoed", "level_3_plus", "level_4_plus"):
-        total[key] += counts[key]
-    for key in ("composite_at_least_70", "composite_at_least_80"):
-        total[key] += counts[key]
-    for group in ("levels", "changes", "histogram"):
-        for key, n in counts[group].items():
-            total[group][key] += n
 
 
 def _whole_townships(user: User, round_: Round) -> QuerySet[Organization] | None:
@@ -247,14 +200,14 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
     else:
         county_wide = user.role != Role.TOWNSHIP_ASSESSOR
         townships, items = _counts_of_townships(round_, whole, county_wide=county_wide)
-    overall = _empty_counts()
+    overall = empty_counts()
     for counts in townships.values():
-        _add_counts(overall, counts)
+        add_counts(overall, counts)
     for counts in [overall, *townships.values()]:
         if "assessments" in counts:
             counts["pending"] = counts["assessments"] - counts["rated"]
-        counts["share_3_plus"] = _share(counts["level_3_plus"], counts["rated"])
-        counts["share_4_plus"] = _share(counts["level_4_plus"], counts["rated"])
+        counts["share_3_plus"] = share(counts["level_3_plus"], counts["rated"])
+        counts["share_4_plus"] = share(counts["level_4_plus"], counts["rated"])
     return {
         "round": {
             "id": round_.pk,
@@ -266,7 +219,7 @@ def dashboard_summary(round_: Round, user: User, *, weakest_limit: int = 10) -> 
         "target_share_3": round_.target_share_3,
         "target_share_4": round_.target_share_4,
         "townships": sorted(townships.values(), key=lambda t: t["code"] or ""),
-        "weakest_items": _weakest_items_of(
+        "weakest_items": weakest_items_of(
             {round_.catalogue_id}, items, limit=weakest_limit, categories=_frozen(round_)
         ),
         "corrections": round_corrections(round_, user),
@@ -416,7 +369,7 @@ def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dic
         township = a.organization.parent
         counts = result.setdefault(
             township.pk,
-            {"id": township.pk, "code": township.code, "name": township.name, **_empty_counts()},
+            {"id": township.pk, "code": township.code, "name": township.name, **empty_counts()},
         )
         counts["assessments"] += 1
         for key, (n, total) in contribution(a).items():
@@ -425,7 +378,7 @@ def _counts_of_villages(round_: Round, user: User) -> tuple[dict[int, dict], dic
                 entry[0] += n
                 entry[1] += total
             else:
-                _count(counts, key, n)
+                count_key(counts, key, n)
     return result, items
 
 
@@ -434,54 +387,6 @@ def _frozen(round_: Round) -> list[Category] | None:
     if round_.status == Round.Status.DRAFT or not Round.catalogue.is_cached(round_):
         return None
     return assessment_selectors.frozen_catalogue_categories(round_.catalogue)
-
-
-def _weakest_items_of(
-    catalogue_ids: set[int],
-    sums: dict[str, list],
-    *,
-    limit: int,
-    categories: list[Category] | None = None,
-) -> list[dict]:
-    """Scored items by average share of their maximum over the results, lowest first. Over
-    several counties (a region) an item is its code in their catalogues (a year's catalogues
-    are copies of one another); the first catalogue's title and maximum name it. With the
-    ``categories`` of one frozen catalogue (kept in memory) no item is read."""
-    weakest, seen = [], set()
-    if categories is not None:
-        items = [
-            item
-            for category in categories
-            for item in category.catalogue_items
-            if item.kind == Item.Kind.SCORED
-        ]
-    else:
-        scored = Item.objects.filter(catalogue_id__in=catalogue_ids, kind=Item.Kind.SCORED)
-        items = scored.select_related("category").order_by("catalogue_id", "position")
-    for item in items:
-        if item.code in seen:
-            continue
-        seen.add(item.code)
-        n, total = sums.get(item.code, (0, Decimal("0")))
-        if not n or not item.max_points:
-            continue
-        weakest.append(
-            {
-                "code": item.code,
-                "title": item.title,
-                "category_code": item.category.code,
-                "category_name": item.category.name,
-                "max_points": item.max_points,
-                "sheets": n,
-                "average": (total / n).quantize(Decimal("0.01")),
-                "share": (total / (item.max_points * n)).quantize(Decimal("0.001")),
-                "_position": item.position,
-            }
-        )
-    weakest.sort(key=lambda w: (w["share"], w["_position"], w["code"]))
-    for w in weakest:
-        del w["_position"]
-    return weakest[:limit]
 
 
 # --- the home page ---------------------------------------------------------------------------
@@ -547,92 +452,6 @@ def review_left(round_: Round, department: str) -> tuple[int, int]:
         total = round_.assessments.count()
         return total, total
     return row["left"], row["total"]
-
-
-# --- a city's or province's roll-up ----------------------------------------------------------
-
-
-def region_years(user: User) -> list[int]:
-    """The years of the rounds of the user's counties, latest first."""
-    return sorted(
-        set(
-            Round.objects.filter(county__in=counties_for_user(user), target=RatingTarget.VILLAGE)
-            .order_by()
-            .values_list("year", flat=True)
-        ),
-        reverse=True,
-    )
-
-
-def region_summary(user: User, *, year: int, weakest_limit: int = 10) -> dict:
-    """Read-only roll-ups of the counties of a city or province for one year: per county its
-    round (if any), villages, the same counts as a county's dashboard, and the shares of the
-    保三争四 targets; the region's totals; the weakest items over all its results. Four reads
-    of stored rows (counties, rounds, assessments per round, tallies) whatever the number of
-    counties or villages — no score row."""
-    counties = list(counties_for_user(user).order_by("code").values_list("pk", "code", "name"))
-    rounds = {
-        r.county_id: r
-        # The village ratings: a county's township round (镇街) is not a column of the roll-up.
-        for r in Round.objects.filter(
-            county_id__in=[c[0] for c in counties], year=year, target=RatingTarget.VILLAGE
-        ).exclude(status=Round.Status.DRAFT)
-    }
-    rows: dict[int, dict] = {}
-    for pk, code, name in counties:
-        round_ = rounds.get(pk)
-        rows[pk] = {
-            "id": pk,
-            "code": code,
-            "name": name,
-            "round": None
-            if round_ is None
-            else {"id": round_.pk, "status": round_.status, "name": round_.name},
-            "status_label": "" if round_ is None else round_.get_status_display(),
-            **_empty_counts(),
-        }
-    by_round = {r.pk: r.county_id for r in rounds.values()}
-    for round_id, n in (
-        Assessment.objects.filter(round_id__in=list(by_round))
-        .order_by()
-        .values_list("round_id")
-        .annotate(n=Count("pk"))
-    ):
-        rows[by_round[round_id]]["assessments"] = n
-    # Each round's totals, kept under its county.
-    tallies = ResultTally.objects.filter(
-        round_id__in=list(by_round), township_id__in=list(by_round.values())
-    ).order_by()
-    is_item = Q(key__startswith="item:")
-    for round_id, key, n in (
-        tallies.exclude(is_item)
-        .values("round_id", "key")
-        .annotate(sum_n=Sum("n"))
-        .values_list("round_id", "key", "sum_n")
-    ):
-        _count(rows[by_round[round_id]], key, n)
-    overall = _empty_counts()
-    for row in rows.values():
-        _add_counts(overall, row)
-    for counts in [overall, *rows.values()]:
-        counts["pending"] = counts["assessments"] - counts["rated"]
-        counts["share_3_plus"] = _share(counts["level_3_plus"], counts["rated"])
-        counts["share_4_plus"] = _share(counts["level_4_plus"], counts["rated"])
-    sums = {
-        key[5:]: [n, Decimal(str(total or 0)).quantize(Decimal("0.01"))]
-        for key, n, total in tallies.filter(is_item)
-        .values("key")
-        .annotate(sum_n=Sum("n"), sum_total=Sum("total"))
-        .values_list("key", "sum_n", "sum_total")
-    }
-    catalogue_ids = {r.catalogue_id for r in rounds.values()}
-    return {
-        "year": year,
-        "region": {"id": user.organization_id, "name": user.organization.name},
-        **overall,
-        "counties": sorted(rows.values(), key=lambda r: (-(r["share_3_plus"] or -1), r["code"])),
-        "weakest_items": _weakest_items_of(catalogue_ids, sums, limit=weakest_limit),
-    }
 
 
 def followup_counts(user) -> dict:
