@@ -255,6 +255,7 @@ def test_secretary_loses_the_connection_mid_sheet_and_saves_afterwards(page, wor
 
     # The signal goes; the secretary keeps typing and presses save.
     page.context.set_offline(True)
+    page.wait_for_function("navigator.onLine === false")  # the page has heard it, too
     page.fill("#p_SJ01", "2")
     page.fill("#p_SJ02", "1.8")
     page.click("#btn-save")
@@ -283,6 +284,7 @@ def test_secretary_loses_the_connection_mid_sheet_and_saves_afterwards(page, wor
 
     # Offline again, a value typed, the page reloaded: the app's offline page, no error page.
     page.context.set_offline(True)
+    page.wait_for_function("navigator.onLine === false")
     page.fill("#p_SJ03", "1.2")
     page.reload()
     expect(page.locator("h1")).to_have_text("网络不可用")
