@@ -9,7 +9,7 @@ from indicators.models import Catalogue
 from organizations.models import Department, RatingTarget
 
 from .models import Round, Stage
-from .services import ROUND_RULE_FIELDS
+from .services import BAND_FIELDS, ROUND_RULE_FIELDS
 
 
 class ReopenForm(forms.Form):
@@ -59,7 +59,6 @@ class FindingForm(forms.Form):
 
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-BAND_FIELDS = ("band_min_5", "band_min_4", "band_min_3", "band_min_2", "band_min_1")
 LEVEL_FIELDS = ("satisfaction_cap_level", "max_promotion", "first_year_max")
 DEADLINE_FIELDS = ("self_deadline", "township_deadline", "county_deadline")
 DATE_FIELDS = ("publicity_start", "publicity_end")

@@ -42,15 +42,13 @@ from .objections import (
 )
 from .results import assessment_set_exceptional, results_refresh
 from .reviews import review_departments_set
+from .round_settings import BAND_FIELDS, ROUND_RULE_FIELDS, round_create, round_update
 from .rounds import (
-    ROUND_RULE_FIELDS,
     round_advance,
     round_archive,
-    round_create,
     round_open,
     round_publish,
     round_reopen,
-    round_update,
 )
 from .scores_import import ROLE_STAGES, ScoreRow, scores_import
 from .sheets import scores_save, sheet_return
@@ -59,6 +57,7 @@ from .successions import succession_record
 from .surveys import survey_save
 
 __all__ = [
+    "BAND_FIELDS",
     "GROUPS_LOCKED",
     "OBJECTION_ROLES",
     "ROLE_STAGES",
