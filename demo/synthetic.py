@@ -144,7 +144,8 @@ def generate(
             opened_at=now,
         )
         Assessment.objects.bulk_create(
-            [Assessment(round=round_, organization=v) for v in village_rows], batch_size=BATCH
+            [Assessment(round=round_, organization=v, code=v.code) for v in village_rows],
+            batch_size=BATCH,
         )
         assessments = list(round_.assessments.values_list("pk", flat=True))
         sheets = [

@@ -363,7 +363,7 @@ def weak_villages(user: User, round_, code: str) -> list[dict]:
         else WEAK_ITEM_SHARE * item.max_points
     )
     rows = []
-    for a in assessments_for_user(user, round_=round_).order_by("organization__code"):
+    for a in assessments_for_user(user, round_=round_).order_by("code"):
         values = (a.category_scores if category else a.item_points) or {}
         got = values.get(code)
         if got is not None and Decimal(got) < line:

@@ -25,8 +25,8 @@ CHANGE_CHOICES = (
 # ordering value → fields; every ordering ends with the organization code and the id, so pages
 # are stable. Missing results sort last whichever the direction.
 ORDERINGS = {
-    "organization_code": ("organization__code",),
-    "township": ("organization__parent__code", "organization__code"),
+    "organization_code": ("code",),
+    "township": ("organization__parent__code", "code"),
     "composite": ("composite",),
     "total": ("total",),
     "level": ("level",),
@@ -87,7 +87,7 @@ def ordered(queryset, value: str):
     descending = value.startswith("-")
     fields = ORDERINGS.get(value.lstrip("-"), ())
     keys = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
-    return queryset.order_by(*keys, "organization__code", "pk")
+    return queryset.order_by(*keys, "code", "pk")
 
 
 class FindingFilter(django_filters.FilterSet):

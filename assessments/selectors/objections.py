@@ -62,5 +62,5 @@ def objection_targets(round_: Round) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(round=round_)
         .select_related("organization__parent")
-        .order_by("organization__code")
+        .order_by("code")
     )

@@ -234,7 +234,7 @@ def result_records(
             else round_.assessments.select_related("organization", "organization__parent")
         )
     order = category_codes(round_)
-    return [result_record(a, order=order) for a in assessments.order_by("organization__code")]
+    return [result_record(a, order=order) for a in assessments.order_by("code")]
 
 
 def category_codes(round_: Round) -> list[str]:

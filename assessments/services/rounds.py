@@ -79,10 +79,10 @@ def round_open(*, actor: User, round_: Round, ip: str | None = None) -> Round:
         rated = (
             rated_in_county(round_.county_id, round_.target)
             .filter(is_active=True)
-            .values_list("pk", flat=True)
+            .values_list("pk", "code")
         )
         Assessment.objects.bulk_create(
-            [Assessment(round=round_, organization_id=pk) for pk in rated],
+            [Assessment(round=round_, organization_id=pk, code=code) for pk, code in rated],
             ignore_conflicts=True,
         )
         _transition(actor=actor, round_=round_, to=first, ip=ip, opened_at=timezone.now())

@@ -49,7 +49,7 @@ def _findings_context(request: HttpRequest, round_: Round) -> dict:
             assessment__round=round_, status=Finding.Status.PENDING
         ).values("assessment_id")
         assessments = assessments.filter(pk__in=pending_ids)
-    page = paginate(request, assessments.order_by("organization__code"))
+    page = paginate(request, assessments.order_by("code"))
     assessments = list(page)
     ids = [a.pk for a in assessments]
     findings = list(

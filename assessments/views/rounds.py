@@ -56,7 +56,7 @@ def _round_overview_context(request: HttpRequest, round_: Round) -> dict:
             assessments = assessments.filter(organization__parent_id=township_id)
         if q:
             assessments = assessments.filter(name_match_q(q, prefix="organization__"))
-        page = paginate(request, assessments.order_by("organization__code"))
+        page = paginate(request, assessments.order_by("code"))
         assessments = list(page)
         sheets = selectors.sheets_by_assessment(a.pk for a in assessments)
         for a in assessments:

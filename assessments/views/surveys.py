@@ -28,7 +28,7 @@ def _surveys_context(request: HttpRequest, round_: Round) -> dict:
         # On a township round the filter picks the township itself (it is the rated one).
         field = "organization_id" if round_.rates_townships else "organization__parent_id"
         assessments = assessments.filter(**{field: township_id})
-    page = paginate(request, assessments.order_by("organization__code"))
+    page = paginate(request, assessments.order_by("code"))
     rows = [
         {
             "assessment": a,

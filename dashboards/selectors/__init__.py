@@ -76,7 +76,7 @@ def ranking_for_user(
         qs = qs.filter(organization__parent_id=township_id)
     if level is not None:
         qs = qs.filter(level=level)
-    return qs.order_by(*order, "organization__code")
+    return qs.order_by(*order, "code")
 
 
 RANKING_FIELDS = (
@@ -403,7 +403,7 @@ def current_round_for_user(user: User) -> Round | None:
 
 def sheet_todo(user: User, round_: Round, stage: str) -> list[dict]:
     """The user's villages with their sheet of ``stage``, what still waits first."""
-    assessments = list(assessments_for_user(user, round_=round_).order_by("organization__code"))
+    assessments = list(assessments_for_user(user, round_=round_).order_by("code"))
     sheets = sheets_by_assessment(a.pk for a in assessments)
     rows = []
     for a in assessments:

@@ -7,10 +7,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import (
+    Assessment,
     Round,
     Score,
     Sheet,
@@ -202,6 +204,10 @@ def test_round_open_creates_assessments_for_active_villages_only(
     assert round_.opened_at is not None
     opened = set(round_.assessments.values_list("organization_id", flat=True))
     assert opened == {v.pk for v in villages}
+    # Each keeps its village's code: the default order reads it from the index (round, code).
+    assert set(round_.assessments.values_list("code", "organization__code")) == {
+        (v.code, v.code) for v in villages
+    }
     assert merged.pk not in opened and foreign.pk not in opened
     assert catalogue.is_frozen
     entry = audit_rows(round_, AuditLog.Action.ROUND_TRANSITION).get()
@@ -641,3 +647,13 @@ def test_advance_into_publicity_takes_no_deadline(county_admin, round_2024):
         services.round_advance(
             actor=county_admin, round_=round_2024, deadline=timezone.now() + timedelta(days=3)
         )
+
+
+def test_an_assessment_always_has_its_organizations_code(round_2024, villages):
+    """Saved one by one, the code is copied from the organization; a bulk write that forgets
+    it is refused by the database rather than stored out of order."""
+    extra = OrganizationFactory(code="220602100288", parent=villages[0].parent)
+    assert Assessment.objects.create(round=round_2024, organization=extra).code == extra.code
+    other = OrganizationFactory(code="220602100287", parent=villages[0].parent)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.bulk_create([Assessment(round=round_2024, organization=other)])

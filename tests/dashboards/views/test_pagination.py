@@ -32,6 +32,7 @@ def big_round(round_2024, township_a):
         Assessment(
             round=round_2024,
             organization=v,
+            code=v.code,
             level=3,
             level_before_quota=3,
             total=Decimal("75"),
