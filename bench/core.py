@@ -511,13 +511,24 @@ def _markdown(report: Report, args, vendor: str, load) -> str:
     return "\n".join(lines) + "\n"
 
 
+FIGURES = ("recalculation", "dashboard", "region", "saves", "pages", "plans", "load")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench core")
     parser.add_argument("--villages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--load-seconds", type=float, default=LOAD_SECONDS)
+    parser.add_argument(
+        "--only",
+        default=",".join(FIGURES),
+        help=f"comma-separated subset of {', '.join(FIGURES)} (default: all)",
+    )
     args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    if only - set(FIGURES):
+        parser.error(f"--only: unknown {', '.join(sorted(only - set(FIGURES)))}")
     if args.runs < 3:
         parser.error("--runs must be at least 3 (medians of ≥ 3 runs)")
     setup(keep=args.keep)
@@ -545,13 +556,18 @@ def main(argv: list[str]) -> int:
     from organizations.models import User
 
     admin = User.objects.get(role="county_admin", organization=round_.county)
-    _recalculation(report, rounds, args.runs)
-    _dashboard(report, round_, admin, args.runs)
-    _region(report, viewer, args.runs)
-    _sheet_saves(report, round_, admin, args.runs)
-    _pages(report, round_, admin, args.runs)
-    _plans(report, round_, admin)
-    _load(report, round_, admin, args.load_seconds)
+    figures = {
+        "recalculation": lambda: _recalculation(report, rounds, args.runs),
+        "dashboard": lambda: _dashboard(report, round_, admin, args.runs),
+        "region": lambda: _region(report, viewer, args.runs),
+        "saves": lambda: _sheet_saves(report, round_, admin, args.runs),
+        "pages": lambda: _pages(report, round_, admin, args.runs),
+        "plans": lambda: _plans(report, round_, admin),
+        "load": lambda: _load(report, round_, admin, args.load_seconds),
+    }
+    for name in FIGURES:
+        if name in only:
+            figures[name]()
 
     load = (load_before, os.getloadavg())
     out = BENCH_DIR / f"core-{connection.vendor}.json"
