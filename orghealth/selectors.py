@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assessments import selectors as core_selectors
 from assessments.models import Assessment, Round
 from indicators.models import Item
 from organizations.models import (
@@ -264,18 +265,16 @@ def team_facts(village: Organization, *, today: datetime.date) -> TeamFacts:
     )
     latest = (
         Round.objects.filter(county_id=county_id, target=RatingTarget.VILLAGE)
+        .select_related("catalogue")
         .order_by("-year", "-pk")
         .first()
     )
-    items = (
-        list(
-            Item.objects.filter(
-                catalogue_id=latest.catalogue_id, category__name=TEAM_STAR
-            ).order_by("position", "code")
-        )
-        if latest
-        else []
-    )
+    items = []
+    if latest:  # (a frozen catalogue from memory)
+        for category in core_selectors.round_categories(latest):
+            if category.name == TEAM_STAR:
+                items += category.catalogue_items
+        items.sort(key=lambda item: (item.position, item.code))
     labels = [
         str(FLAG_LABELS[f])
         + (f"（{facts.average_age}岁 > {s.max_average_age}岁）" if f == rules.AGE_OVER else "")

@@ -336,11 +336,18 @@ def outcome_year(user: User) -> int | None:
     """The newest year with a 奖惩凭星 or a 堡垒星 table in the user's county."""
     if not user.is_authenticated or user.county_id is None:
         return None
-    years = [
-        *ConsequenceTable.objects.filter(county_id=user.county_id).values_list("year", flat=True),
-        *tables_for_user(user).filter(ladder=Ladder.BRANCH).values_list("year", flat=True),
-    ]
-    return max(years) if years else None
+    years = (
+        ConsequenceTable.objects.filter(county_id=user.county_id)
+        .order_by()
+        .values_list("year", flat=True)
+        .union(
+            tables_for_user(user)
+            .filter(ladder=Ladder.BRANCH)
+            .order_by()
+            .values_list("year", flat=True)
+        )
+    )
+    return max(years, default=None)
 
 
 def report_outcomes(*, round_: Round, organization_ids) -> tuple[ConsequenceTable, object] | None:

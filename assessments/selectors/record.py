@@ -324,7 +324,10 @@ def latest_explanation(assessments: list[Assessment]) -> dict | None:
     if latest is None:
         return None
     rules = round_rules(latest.round)
-    survey = SatisfactionSurvey.objects.filter(assessment=latest).first()
+    try:
+        survey = latest.survey  # (selected with the assessments by the village page)
+    except SatisfactionSurvey.DoesNotExist:
+        survey = None
     confirmed: dict[str, int] = defaultdict(int)
     for kind in Finding.objects.filter(
         assessment=latest, status=Finding.Status.CONFIRMED

@@ -60,10 +60,18 @@ def frozen_catalogue_categories(catalogue: Catalogue) -> list[Category]:
     return categories
 
 
+def round_categories(round_: Round) -> list[Category]:
+    """The categories (with their items) of the round's catalogue: from memory when the round
+    has left draft and came with its catalogue (``frozen_catalogue_categories``), else read."""
+    if round_.status != Round.Status.DRAFT and Round.catalogue.is_cached(round_):
+        return frozen_catalogue_categories(round_.catalogue)
+    return catalogue_categories(round_.catalogue_id)
+
+
 def round_rules(round_: Round, categories: Iterable[Category] | None = None) -> scoring.RoundRules:
     """The round's parameters and catalogue as the pure engine's rules (rules 1–12)."""
     if categories is None:
-        categories = catalogue_categories(round_.catalogue_id)
+        categories = round_categories(round_)
     category_rules = []
     for category in categories:
         items = category.catalogue_items

@@ -151,7 +151,7 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
     assessments = (
         selectors.assessments_for_user(request.user)
         .filter(organization=org)
-        .select_related("round", "round__catalogue")
+        .select_related("round", "round__catalogue", "survey")
     )
     if request.user.has_role(Role.EVALUATOR) and not assessments.exists():
         raise Http404
@@ -190,11 +190,15 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
     )
     # 动态管理: the published level stays as published; the current level and the trail of
     # corrections come beside it (one query, scoped: a village sees approved ones only).
+    # Only a published result is corrected: no query while none is.
+    published = [a.pk for a in assessments if a.round.is_published]
     trails: dict[int, list] = {}
     for c in (
         selectors.corrections_for_user(request.user)
-        .filter(assessment_id__in=[a.pk for a in assessments])
+        .filter(assessment_id__in=published)
         .order_by("proposed_at", "pk")
+        if published
+        else ()
     ):
         trails.setdefault(c.assessment_id, []).append(c)
     for row in rows:

@@ -9,8 +9,9 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from assessments import selectors as core_selectors
 from assessments.models import Assessment
-from indicators.models import Category, Item
+from indicators.models import Item
 from ledgers import policies, selectors
 from organizations.models import Role
 
@@ -118,28 +119,33 @@ def village_ledger_panel(context, village):
     round), the pairing, and one click to put a weak category or item of the latest result on
     the ledger."""
     user = context["request"].user
-    latest = (
-        Assessment.objects.filter(
-            organization=village, round__county_id=user.county_id, level__isnull=False
-        )
-        .select_related("round")
-        .order_by("-round__year")
-        .first()
-    )
     weak = []
-    may_record = policies.can_record_ledger(user, village)
-    if latest is not None and may_record:
+    latest = None
+    if policies.can_record_ledger(user, village):  # (only those who may record see it)
+        latest = (
+            Assessment.objects.filter(
+                organization=village, round__county_id=user.county_id, level__isnull=False
+            )
+            .select_related("round__catalogue")
+            .order_by("-round__year")
+            .first()
+        )
+    if latest is not None:
+        # The catalogue of a round with results is frozen: from memory, not read.
+        categories = core_selectors.round_categories(latest.round)
         scores = latest.category_scores or {}
-        for c in Category.objects.filter(catalogue_id=latest.round.catalogue_id).order_by(
-            "position", "code"
-        ):
+        for c in categories:
             got = scores.get(c.code)
             if got is not None and Decimal(got) < c.resolved_pass_points(latest.round.pass_ratio):
                 weak.append({"code": c.code, "label": f"{c.name} {got}/{c.max_points}"})
         points = latest.item_points or {}
-        for it in Item.objects.filter(
-            catalogue_id=latest.round.catalogue_id, kind=Item.Kind.SCORED, max_points__gt=0
-        ).order_by("position", "code"):
+        scored = (
+            it
+            for c in categories
+            for it in c.catalogue_items
+            if it.kind == Item.Kind.SCORED and it.max_points > 0
+        )
+        for it in sorted(scored, key=lambda it: (it.position, it.code)):
             got = points.get(it.code)
             if got is not None and Decimal(got) < selectors.WEAK_ITEM_SHARE * it.max_points:
                 weak.append(
