@@ -269,7 +269,7 @@ def team_facts(village: Organization, *, today: datetime.date) -> TeamFacts:
         .order_by("-year", "-pk")
         .first()
     )
-    items = []
+    items: list[Item] = []
     if latest:  # (a frozen catalogue from memory)
         for category in core_selectors.round_categories(latest):
             if category.name == TEAM_STAR:

@@ -189,18 +189,17 @@ def village(request: HttpRequest, org_id: int) -> HttpResponse:
         row["assessment"].pk for row in rows if row["assessment"].vetoed
     )
     # 动态管理: the published level stays as published; the current level and the trail of
-    # corrections come beside it (one query, scoped: a village sees approved ones only).
-    # Only a published result is corrected: no query while none is.
+    # corrections come beside it (one query, scoped: a village sees approved ones only; none
+    # while no result is published, as only a published result is corrected).
     published = [a.pk for a in assessments if a.round.is_published]
     trails: dict[int, list] = {}
-    for c in (
-        selectors.corrections_for_user(request.user)
-        .filter(assessment_id__in=published)
-        .order_by("proposed_at", "pk")
-        if published
-        else ()
-    ):
-        trails.setdefault(c.assessment_id, []).append(c)
+    if published:
+        for c in (
+            selectors.corrections_for_user(request.user)
+            .filter(assessment_id__in=published)
+            .order_by("proposed_at", "pk")
+        ):
+            trails.setdefault(c.assessment_id, []).append(c)
     for row in rows:
         row["cells"] = [(name, row["scores"].get(code)) for code, name in category_names]
         trail = trails.get(row["assessment"].pk, [])
